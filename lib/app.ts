@@ -1,0 +1,56 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { App, RemovalPolicy, type StackProps, Validations } from "aws-cdk-lib";
+import { AwsSolutionsChecks } from "cdk-nag";
+import { DataStack } from "./data-stack";
+import { LocalProfile } from "./local-profile";
+import { PipelineStack } from "./pipeline-stack";
+import { loadSettings, type SluiceSettings } from "./settings";
+
+function cdkJsonContext(): Record<string, unknown> {
+  const file = join(__dirname, "..", "cdk.json");
+  return (JSON.parse(readFileSync(file, "utf8")) as { context?: Record<string, unknown> }).context ?? {};
+}
+
+export interface SluiceApp {
+  readonly app: App;
+  readonly settings: SluiceSettings;
+  readonly data: DataStack;
+  readonly pipeline: PipelineStack;
+}
+
+/** Builds the whole app; tests call this with their own context instead of spawning `cdk synth`. */
+export function buildApp(
+  options: { context?: Record<string, unknown>; outdir?: string; nag?: boolean } = {},
+): SluiceApp {
+  // The CDK CLI passes cdk.json's context itself; a direct call (tests) gets it here, under its own.
+  const context = options.context === undefined ? undefined : { ...cdkJsonContext(), ...options.context };
+  const app = new App({ context, outdir: options.outdir });
+  const settings = loadSettings(app.node);
+  const local = settings.profile === "local";
+  // Locally, everything goes with the stack; in production, data outlives it.
+  const removalPolicy = local ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN;
+  const env: StackProps["env"] = {
+    account: process.env.CDK_DEFAULT_ACCOUNT,
+    region: process.env.CDK_DEFAULT_REGION,
+  };
+
+  const data = new DataStack(app, `${settings.stackPrefix}-data`, {
+    env,
+    description: "sluice: buckets, metadata table and Kafka credentials",
+    kafkaUsername: settings.kafkaUsername,
+    removalPolicy,
+  });
+  const pipeline = new PipelineStack(app, `${settings.stackPrefix}-pipeline`, {
+    env,
+    description: "sluice: the face-image pipeline's Kafka-triggered stages",
+    settings,
+    data: data.exports,
+    logRemovalPolicy: removalPolicy,
+  });
+  pipeline.addStackDependency(data, "imports the buckets, table and secret by export name");
+
+  if (local) LocalProfile.applyTo(app);
+  if (options.nag ?? true) Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true }));
+  return { app, settings, data, pipeline };
+}

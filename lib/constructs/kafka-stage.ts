@@ -1,0 +1,155 @@
+import type { Duration, RemovalPolicy } from "aws-cdk-lib";
+import { type IEventSourceDlq, StartingPosition } from "aws-cdk-lib/aws-lambda";
+import {
+  AuthenticationMethod,
+  S3OnFailureDestination,
+  SelfManagedKafkaEventSource,
+} from "aws-cdk-lib/aws-lambda-event-sources";
+import type { IBucket } from "aws-cdk-lib/aws-s3";
+import type { ISecret } from "aws-cdk-lib/aws-secretsmanager";
+import { Construct } from "constructs";
+import { parseBootstrapServers, type StartingPositionName, validateTopic } from "../settings";
+import { SluiceFunction } from "./sluice-function";
+
+export interface KafkaStageProps {
+  /** Short stage name, e.g. `scrape`; names the function `<stack>-<stageName>`. */
+  readonly stageName: string;
+  /** Handler module path. */
+  readonly entry: string;
+  readonly description?: string;
+  /** Topic whose records trigger the stage. */
+  readonly inputTopic: string;
+  /** Topic the stage writes to, passed to the handler as OUTPUT_TOPIC. @default - the stage emits nothing */
+  readonly outputTopic?: string;
+  /** Brokers, host:port, 1 to 10 of them. */
+  readonly bootstrapServers: string[];
+  /** Secret with `username` and `password` for SASL/SCRAM-SHA-512; read by the poller and by the handler. */
+  readonly kafkaSecret: ISecret;
+  /** Bucket that receives a record of every batch the mapping gives up on. */
+  readonly failureBucket: IBucket;
+  /** Records per invocation, 1 to 10,000. @default 100 */
+  readonly batchSize?: number;
+  /** Whole seconds to gather a batch, 0 to 300. @default - AWS's Kafka default of 500 ms */
+  readonly maxBatchingWindow?: Duration;
+  /** @default "TRIM_HORIZON" */
+  readonly startingPosition?: StartingPositionName;
+  /** Epoch seconds, only with AT_TIMESTAMP. */
+  readonly startingPositionTimestamp?: number;
+  /** @default - the event-source mapping's UUID, as in AWS */
+  readonly consumerGroupId?: string;
+  /** Retries of a failing batch before it goes to the failure bucket; -1 retries forever. @default 3 */
+  readonly retryAttempts?: number;
+  /** Split a failing batch in two and retry the halves. @default false */
+  readonly bisectBatchOnError?: boolean;
+  /** Records older than this go to the failure bucket unprocessed. @default - no limit */
+  readonly maxRecordAge?: Duration;
+  /** @default 512 */
+  readonly memorySize?: number;
+  /** @default Duration.seconds(60) */
+  readonly timeout?: Duration;
+  /** @default - none */
+  readonly environment?: Record<string, string>;
+  /** @default - unreserved */
+  readonly reservedConcurrentExecutions?: number;
+  /** @default RemovalPolicy.RETAIN */
+  readonly logRemovalPolicy?: RemovalPolicy;
+}
+
+/**
+ * A pipeline stage fed by a Kafka topic: a house `SluiceFunction` triggered by a self-managed
+ * Kafka event-source mapping with SASL/SCRAM-SHA-512, per-record failure reporting, and an S3
+ * on-failure destination. Props are checked here, before synthesis, with the limits AWS applies.
+ */
+export class KafkaStage extends Construct {
+  readonly function: SluiceFunction;
+  readonly inputTopic: string;
+  readonly outputTopic: string | undefined;
+  readonly eventSource: SelfManagedKafkaEventSource;
+
+  constructor(scope: Construct, id: string, props: KafkaStageProps) {
+    super(scope, id);
+    KafkaStage.validate(props);
+    this.inputTopic = props.inputTopic;
+    this.outputTopic = props.outputTopic;
+    const bootstrapServers = props.bootstrapServers.join(",");
+
+    this.function = new SluiceFunction(this, "Function", {
+      name: props.stageName,
+      entry: props.entry,
+      description: props.description ?? `${props.stageName}: consumes ${props.inputTopic}`,
+      memorySize: props.memorySize,
+      timeout: props.timeout,
+      reservedConcurrentExecutions: props.reservedConcurrentExecutions,
+      logRemovalPolicy: props.logRemovalPolicy,
+      environment: {
+        KAFKA_BOOTSTRAP_SERVERS: bootstrapServers,
+        INPUT_TOPIC: props.inputTopic,
+        ...(props.outputTopic ? { OUTPUT_TOPIC: props.outputTopic } : {}),
+        ...props.environment,
+      },
+    });
+    this.function.bindSecret("KAFKA_SECRET_ARN", props.kafkaSecret);
+
+    const onFailure: IEventSourceDlq = new S3OnFailureDestination(props.failureBucket);
+    this.eventSource = new SelfManagedKafkaEventSource({
+      bootstrapServers: props.bootstrapServers,
+      topic: props.inputTopic,
+      secret: props.kafkaSecret,
+      authenticationMethod: AuthenticationMethod.SASL_SCRAM_512_AUTH,
+      batchSize: props.batchSize ?? 100,
+      maxBatchingWindow: props.maxBatchingWindow,
+      startingPosition: StartingPosition[props.startingPosition ?? "TRIM_HORIZON"],
+      startingPositionTimestamp: props.startingPositionTimestamp,
+      consumerGroupId: props.consumerGroupId,
+      onFailure,
+      reportBatchItemFailures: true,
+      retryAttempts: props.retryAttempts ?? 3,
+      bisectBatchOnError: props.bisectBatchOnError ?? false,
+      maxRecordAge: props.maxRecordAge,
+    });
+    this.function.addEventSource(this.eventSource);
+  }
+
+  /** Rejects combinations AWS or CDK would reject later, with a message that says what to change. */
+  static validate(props: KafkaStageProps): void {
+    const where = `KafkaStage "${props.stageName}"`;
+    if (!/^[a-z][a-z0-9-]{0,30}$/.test(props.stageName)) {
+      throw new Error(`${where}: stageName must be 1-31 lower-case letters, digits or -, starting with a letter`);
+    }
+    parseBootstrapServers(props.bootstrapServers.join(","), `${where} bootstrapServers`);
+    validateTopic(props.inputTopic, `${where} inputTopic`);
+    if (props.outputTopic !== undefined) {
+      validateTopic(props.outputTopic, `${where} outputTopic`);
+      if (props.outputTopic === props.inputTopic) {
+        throw new Error(
+          `${where}: outputTopic must differ from inputTopic ("${props.inputTopic}"), or the stage feeds itself`,
+        );
+      }
+    }
+    const batchSize = props.batchSize ?? 100;
+    if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 10_000) {
+      throw new Error(`${where}: batchSize must be a whole number from 1 to 10,000 (got ${batchSize})`);
+    }
+    if (props.maxBatchingWindow !== undefined) {
+      const ms = props.maxBatchingWindow.toMilliseconds();
+      if (ms % 1000 !== 0 || ms > 300_000) {
+        throw new Error(
+          `${where}: maxBatchingWindow must be whole seconds from 0 to 300 (got ${ms} ms); leave it unset for AWS's 500 ms Kafka default`,
+        );
+      }
+    }
+    const retries = props.retryAttempts ?? 3;
+    if (!Number.isInteger(retries) || retries < -1 || retries > 10_000) {
+      throw new Error(`${where}: retryAttempts must be -1 (forever) or 0 to 10,000 (got ${retries})`);
+    }
+    if (props.maxRecordAge !== undefined) {
+      const s = props.maxRecordAge.toSeconds();
+      if (s < 60 || s > 604_800) throw new Error(`${where}: maxRecordAge must be 60 s to 7 days (got ${s} s)`);
+    }
+    if ((props.startingPosition === "AT_TIMESTAMP") !== (props.startingPositionTimestamp !== undefined)) {
+      throw new Error(
+        `${where}: startingPositionTimestamp is required with, and only with, startingPosition AT_TIMESTAMP`,
+      );
+    }
+  }
+}

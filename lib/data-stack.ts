@@ -1,0 +1,114 @@
+import { CfnOutput, RemovalPolicy, Stack, type StackProps, Validations } from "aws-cdk-lib";
+import { AttributeType, BillingMode, Table, TableEncryption } from "aws-cdk-lib/aws-dynamodb";
+import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from "aws-cdk-lib/aws-s3";
+import { Secret } from "aws-cdk-lib/aws-secretsmanager";
+import type { Construct } from "constructs";
+
+export interface DataStackProps extends StackProps {
+  /** SCRAM user name held by the Kafka credentials secret. */
+  readonly kafkaUsername: string;
+  /** What happens to buckets, tables and the secret when the stack is deleted. @default RemovalPolicy.RETAIN */
+  readonly removalPolicy?: RemovalPolicy;
+}
+
+/**
+ * Everything that holds data: images, the Parquet lake, failed-record destinations, image metadata,
+ * and the Kafka credentials. Buckets block public access, encrypt at rest, refuse plain HTTP, and log
+ * access to a dedicated bucket.
+ */
+/** Names of the CloudFormation exports through which other stacks reach this stack's resources. */
+export interface DataExports {
+  readonly imagesBucketArn: string;
+  readonly lakeBucketArn: string;
+  readonly failuresBucketArn: string;
+  readonly metadataTableArn: string;
+  readonly kafkaSecretArn: string;
+}
+
+export class DataStack extends Stack {
+  readonly imagesBucket: Bucket;
+  readonly lakeBucket: Bucket;
+  readonly failuresBucket: Bucket;
+  readonly metadataTable: Table;
+  readonly kafkaSecret: Secret;
+  /** Export names are derived from the stack name, so consumers (and cdk-nag acknowledgements) can name them. */
+  readonly exports: DataExports;
+
+  constructor(scope: Construct, id: string, props: DataStackProps) {
+    super(scope, id, props);
+    const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
+
+    const accessLogs = new Bucket(this, "AccessLogs", {
+      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+      encryption: BucketEncryption.S3_MANAGED,
+      enforceSSL: true,
+      objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      removalPolicy,
+    });
+    Validations.of(accessLogs).acknowledge({
+      id: "AwsSolutions-S1",
+      reason: "This is the server access log target; logging it to itself would loop.",
+    });
+
+    const bucket = (id: string, prefix: string): Bucket =>
+      new Bucket(this, id, {
+        blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+        encryption: BucketEncryption.S3_MANAGED,
+        enforceSSL: true,
+        objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
+        serverAccessLogsBucket: accessLogs,
+        serverAccessLogsPrefix: `${prefix}/`,
+        removalPolicy,
+      });
+    this.imagesBucket = bucket("Images", "images");
+    this.lakeBucket = bucket("Lake", "lake");
+    this.failuresBucket = bucket("Failures", "failures");
+
+    this.metadataTable = new Table(this, "Metadata", {
+      partitionKey: { name: "pk", type: AttributeType.STRING },
+      sortKey: { name: "sk", type: AttributeType.STRING },
+      billingMode: BillingMode.PAY_PER_REQUEST,
+      encryption: TableEncryption.AWS_MANAGED,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      removalPolicy,
+    });
+
+    this.kafkaSecret = new Secret(this, "KafkaCredentials", {
+      description: "SASL/SCRAM-SHA-512 credentials of the pipeline's Kafka user",
+      generateSecretString: {
+        secretStringTemplate: JSON.stringify({ username: props.kafkaUsername }),
+        generateStringKey: "password",
+        excludePunctuation: true,
+        passwordLength: 32,
+      },
+      removalPolicy,
+    });
+    Validations.of(this.kafkaSecret).acknowledge({
+      id: "AwsSolutions-SMG4",
+      reason:
+        "A SCRAM password lives in the broker too; rotating it needs a broker-side rotation function, out of scope.",
+    });
+
+    const exportArn = (value: string, what: string): string => {
+      const name = `${this.stackName}-${what}`;
+      this.exportValue(value, { name });
+      return name;
+    };
+    this.exports = {
+      imagesBucketArn: exportArn(this.imagesBucket.bucketArn, "ImagesBucketArn"),
+      lakeBucketArn: exportArn(this.lakeBucket.bucketArn, "LakeBucketArn"),
+      failuresBucketArn: exportArn(this.failuresBucket.bucketArn, "FailuresBucketArn"),
+      metadataTableArn: exportArn(this.metadataTable.tableArn, "MetadataTableArn"),
+      kafkaSecretArn: exportArn(this.kafkaSecret.secretArn, "KafkaSecretArn"),
+    };
+
+    const out = (id: string, value: string, description: string): CfnOutput =>
+      new CfnOutput(this, id, { value, description });
+    out("ImagesBucketName", this.imagesBucket.bucketName, "Images, under content-addressed keys");
+    out("LakeBucketName", this.lakeBucket.bucketName, "Parquet datasets");
+    out("FailuresBucketName", this.failuresBucket.bucketName, "Records the event-source mappings gave up on");
+    out("AccessLogsBucketName", accessLogs.bucketName, "S3 server access logs");
+    out("MetadataTableName", this.metadataTable.tableName, "Image metadata");
+    out("KafkaSecretArn", this.kafkaSecret.secretArn, "Kafka SCRAM credentials");
+  }
+}

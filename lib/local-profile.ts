@@ -1,0 +1,46 @@
+import { Aspects, CfnCondition, CfnResource, Fn, type IAspect, Stack, Validations } from "aws-cdk-lib";
+import type { IConstruct } from "constructs";
+
+/** CloudFormation types the local emulator cannot host; the local Lambda service runs them from cdk.out. */
+export const LOCAL_SERVICE_TYPES: ReadonlySet<string> = new Set([
+  "AWS::Lambda::Function",
+  "AWS::Lambda::EventSourceMapping",
+  "AWS::Lambda::Permission",
+  "AWS::Lambda::Url",
+  "AWS::Lambda::Version",
+  "AWS::Lambda::Alias",
+  "AWS::Lambda::EventInvokeConfig",
+]);
+
+export const LOCAL_CONDITION_ID = "SluiceDeployedByCloudFormation";
+
+/**
+ * The local profile: every resource the emulator cannot host gets a CloudFormation Condition that
+ * is false, so CloudFormation skips it while its full definition stays in the synthesized template
+ * for the local Lambda service. Without the profile this aspect is not applied and the template is
+ * the production one.
+ */
+export class LocalProfile implements IAspect {
+  visit(node: IConstruct): void {
+    if (!(node instanceof CfnResource) || !LOCAL_SERVICE_TYPES.has(node.cfnResourceType)) return;
+    node.cfnOptions.condition = LocalProfile.conditionOf(Stack.of(node));
+    node.addMetadata("sluice:runs-on", "local-lambda-service");
+  }
+
+  /** The stack's always-false condition, created on first use. */
+  private static conditionOf(stack: Stack): CfnCondition {
+    const existing = stack.node.tryFindChild(LOCAL_CONDITION_ID);
+    if (existing instanceof CfnCondition) return existing;
+    Validations.of(stack).acknowledge({
+      id: "CloudFormation-Validate::W8003",
+      reason:
+        "The local profile's condition is false on purpose: CloudFormation skips what the local Lambda service runs.",
+    });
+    // Constant false: "local" is never "aws". Kept as a condition so the template still shows the resource.
+    return new CfnCondition(stack, LOCAL_CONDITION_ID, { expression: Fn.conditionEquals("local", "aws") });
+  }
+
+  static applyTo(scope: IConstruct): void {
+    Aspects.of(scope).add(new LocalProfile());
+  }
+}

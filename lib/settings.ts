@@ -1,0 +1,119 @@
+/**
+ * Deployment settings read from CDK context (cdk.json, or `-c key=value`), each with a default
+ * and validated up front with a message that says what to do.
+ */
+import type { Node } from "constructs";
+
+export type Profile = "production" | "local";
+export type StartingPositionName = "TRIM_HORIZON" | "LATEST" | "AT_TIMESTAMP";
+
+/** The pipeline's Kafka topics, in the order records flow through them. */
+export const DEFAULT_TOPICS = {
+  celebrities: "celebrities",
+  imageCandidates: "image-candidates",
+  imagesVerified: "images-verified",
+  imagesStored: "images-stored",
+  dataset: "dataset",
+} as const;
+export type TopicKey = keyof typeof DEFAULT_TOPICS;
+
+export interface SluiceSettings {
+  /** Prefix of every stack name; two prefixes give two independent deployments in one account. */
+  readonly stackPrefix: string;
+  /** `local` leaves Lambda functions and Kafka event-source mappings out of the deployed template. */
+  readonly profile: Profile;
+  readonly kafkaBootstrapServers: string[];
+  /** SCRAM user name stored in the Kafka credentials secret; the password is generated. */
+  readonly kafkaUsername: string;
+  readonly topics: Record<TopicKey, string>;
+  readonly batchSize: number;
+  /** Whole seconds; undefined leaves AWS's default (500 ms for Kafka). */
+  readonly maxBatchingWindowSeconds: number | undefined;
+  readonly startingPosition: StartingPositionName;
+}
+
+export class SettingsError extends Error {
+  constructor(key: string, message: string) {
+    super(`CDK context "${key}": ${message}`);
+    this.name = "SettingsError";
+  }
+}
+
+const BROKER = /^[A-Za-z0-9.-]+:\d{1,5}$/;
+const TOPIC = /^[A-Za-z0-9._-]{1,249}$/;
+
+function str(node: Node, key: string, fallback: string): string {
+  const value: unknown = node.tryGetContext(key);
+  if (value === undefined || value === null || value === "") return fallback;
+  if (typeof value !== "string") throw new SettingsError(key, `expected a string, got ${JSON.stringify(value)}`);
+  return value;
+}
+
+function int(node: Node, key: string, fallback: number | undefined, min: number, max: number): number | undefined {
+  const value: unknown = node.tryGetContext(key);
+  if (value === undefined || value === null || value === "") return fallback;
+  const n = typeof value === "string" ? Number(value) : value;
+  if (typeof n !== "number" || !Number.isInteger(n) || n < min || n > max) {
+    throw new SettingsError(key, `expected a whole number from ${min} to ${max}, got ${JSON.stringify(value)}`);
+  }
+  return n;
+}
+
+/** Splits and checks a comma-separated broker list the way Lambda does (1 to 10 host:port entries). */
+export function parseBootstrapServers(raw: string, key = "sluice:kafkaBootstrapServers"): string[] {
+  const servers = raw
+    .split(",")
+    .map((s) => s.trim())
+    .filter((s) => s !== "");
+  if (servers.length < 1 || servers.length > 10) {
+    throw new SettingsError(key, `expected 1 to 10 brokers as host:port,host:port, got ${servers.length}`);
+  }
+  for (const server of servers) {
+    if (!BROKER.test(server)) throw new SettingsError(key, `"${server}" is not host:port`);
+  }
+  return servers;
+}
+
+export function validateTopic(name: string, key: string): string {
+  if (!TOPIC.test(name) || name === "." || name === "..") {
+    throw new SettingsError(key, `"${name}" is not a valid Kafka topic name (1-249 of [A-Za-z0-9._-])`);
+  }
+  return name;
+}
+
+export function loadSettings(node: Node): SluiceSettings {
+  const profile = str(node, "sluice:profile", "production");
+  if (profile !== "production" && profile !== "local") {
+    throw new SettingsError("sluice:profile", `expected "production" or "local", got "${profile}"`);
+  }
+  const stackPrefix = str(node, "sluice:stackPrefix", "sluice");
+  if (!/^[A-Za-z][A-Za-z0-9-]{0,40}$/.test(stackPrefix)) {
+    throw new SettingsError(
+      "sluice:stackPrefix",
+      `"${stackPrefix}" must start with a letter and hold letters, digits or -`,
+    );
+  }
+  const startingPosition = str(node, "sluice:startingPosition", "TRIM_HORIZON");
+  if (startingPosition !== "TRIM_HORIZON" && startingPosition !== "LATEST") {
+    throw new SettingsError(
+      "sluice:startingPosition",
+      `expected TRIM_HORIZON or LATEST for the pipeline, got "${startingPosition}"`,
+    );
+  }
+  const topics = Object.fromEntries(
+    Object.entries(DEFAULT_TOPICS).map(([k, fallback]) => {
+      const key = `sluice:topic:${k}`;
+      return [k, validateTopic(str(node, key, fallback), key)];
+    }),
+  ) as Record<TopicKey, string>;
+  return {
+    stackPrefix,
+    profile,
+    kafkaBootstrapServers: parseBootstrapServers(str(node, "sluice:kafkaBootstrapServers", "127.0.0.1:9092")),
+    kafkaUsername: str(node, "sluice:kafkaUsername", "sluice"),
+    topics,
+    batchSize: int(node, "sluice:batchSize", 100, 1, 10_000) ?? 100,
+    maxBatchingWindowSeconds: int(node, "sluice:maxBatchingWindowSeconds", undefined, 0, 300),
+    startingPosition,
+  };
+}

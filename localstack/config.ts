@@ -1,0 +1,86 @@
+/**
+ * The one home of every configurable value of the local environment.
+ * Each value has a default and an environment variable that overrides it.
+ */
+import { homedir } from "node:os";
+import { join, resolve } from "node:path";
+
+export interface LocalConfig {
+  /** Repository root. */
+  readonly root: string;
+  /** Project-local state: data, logs, pid files, the Python virtualenv (gitignored). */
+  readonly stateDir: string;
+  /** Downloads shared across clones (Kafka and DynamoDB Local jars): outside the repo. */
+  readonly cacheDir: string;
+  readonly region: string;
+  readonly accountId: string;
+  readonly localstack: {
+    readonly host: string;
+    readonly port: number;
+    /** URL clients use to reach LocalStack. */
+    readonly url: string;
+    readonly version: string;
+    readonly venvDir: string;
+    readonly dataDir: string;
+  };
+  readonly kafka: {
+    readonly version: string;
+    readonly host: string;
+    /** SASL_PLAINTEXT listener with SCRAM-SHA-512. */
+    readonly port: number;
+    readonly controllerPort: number;
+    readonly bootstrapServers: string;
+    readonly dataDir: string;
+    readonly heap: string;
+  };
+  readonly dynamodbLocalVersion: string;
+  readonly logDir: string;
+  readonly runDir: string;
+}
+
+function intFromEnv(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === "") return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 1 || value > 65535) {
+    throw new Error(`${name} must be a TCP port number (1-65535), got "${raw}"`);
+  }
+  return value;
+}
+
+export function loadLocalConfig(env: NodeJS.ProcessEnv = process.env): LocalConfig {
+  const root = resolve(__dirname, "..");
+  const stateDir = resolve(env.SLUICE_STATE_DIR ?? join(root, ".local"));
+  const cacheDir = resolve(env.SLUICE_CACHE_DIR ?? join(env.XDG_CACHE_HOME ?? join(homedir(), ".cache"), "sluice"));
+  const host = "127.0.0.1";
+  const lsPort = intFromEnv("LOCALSTACK_PORT", 4566);
+  const kafkaPort = intFromEnv("KAFKA_PORT", 9092);
+  const controllerPort = intFromEnv("KAFKA_CONTROLLER_PORT", 9093);
+  return {
+    root,
+    stateDir,
+    cacheDir,
+    region: env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? "us-east-1",
+    accountId: "000000000000",
+    localstack: {
+      host,
+      port: lsPort,
+      url: `http://${host}:${lsPort}`,
+      version: env.SLUICE_LOCALSTACK_VERSION ?? "4.14.0",
+      venvDir: join(stateDir, "venv"),
+      dataDir: join(stateDir, "localstack"),
+    },
+    kafka: {
+      version: env.SLUICE_KAFKA_VERSION ?? "4.3.1",
+      host,
+      port: kafkaPort,
+      controllerPort,
+      bootstrapServers: `${host}:${kafkaPort}`,
+      dataDir: join(stateDir, "kafka"),
+      heap: env.SLUICE_KAFKA_HEAP ?? "512m",
+    },
+    dynamodbLocalVersion: env.SLUICE_DYNAMODB_LOCAL_VERSION ?? "2.6.1",
+    logDir: join(stateDir, "logs"),
+    runDir: join(stateDir, "run"),
+  };
+}
