@@ -2,6 +2,7 @@
  * The one home of every configurable value of the local environment.
  * Each value has a default and an environment variable that overrides it.
  */
+import { readFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { join, resolve } from "node:path";
 
@@ -14,6 +15,10 @@ export interface LocalConfig {
   readonly cacheDir: string;
   readonly region: string;
   readonly accountId: string;
+  /** Prefix of the CDK stack names (CDK context `sluice:stackPrefix`). */
+  readonly stackPrefix: string;
+  /** Where the locally deployed cloud assembly is synthesized; the local Lambda service reads it. */
+  readonly assemblyDir: string;
   readonly localstack: {
     readonly host: string;
     readonly port: number;
@@ -36,6 +41,16 @@ export interface LocalConfig {
   readonly dynamodbLocalVersion: string;
   readonly logDir: string;
   readonly runDir: string;
+}
+
+function cdkContextString(root: string, key: string): string | undefined {
+  try {
+    const cdkJson = JSON.parse(readFileSync(join(root, "cdk.json"), "utf8")) as { context?: Record<string, unknown> };
+    const value = cdkJson.context?.[key];
+    return typeof value === "string" ? value : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function intFromEnv(name: string, fallback: number): number {
@@ -62,6 +77,8 @@ export function loadLocalConfig(env: NodeJS.ProcessEnv = process.env): LocalConf
     cacheDir,
     region: env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? "us-east-1",
     accountId: "000000000000",
+    stackPrefix: env.SLUICE_STACK_PREFIX ?? cdkContextString(root, "sluice:stackPrefix") ?? "sluice",
+    assemblyDir: join(stateDir, "cdk.out"),
     localstack: {
       host,
       port: lsPort,
