@@ -1,0 +1,192 @@
+/**
+ * The local stack as one thing: install, up, deploy, status, destroy, down.
+ * The CLI (cli.ts), `npm start` and the integration tests all go through here.
+ */
+import { spawn } from "node:child_process";
+import { join } from "node:path";
+import { DeleteObjectsCommand, ListObjectsV2Command, S3Client } from "@aws-sdk/client-s3";
+import { GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
+import { awsEnv, deployedStacks, sdkConfig, stackOutputs, stackStatus } from "./aws";
+import type { LocalConfig } from "./config";
+import {
+  checkKafkaPrerequisites,
+  ensureTopics,
+  installKafka,
+  kafkaStatus,
+  type ScramUser,
+  startKafka,
+  stopKafka,
+  upsertScramUser,
+} from "./kafka";
+import {
+  checkLocalStackPrerequisites,
+  installLocalStack,
+  localStackStatus,
+  startLocalStack,
+  stopLocalStack,
+} from "./localstack";
+
+export type Log = (message: string) => void;
+
+const elapsed = (start: number): string => `${((Date.now() - start) / 1000).toFixed(1)} s`;
+
+export async function install(cfg: LocalConfig, log: Log): Promise<void> {
+  checkLocalStackPrerequisites();
+  checkKafkaPrerequisites();
+  const start = Date.now();
+  await Promise.all([installLocalStack(cfg, log), installKafka(cfg, log)]);
+  log(`installed (${elapsed(start)})`);
+}
+
+export async function up(cfg: LocalConfig, log: Log): Promise<{ alreadyRunning: boolean }> {
+  await install(cfg, log);
+  const start = Date.now();
+  const [ls, kafka] = await Promise.all([startLocalStack(cfg, log), startKafka(cfg, log)]);
+  const alreadyRunning = ls.alreadyRunning && kafka.alreadyRunning;
+  log(
+    alreadyRunning
+      ? `local stack already running: LocalStack ${cfg.localstack.url}, Kafka ${cfg.kafka.bootstrapServers}`
+      : `local stack up in ${elapsed(start)}: LocalStack ${cfg.localstack.url}, Kafka ${cfg.kafka.bootstrapServers}`,
+  );
+  return { alreadyRunning };
+}
+
+export async function down(cfg: LocalConfig, log: Log): Promise<void> {
+  const [kafka, ls] = await Promise.all([stopKafka(cfg), stopLocalStack(cfg)]);
+  log(`Kafka ${kafka ? "stopped" : "was not running"}; LocalStack ${ls ? "stopped" : "was not running"}`);
+}
+
+/** Runs the CDK CLI against the local endpoint, streaming its output through log. */
+function cdk(cfg: LocalConfig, args: string[], log: Log): Promise<void> {
+  const bin = join(cfg.root, "node_modules", ".bin", "cdk");
+  const full = [...args, "--output", cfg.assemblyDir, "--ci", "--no-notices", "--no-version-reporting"];
+  return new Promise((resolve, reject) => {
+    const child = spawn(bin, full, { cwd: cfg.root, env: awsEnv(cfg), stdio: ["ignore", "pipe", "pipe"] });
+    let tail = "";
+    const onData = (chunk: Buffer): void => {
+      const text = chunk.toString();
+      tail = (tail + text).slice(-8000);
+      for (const line of text.split("\n")) if (line.trim() !== "") log(`  cdk │ ${line}`);
+    };
+    child.stdout.on("data", onData);
+    child.stderr.on("data", onData);
+    child.on("error", (error) => reject(new Error(`cdk ${args[0]} could not start: ${bin}`, { cause: error })));
+    child.on("close", (code) => {
+      if (code === 0) resolve();
+      else
+        reject(
+          new Error(`cdk ${args.join(" ")} failed (exit ${code}):\n${tail.trim().split("\n").slice(-20).join("\n")}`),
+        );
+    });
+  });
+}
+
+/** CDK context for a local deploy: the local profile, and the brokers this machine's Kafka listens on. */
+function localContext(cfg: LocalConfig): string[] {
+  return [
+    "-c",
+    "sluice:profile=local",
+    "-c",
+    `sluice:kafkaBootstrapServers=${cfg.kafka.bootstrapServers}`,
+    "-c",
+    `sluice:stackPrefix=${cfg.stackPrefix}`,
+  ];
+}
+
+export async function readKafkaUser(cfg: LocalConfig, secretArn: string): Promise<ScramUser> {
+  const sm = new SecretsManagerClient(sdkConfig(cfg));
+  try {
+    const { SecretString } = await sm.send(new GetSecretValueCommand({ SecretId: secretArn }));
+    const parsed = JSON.parse(SecretString ?? "{}") as Partial<ScramUser>;
+    if (typeof parsed.username !== "string" || typeof parsed.password !== "string") {
+      throw new Error(`secret ${secretArn} does not hold {"username", "password"}`);
+    }
+    return { username: parsed.username, password: parsed.password };
+  } finally {
+    sm.destroy();
+  }
+}
+
+export interface DeployResult {
+  readonly outputs: Record<string, string>;
+  readonly topics: string[];
+  readonly seconds: number;
+}
+
+/**
+ * Bootstraps (once) and deploys every stack with the local profile, then makes Kafka match what was
+ * deployed: the secret's SCRAM user exists with the secret's password, and the pipeline's topics exist.
+ */
+export async function deploy(cfg: LocalConfig, log: Log): Promise<DeployResult> {
+  const start = Date.now();
+  const [ls, kafka] = await Promise.all([localStackStatus(cfg), kafkaStatus(cfg)]);
+  if (!ls.running || !kafka.running) {
+    throw new Error("the local stack is not running: start it with `npm run local:up` (or `npm start`)");
+  }
+  const toolkit = await stackStatus(cfg, "CDKToolkit");
+  if (!toolkit || !/(CREATE|UPDATE)_COMPLETE$/.test(toolkit) || toolkit.includes("ROLLBACK")) {
+    log("bootstrapping the CDK environment (once)…");
+    await cdk(cfg, ["bootstrap", `aws://${cfg.accountId}/${cfg.region}`, ...localContext(cfg)], log);
+  }
+  log("deploying all stacks with the local profile…");
+  await cdk(cfg, ["deploy", "--all", "--require-approval", "never", "--progress", "events", ...localContext(cfg)], log);
+  const outputs = await stackOutputs(cfg, cfg.stackPrefix);
+  const secretArn = outputs.KafkaSecretArn;
+  if (!secretArn) throw new Error(`no KafkaSecretArn output in the ${cfg.stackPrefix}-* stacks after deploy`);
+  const user = await readKafkaUser(cfg, secretArn);
+  await upsertScramUser(cfg, user);
+  const topics = (outputs.Topics ?? "").split(",").filter((t) => t !== "");
+  await ensureTopics(
+    cfg,
+    topics.map((name) => ({ name })),
+  );
+  const seconds = (Date.now() - start) / 1000;
+  log(`deployed in ${seconds.toFixed(1)} s; Kafka user "${user.username}" and ${topics.length} topics in place`);
+  return { outputs, topics, seconds };
+}
+
+async function emptyBucket(s3: S3Client, bucket: string): Promise<number> {
+  let removed = 0;
+  let token: string | undefined;
+  do {
+    const page = await s3.send(new ListObjectsV2Command({ Bucket: bucket, ContinuationToken: token }));
+    const keys = (page.Contents ?? []).map((o) => ({ Key: o.Key ?? "" }));
+    if (keys.length > 0) {
+      await s3.send(new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: keys, Quiet: true } }));
+      removed += keys.length;
+    }
+    token = page.NextContinuationToken;
+  } while (token);
+  return removed;
+}
+
+/** Empties the deployment's buckets (CloudFormation cannot delete a full bucket) and destroys every stack. */
+export async function destroy(cfg: LocalConfig, log: Log): Promise<void> {
+  const outputs = await stackOutputs(cfg, cfg.stackPrefix);
+  const buckets = Object.entries(outputs)
+    .filter(([key]) => key.endsWith("BucketName"))
+    .map(([, name]) => name);
+  const s3 = new S3Client(sdkConfig(cfg));
+  try {
+    for (const bucket of buckets) {
+      const n = await emptyBucket(s3, bucket).catch(() => 0);
+      if (n > 0) log(`emptied s3://${bucket} (${n} objects)`);
+    }
+  } finally {
+    s3.destroy();
+  }
+  await cdk(cfg, ["destroy", "--all", "--force", ...localContext(cfg)], log);
+  log("stacks destroyed");
+}
+
+export interface Status {
+  readonly localstack: Awaited<ReturnType<typeof localStackStatus>>;
+  readonly kafka: Awaited<ReturnType<typeof kafkaStatus>>;
+  readonly stacks: Awaited<ReturnType<typeof deployedStacks>>;
+}
+
+export async function status(cfg: LocalConfig): Promise<Status> {
+  const [localstack, kafka] = await Promise.all([localStackStatus(cfg), kafkaStatus(cfg)]);
+  const stacks = localstack.running ? await deployedStacks(cfg, cfg.stackPrefix).catch(() => []) : [];
+  return { localstack, kafka, stacks };
+}
