@@ -14,11 +14,16 @@ const want = createHash("sha256").update(readFileSync(lock)).digest("hex");
 const have = existsSync(stamp) ? readFileSync(stamp, "utf8").trim() : "";
 
 if (want !== have) {
-  process.stderr.write("sluice: installing npm dependencies (npm ci)…\n");
+  process.stderr.write("sluice: installing npm dependencies…\n");
   const npm = process.platform === "win32" ? "npm.cmd" : "npm";
-  const result = spawnSync(npm, ["ci", "--no-audit", "--no-fund", "--loglevel=error"], { cwd: root, stdio: "inherit" });
+  // `npm install --no-save` rather than `npm ci`: this npm writes lock files that hold only this platform's optional
+  // native packages, which `npm ci` then refuses as out of sync; install still follows the lock file exactly.
+  const result = spawnSync(npm, ["install", "--no-audit", "--no-fund", "--no-save", "--loglevel=error"], {
+    cwd: root,
+    stdio: "inherit",
+  });
   if (result.status !== 0) {
-    process.stderr.write(`sluice: npm ci failed (exit ${result.status}); fix the error above and run again.\n`);
+    process.stderr.write(`sluice: npm install failed (exit ${result.status}); fix the error above and run again.\n`);
     process.exit(result.status ?? 1);
   }
   writeFileSync(stamp, `${want}\n`);
