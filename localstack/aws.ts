@@ -8,7 +8,7 @@ export const LOCAL_CREDENTIALS = { accessKeyId: "test", secretAccessKey: "test" 
 /** Options for any AWS SDK v3 client: local endpoint, path-style S3 (no DNS needed), test credentials. */
 export function sdkConfig(cfg: LocalConfig) {
   return {
-    endpoint: cfg.localstack.url,
+    endpoint: cfg.endpoint.url,
     region: cfg.region,
     credentials: LOCAL_CREDENTIALS,
     forcePathStyle: true,
@@ -19,7 +19,7 @@ export function sdkConfig(cfg: LocalConfig) {
 export function awsEnv(cfg: LocalConfig, base: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
   return {
     ...base,
-    AWS_ENDPOINT_URL: cfg.localstack.url,
+    AWS_ENDPOINT_URL: cfg.endpoint.url,
     AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
     AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
     AWS_REGION: cfg.region,

@@ -20,7 +20,7 @@ usage: npm run <script>            (or: npx tsx localstack/cli.ts <command>)
   npx tsx localstack/cli.ts install    only install (Kafka jars, LocalStack venv, DynamoDB Local)
 
 environment (defaults):
-  LOCALSTACK_PORT=4566  KAFKA_PORT=9092  KAFKA_CONTROLLER_PORT=9093  AWS_REGION=us-east-1
+  SLUICE_PORT=4566 (the endpoint)  LOCALSTACK_PORT=4567  KAFKA_PORT=9092  KAFKA_CONTROLLER_PORT=9093  AWS_REGION=us-east-1
   SLUICE_STATE_DIR=<repo>/.local (data, logs, venv)   SLUICE_CACHE_DIR=~/.cache/sluice (downloads)
   SLUICE_STACK_PREFIX=sluice   SLUICE_KAFKA_HEAP=512m
 `;
@@ -36,7 +36,7 @@ function summary(cfg: LocalConfig, result: DeployResult): string {
   return [
     "",
     "sluice is running locally",
-    `  AWS endpoint     ${cfg.localstack.url}   (LocalStack: S3, DynamoDB, Secrets Manager, CloudWatch Logs, CloudFormation, IAM, STS, SSM)`,
+    `  AWS endpoint     ${cfg.endpoint.url}   (Lambda: the local Lambda service; everything else: LocalStack at ${cfg.localstack.url})`,
     `  Kafka            ${cfg.kafka.bootstrapServers}   (SASL_PLAINTEXT, SCRAM-SHA-512; credentials in ${o.KafkaSecretArn ?? "?"})`,
     `  buckets          images=${o.ImagesBucketName}  lake=${o.LakeBucketName}  failures=${o.FailuresBucketName}`,
     `  table            ${o.MetadataTableName}`,
@@ -45,9 +45,9 @@ function summary(cfg: LocalConfig, result: DeployResult): string {
     "",
     "look around (AWS CLI v2):",
     `  export ${env}`,
-    `  aws --endpoint-url ${cfg.localstack.url} s3 ls`,
-    `  aws --endpoint-url ${cfg.localstack.url} dynamodb list-tables`,
-    `  aws --endpoint-url ${cfg.localstack.url} secretsmanager get-secret-value --secret-id ${o.KafkaSecretArn ?? "<KafkaSecretArn>"} --query SecretString`,
+    `  aws --endpoint-url ${cfg.endpoint.url} s3 ls`,
+    `  aws --endpoint-url ${cfg.endpoint.url} dynamodb list-tables`,
+    `  aws --endpoint-url ${cfg.endpoint.url} secretsmanager get-secret-value --secret-id ${o.KafkaSecretArn ?? "<KafkaSecretArn>"} --query SecretString`,
     "",
     `logs: ${cfg.logDir}    status: npm run local:status    stop: npm run local:down`,
   ].join("\n");
@@ -70,6 +70,26 @@ async function printStatus(cfg: LocalConfig, json: boolean): Promise<void> {
   const k = s.kafka;
   log(`Kafka       ${k.running ? `running (pid ${k.pid}) at ${cfg.kafka.bootstrapServers}` : "stopped"}`);
   if (k.topics) log(`            topics: ${k.topics.join(", ") || "(none)"}`);
+  const lambda = s.lambda;
+  log(
+    `Lambda      ${lambda ? `running at ${lambda.endpoint}${lambda.loadError ? ` — LOAD ERROR: ${lambda.loadError}` : ""}` : "stopped"}`,
+  );
+  for (const f of lambda?.functions ?? []) {
+    const st = f.stats;
+    log(
+      `  function  ${f.name} (${f.runtime}): ${st ? `${st.invocations} invocations, ${st.errors} errors, ${st.workers} warm workers, ${st.coldStarts} cold starts` : "not invoked yet"}`,
+    );
+  }
+  for (const m of lambda?.mappings ?? []) {
+    const x = m.metrics;
+    const lag = Object.entries(x.offsetLag)
+      .map(([p, n]) => `${p}=${n}`)
+      .join(" ");
+    log(`  mapping   ${m.topics.join(",")} → ${m.functionName} [${x.state}] ${x.lastProcessingResult}`);
+    log(
+      `            OffsetLag ${lag || "(none yet)"}; polled ${x.polledEventCount}, invoked ${x.invokedEventCount} in ${x.invocations} invocations, errors ${x.errors}, filtered ${x.filteredOutEventCount}, to destination ${x.onFailureDestinationDeliveredEventCount}, dropped ${x.droppedEventCount}`,
+    );
+  }
   if (s.stacks.length === 0) log(`stacks      ${ls.running ? "none deployed (npm run deploy:local)" : "-"}`);
   for (const stack of s.stacks) {
     log(`stack       ${stack.name}: ${stack.status}`);

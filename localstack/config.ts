@@ -19,6 +19,16 @@ export interface LocalConfig {
   readonly stackPrefix: string;
   /** Where the locally deployed cloud assembly is synthesized; the local Lambda service reads it. */
   readonly assemblyDir: string;
+  /**
+   * The one endpoint clients use (AWS_ENDPOINT_URL): the local Lambda service, which answers Lambda API
+   * calls itself and passes every other request through to LocalStack.
+   */
+  readonly endpoint: {
+    readonly host: string;
+    readonly port: number;
+    readonly url: string;
+  };
+  /** LocalStack itself, behind the endpoint. */
   readonly localstack: {
     readonly host: string;
     readonly port: number;
@@ -64,11 +74,13 @@ function intFromEnv(name: string, fallback: number): number {
 }
 
 export function loadLocalConfig(env: NodeJS.ProcessEnv = process.env): LocalConfig {
-  const root = resolve(__dirname, "..");
+  // A bundled copy (the Lambda service daemon) is told where the repository is.
+  const root = resolve(env.SLUICE_ROOT ?? join(__dirname, ".."));
   const stateDir = resolve(env.SLUICE_STATE_DIR ?? join(root, ".local"));
   const cacheDir = resolve(env.SLUICE_CACHE_DIR ?? join(env.XDG_CACHE_HOME ?? join(homedir(), ".cache"), "sluice"));
   const host = "127.0.0.1";
-  const lsPort = intFromEnv("LOCALSTACK_PORT", 4566);
+  const endpointPort = intFromEnv("SLUICE_PORT", 4566);
+  const lsPort = intFromEnv("LOCALSTACK_PORT", 4567);
   const kafkaPort = intFromEnv("KAFKA_PORT", 9092);
   const controllerPort = intFromEnv("KAFKA_CONTROLLER_PORT", 9093);
   return {
@@ -79,6 +91,7 @@ export function loadLocalConfig(env: NodeJS.ProcessEnv = process.env): LocalConf
     accountId: "000000000000",
     stackPrefix: env.SLUICE_STACK_PREFIX ?? cdkContextString(root, "sluice:stackPrefix") ?? "sluice",
     assemblyDir: join(stateDir, "cdk.out"),
+    endpoint: { host, port: endpointPort, url: `http://${host}:${endpointPort}` },
     localstack: {
       host,
       port: lsPort,

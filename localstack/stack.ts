@@ -18,6 +18,7 @@ import {
   stopKafka,
   upsertScramUser,
 } from "./kafka";
+import { lambdaServiceStatus, reloadLambdaService, startLambdaService, stopLambdaService } from "./lambda/daemon";
 import {
   checkLocalStackPrerequisites,
   installLocalStack,
@@ -42,18 +43,19 @@ export async function up(cfg: LocalConfig, log: Log): Promise<{ alreadyRunning: 
   await install(cfg, log);
   const start = Date.now();
   const [ls, kafka] = await Promise.all([startLocalStack(cfg, log), startKafka(cfg, log)]);
-  const alreadyRunning = ls.alreadyRunning && kafka.alreadyRunning;
-  log(
-    alreadyRunning
-      ? `local stack already running: LocalStack ${cfg.localstack.url}, Kafka ${cfg.kafka.bootstrapServers}`
-      : `local stack up in ${elapsed(start)}: LocalStack ${cfg.localstack.url}, Kafka ${cfg.kafka.bootstrapServers}`,
-  );
+  const lambda = await startLambdaService(cfg, log);
+  const alreadyRunning = ls.alreadyRunning && kafka.alreadyRunning && lambda.alreadyRunning;
+  const what = `endpoint ${cfg.endpoint.url} (Lambda service → LocalStack ${cfg.localstack.url}), Kafka ${cfg.kafka.bootstrapServers}`;
+  log(alreadyRunning ? `local stack already running: ${what}` : `local stack up in ${elapsed(start)}: ${what}`);
   return { alreadyRunning };
 }
 
 export async function down(cfg: LocalConfig, log: Log): Promise<void> {
+  // The service first: its pollers finish their batches and commit while Kafka and LocalStack still run.
+  const lambda = await stopLambdaService(cfg);
   const [kafka, ls] = await Promise.all([stopKafka(cfg), stopLocalStack(cfg)]);
-  log(`Kafka ${kafka ? "stopped" : "was not running"}; LocalStack ${ls ? "stopped" : "was not running"}`);
+  const said = (stopped: boolean): string => (stopped ? "stopped" : "was not running");
+  log(`Lambda service ${said(lambda)}; Kafka ${said(kafka)}; LocalStack ${said(ls)}`);
 }
 
 /** Runs the CDK CLI against the local endpoint, streaming its output through log. */
@@ -119,8 +121,8 @@ export interface DeployResult {
  */
 export async function deploy(cfg: LocalConfig, log: Log): Promise<DeployResult> {
   const start = Date.now();
-  const [ls, kafka] = await Promise.all([localStackStatus(cfg), kafkaStatus(cfg)]);
-  if (!ls.running || !kafka.running) {
+  const [ls, kafka, lambda] = await Promise.all([localStackStatus(cfg), kafkaStatus(cfg), lambdaServiceStatus(cfg)]);
+  if (!ls.running || !kafka.running || !lambda) {
     throw new Error("the local stack is not running: start it with `npm run local:up` (or `npm start`)");
   }
   const toolkit = await stackStatus(cfg, "CDKToolkit");
@@ -140,8 +142,14 @@ export async function deploy(cfg: LocalConfig, log: Log): Promise<DeployResult> 
     cfg,
     topics.map((name) => ({ name })),
   );
+  const service = await reloadLambdaService(cfg);
+  if (service.loadError)
+    throw new Error(`the local Lambda service could not load what was deployed: ${service.loadError}`);
   const seconds = (Date.now() - start) / 1000;
   log(`deployed in ${seconds.toFixed(1)} s; Kafka user "${user.username}" and ${topics.length} topics in place`);
+  log(
+    `Lambda service runs ${service.functions.length} functions and ${service.mappings.length} Kafka event-source mappings`,
+  );
   return { outputs, topics, seconds };
 }
 
@@ -180,13 +188,18 @@ export async function destroy(cfg: LocalConfig, log: Log): Promise<void> {
 }
 
 export interface Status {
+  readonly lambda: Awaited<ReturnType<typeof lambdaServiceStatus>>;
   readonly localstack: Awaited<ReturnType<typeof localStackStatus>>;
   readonly kafka: Awaited<ReturnType<typeof kafkaStatus>>;
   readonly stacks: Awaited<ReturnType<typeof deployedStacks>>;
 }
 
 export async function status(cfg: LocalConfig): Promise<Status> {
-  const [localstack, kafka] = await Promise.all([localStackStatus(cfg), kafkaStatus(cfg)]);
-  const stacks = localstack.running ? await deployedStacks(cfg, cfg.stackPrefix).catch(() => []) : [];
-  return { localstack, kafka, stacks };
+  const [localstack, kafka, lambda] = await Promise.all([
+    localStackStatus(cfg),
+    kafkaStatus(cfg),
+    lambdaServiceStatus(cfg),
+  ]);
+  const stacks = localstack.running && lambda ? await deployedStacks(cfg, cfg.stackPrefix).catch(() => []) : [];
+  return { lambda, localstack, kafka, stacks };
 }

@@ -13,7 +13,7 @@ export default async function globalSetup(): Promise<void> {
     process.stderr.write(`[setup] ${m}\n`);
   };
   const before = await status(cfg);
-  const started = !(before.localstack.running && before.kafka.running);
+  const started = !(before.localstack.running && before.kafka.running && before.lambda);
   await up(cfg, log);
   mkdirSync(cfg.runDir, { recursive: true });
   writeFileSync(join(cfg.runDir, "tests-started-stack"), started ? "yes\n" : "no\n");

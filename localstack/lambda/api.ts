@@ -1,0 +1,416 @@
+/**
+ * One endpoint for everything: Lambda API calls for the functions and event-source mappings this
+ * service runs are answered here, in the Lambda REST API's shapes; every other request is passed
+ * through, untouched, to LocalStack.
+ */
+import { randomUUID } from "node:crypto";
+import { createServer, type IncomingMessage, request, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import type { FunctionSpec, InvokeResult, KafkaMappingSpec } from "./types";
+
+export interface MappingView {
+  readonly spec: KafkaMappingSpec;
+  readonly state: "Creating" | "Enabling" | "Enabled" | "Disabling" | "Disabled" | "Updating" | "Deleting";
+  readonly lastProcessingResult: string;
+  readonly lastModified: Date;
+}
+
+export interface MappingUpdate {
+  readonly enabled?: boolean;
+  readonly batchSize?: number;
+  readonly maximumBatchingWindowInSeconds?: number;
+}
+
+export interface LambdaBackend {
+  readonly region: string;
+  readonly accountId: string;
+  functions(): readonly FunctionSpec[];
+  invoke(name: string, payload: Buffer): Promise<InvokeResult>;
+  mappings(): readonly MappingView[];
+  updateMapping(uuid: string, update: MappingUpdate): Promise<MappingView>;
+}
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly type: string,
+    message: string,
+    readonly kind: "User" | "Service" = "User",
+  ) {
+    super(message);
+    this.name = type;
+  }
+}
+
+/** Request payloads over 6 MB are refused, as Lambda refuses them (synchronous invocation limit). */
+export const MAX_SYNC_PAYLOAD = 6 * 1024 * 1024;
+/** Asynchronous (Event) invocations take at most 1 MB (the limit since 2025; 256 KB before). */
+export const MAX_ASYNC_PAYLOAD = 1024 * 1024;
+
+const API_PREFIX =
+  /^\/(2015-03-31|2016-08-19|2017-03-31|2017-10-31|2018-10-31|2019-09-25|2019-09-30|2020-04-22|2020-06-30|2021-10-31)\//;
+
+function isLambdaRequest(req: IncomingMessage, path: string): boolean {
+  const auth = req.headers.authorization ?? "";
+  const scope = /Credential=[^/]+\/\d{8}\/[^/]+\/([^/]+)\/aws4_request/.exec(auth);
+  if (scope) return scope[1] === "lambda";
+  return API_PREFIX.test(path) && (path.includes("/functions") || path.includes("/event-source-mappings"));
+}
+
+/** Accepts a name, a full ARN, or a partial ARN (`123456789012:function:name`), with an optional :qualifier. */
+export function functionNameOf(identifier: string): string {
+  const decoded = decodeURIComponent(identifier);
+  const arn =
+    /^(?:arn:aws[\w-]*:lambda:[\w-]+:)?(?:\d{12}:)?(?:function:)?([A-Za-z0-9_-]+)(?::(\$LATEST|[\w-]+))?$/.exec(
+      decoded,
+    );
+  return arn?.[1] ?? decoded;
+}
+
+function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on("data", (c: Buffer) => {
+      size += c.length;
+      if (size <= limit) chunks.push(c);
+    });
+    req.on("end", () => {
+      if (size > limit) {
+        reject(
+          new ApiError(
+            413,
+            "RequestEntityTooLargeException",
+            `Request must be smaller than ${limit} bytes for the InvokeFunction operation`,
+          ),
+        );
+      } else resolve(Buffer.concat(chunks));
+    });
+    req.on("error", reject);
+  });
+}
+
+function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  const text = body === undefined ? "" : Buffer.isBuffer(body) ? body : JSON.stringify(body);
+  res.writeHead(status, {
+    "Content-Type": "application/json",
+    "Content-Length": String(Buffer.byteLength(text)),
+    "x-amzn-RequestId": headers["x-amzn-RequestId"] ?? randomUUID(),
+    ...headers,
+  });
+  res.end(text);
+}
+
+function sendError(res: ServerResponse, error: ApiError): void {
+  send(res, error.status, { Type: error.kind, message: error.message }, { "x-amzn-ErrorType": error.type });
+}
+
+export function functionArn(backend: LambdaBackend, name: string): string {
+  return `arn:aws:lambda:${backend.region}:${backend.accountId}:function:${name}`;
+}
+
+export function functionConfiguration(backend: LambdaBackend, fn: FunctionSpec, lastModified: Date) {
+  return {
+    FunctionName: fn.name,
+    FunctionArn: functionArn(backend, fn.name),
+    Runtime: fn.runtime,
+    Role: fn.roleArn ?? `arn:aws:iam::${backend.accountId}:role/${fn.name}`,
+    Handler: fn.handler,
+    CodeSize: 0,
+    Description: fn.description ?? "",
+    Timeout: fn.timeoutSeconds,
+    MemorySize: fn.memoryMb,
+    LastModified: lastModified.toISOString().replace("Z", "+0000"),
+    CodeSha256: fn.codeSha256,
+    Version: "$LATEST",
+    Environment: { Variables: fn.environment },
+    TracingConfig: { Mode: "PassThrough" },
+    RevisionId: fn.codeSha256.slice(0, 36),
+    State: "Active",
+    LastUpdateStatus: "Successful",
+    PackageType: "Zip",
+    Architectures: [fn.architecture],
+    EphemeralStorage: { Size: 512 },
+    LoggingConfig: { LogFormat: "Text", LogGroup: fn.logGroup },
+  };
+}
+
+export function mappingConfiguration(backend: LambdaBackend, m: MappingView) {
+  const s = m.spec;
+  return {
+    UUID: s.uuid,
+    EventSourceMappingArn: `arn:aws:lambda:${backend.region}:${backend.accountId}:event-source-mapping:${s.uuid}`,
+    BatchSize: s.batchSize,
+    MaximumBatchingWindowInSeconds: Math.round(s.maxBatchingWindowMs / 1000),
+    StartingPosition: s.startingPosition,
+    ...(s.startingPositionTimestamp === undefined ? {} : { StartingPositionTimestamp: s.startingPositionTimestamp }),
+    FunctionArn: functionArn(backend, s.functionName),
+    LastModified: m.lastModified.getTime() / 1000,
+    LastProcessingResult: m.lastProcessingResult,
+    State: m.state,
+    StateTransitionReason: "USER_INITIATED",
+    Topics: [...s.topics],
+    SelfManagedEventSource: { Endpoints: { KAFKA_BOOTSTRAP_SERVERS: [...s.bootstrapServers] } },
+    SelfManagedKafkaEventSourceConfig: { ConsumerGroupId: s.consumerGroupId },
+    SourceAccessConfigurations: s.scramSecretArn ? [{ Type: s.authentication, URI: s.scramSecretArn }] : [],
+    ...(s.filterPatterns.length > 0
+      ? { FilterCriteria: { Filters: s.filterPatterns.map((Pattern) => ({ Pattern })) } }
+      : {}),
+    ...(s.onFailure ? { DestinationConfig: { OnFailure: { Destination: s.onFailure.destination } } } : {}),
+    MaximumRetryAttempts: s.maximumRetryAttempts,
+    MaximumRecordAgeInSeconds: s.maximumRecordAgeSeconds,
+    BisectBatchOnFunctionError: s.bisectBatchOnFunctionError,
+    FunctionResponseTypes: s.reportBatchItemFailures ? ["ReportBatchItemFailures"] : [],
+  };
+}
+
+export interface ApiServerOptions {
+  readonly backend: LambdaBackend;
+  /** Where everything that is not a Lambda call goes, e.g. http://127.0.0.1:4567 */
+  readonly upstream: URL;
+  readonly host: string;
+  readonly port: number;
+  readonly log: (message: string, fields?: Record<string, unknown>) => void;
+  /** When the service started; reported as LastModified. */
+  readonly startedAt?: Date;
+  /** The service's own status, served at GET /_sluice/status. */
+  readonly status?: () => unknown;
+  /** Reloads the cloud assembly, on POST /_sluice/reload; resolves with the status. */
+  readonly reload?: () => Promise<unknown>;
+}
+
+export class LambdaApiServer {
+  private server: Server | undefined;
+  private readonly startedAt: Date;
+
+  constructor(private readonly options: ApiServerOptions) {
+    this.startedAt = options.startedAt ?? new Date();
+  }
+
+  listen(): Promise<AddressInfo> {
+    const server = createServer((req, res) => {
+      void this.handle(req, res);
+    });
+    server.keepAliveTimeout = 65_000;
+    this.server = server;
+    return new Promise((resolve, reject) => {
+      server.once("error", reject);
+      server.listen(this.options.port, this.options.host, () => resolve(server.address() as AddressInfo));
+    });
+  }
+
+  close(): Promise<void> {
+    const server = this.server;
+    if (!server) return Promise.resolve();
+    return new Promise((resolve) => {
+      server.close(() => resolve());
+      server.closeAllConnections();
+    });
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? "/", "http://localhost");
+    if (url.pathname === "/_sluice/status" && req.method === "GET" && this.options.status) {
+      send(res, 200, this.options.status());
+      return;
+    }
+    if (url.pathname === "/_sluice/reload" && req.method === "POST" && this.options.reload) {
+      send(res, 200, await this.options.reload());
+      return;
+    }
+    if (!isLambdaRequest(req, url.pathname)) {
+      this.proxy(req, res);
+      return;
+    }
+    try {
+      const handled = await this.route(req, res, url);
+      if (!handled) this.proxy(req, res);
+    } catch (error) {
+      if (error instanceof ApiError) sendError(res, error);
+      else {
+        this.options.log("Lambda API request failed", { path: url.pathname, error: (error as Error).message });
+        sendError(res, new ApiError(500, "ServiceException", (error as Error).message, "Service"));
+      }
+    }
+  }
+
+  /** Answers the calls this service owns; false hands the request to LocalStack. */
+  private async route(req: IncomingMessage, res: ServerResponse, url: URL): Promise<boolean> {
+    const { backend } = this.options;
+    const path = url.pathname.replace(/\/+$/, "");
+    const method = req.method ?? "GET";
+    const fnByName = (identifier: string): FunctionSpec => {
+      const name = functionNameOf(identifier);
+      const fn = backend.functions().find((f) => f.name === name);
+      if (!fn) {
+        throw new ApiError(404, "ResourceNotFoundException", `Function not found: ${functionArn(backend, name)}`);
+      }
+      return fn;
+    };
+
+    let m = /^\/2015-03-31\/functions\/([^/]+)\/invocations$/.exec(path);
+    if (m && method === "POST") {
+      const fn = fnByName(m[1] ?? "");
+      await this.invoke(req, res, fn);
+      return true;
+    }
+    if (/^\/2015-03-31\/functions$/.test(path) && method === "GET") {
+      const functions = backend.functions().map((f) => functionConfiguration(backend, f, this.startedAt));
+      send(res, 200, { Functions: functions });
+      return true;
+    }
+    m = /^\/2015-03-31\/functions\/([^/]+)(\/configuration)?$/.exec(path);
+    if (m && method === "GET") {
+      const name = functionNameOf(m[1] ?? "");
+      if (!backend.functions().some((f) => f.name === name)) return false; // maybe a LocalStack-hosted function
+      const fn = fnByName(name);
+      const configuration = functionConfiguration(backend, fn, this.startedAt);
+      if (m[2]) send(res, 200, configuration);
+      else {
+        send(res, 200, {
+          Configuration: configuration,
+          Code: { RepositoryType: "Local", Location: fn.codeDir },
+          ...(fn.reservedConcurrency === undefined
+            ? {}
+            : { Concurrency: { ReservedConcurrentExecutions: fn.reservedConcurrency } }),
+        });
+      }
+      return true;
+    }
+    if (/^\/2015-03-31\/event-source-mappings$/.test(path) && method === "GET") {
+      const fnFilter = url.searchParams.get("FunctionName");
+      const name = fnFilter ? functionNameOf(fnFilter) : undefined;
+      const list = backend
+        .mappings()
+        .filter((v) => name === undefined || v.spec.functionName === name)
+        .map((v) => mappingConfiguration(backend, v));
+      send(res, 200, { EventSourceMappings: list });
+      return true;
+    }
+    m = /^\/2015-03-31\/event-source-mappings\/([^/]+)$/.exec(path);
+    if (m) {
+      const uuid = decodeURIComponent(m[1] ?? "");
+      const view = backend.mappings().find((v) => v.spec.uuid === uuid);
+      if (!view) return false;
+      if (method === "GET") {
+        send(res, 200, mappingConfiguration(backend, view));
+        return true;
+      }
+      if (method === "PUT") {
+        const body = JSON.parse((await readBody(req, 256 * 1024)).toString() || "{}") as Record<string, unknown>;
+        const update = validateUpdate(body);
+        const updated = await backend.updateMapping(uuid, update);
+        send(res, 202, mappingConfiguration(backend, updated));
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private async invoke(req: IncomingMessage, res: ServerResponse, fn: FunctionSpec): Promise<void> {
+    const type = String(req.headers["x-amz-invocation-type"] ?? "RequestResponse");
+    if (!["RequestResponse", "Event", "DryRun"].includes(type)) {
+      throw new ApiError(400, "InvalidParameterValueException", `Invalid InvocationType: ${type}`);
+    }
+    const payload = await readBody(req, type === "Event" ? MAX_ASYNC_PAYLOAD : MAX_SYNC_PAYLOAD);
+    if (payload.length > 0) {
+      try {
+        JSON.parse(payload.toString("utf8"));
+      } catch {
+        throw new ApiError(400, "InvalidRequestContentException", "Could not parse request body into json");
+      }
+    }
+    const body = payload.length === 0 ? Buffer.from("{}") : payload;
+    if (type === "DryRun") {
+      send(res, 204, undefined);
+      return;
+    }
+    if (type === "Event") {
+      const requestId = randomUUID();
+      this.options.backend.invoke(fn.name, body).catch((error: unknown) => {
+        this.options.log("asynchronous invocation failed", { function: fn.name, error: (error as Error).message });
+      });
+      send(res, 202, undefined, { "x-amzn-RequestId": requestId });
+      return;
+    }
+    const result = await this.options.backend.invoke(fn.name, body);
+    const headers: Record<string, string> = {
+      "x-amzn-RequestId": result.requestId,
+      "X-Amz-Executed-Version": "$LATEST",
+    };
+    if (result.functionError) headers["X-Amz-Function-Error"] = result.functionError;
+    if (String(req.headers["x-amz-log-type"] ?? "") === "Tail") {
+      headers["X-Amz-Log-Result"] = Buffer.from(result.logTail).toString("base64");
+    }
+    send(res, 200, result.payload, headers);
+  }
+
+  private proxy(req: IncomingMessage, res: ServerResponse): void {
+    const { upstream } = this.options;
+    const out = request(
+      {
+        host: upstream.hostname,
+        port: upstream.port,
+        method: req.method,
+        path: req.url,
+        headers: req.headers,
+      },
+      (upstreamRes) => {
+        res.writeHead(upstreamRes.statusCode ?? 502, upstreamRes.rawHeaders);
+        upstreamRes.pipe(res);
+      },
+    );
+    out.on("error", (error) => {
+      if (!res.headersSent) {
+        sendError(
+          res,
+          new ApiError(
+            502,
+            "ServiceUnavailableException",
+            `LocalStack is not reachable at ${upstream.origin}: ${error.message}`,
+            "Service",
+          ),
+        );
+      } else res.destroy(error);
+    });
+    req.pipe(out);
+  }
+}
+
+function validateUpdate(body: Record<string, unknown>): MappingUpdate {
+  const allowed = new Set(["Enabled", "BatchSize", "MaximumBatchingWindowInSeconds", "FunctionName", "UUID"]);
+  for (const key of Object.keys(body)) {
+    if (!allowed.has(key)) {
+      throw new ApiError(
+        400,
+        "InvalidParameterValueException",
+        `${key} cannot be updated on a local event-source mapping (Enabled, BatchSize, MaximumBatchingWindowInSeconds can)`,
+      );
+    }
+  }
+  const update: { enabled?: boolean; batchSize?: number; maximumBatchingWindowInSeconds?: number } = {};
+  if (body.Enabled !== undefined) {
+    if (typeof body.Enabled !== "boolean")
+      throw new ApiError(400, "InvalidParameterValueException", "Enabled must be a boolean");
+    update.enabled = body.Enabled;
+  }
+  if (body.BatchSize !== undefined) {
+    const n = Number(body.BatchSize);
+    if (!Number.isInteger(n) || n < 1 || n > 10_000) {
+      throw new ApiError(400, "InvalidParameterValueException", "BatchSize must be between 1 and 10000");
+    }
+    update.batchSize = n;
+  }
+  if (body.MaximumBatchingWindowInSeconds !== undefined) {
+    const n = Number(body.MaximumBatchingWindowInSeconds);
+    if (!Number.isInteger(n) || n < 0 || n > 300) {
+      throw new ApiError(
+        400,
+        "InvalidParameterValueException",
+        "MaximumBatchingWindowInSeconds must be between 0 and 300",
+      );
+    }
+    update.maximumBatchingWindowInSeconds = n;
+  }
+  return update;
+}

@@ -1,0 +1,333 @@
+/**
+ * Reads the functions and Kafka event-source mappings of a synthesized cloud assembly (cdk.out),
+ * resolving their references against the stacks deployed to the local endpoint, and validates
+ * them the way Lambda's API would.
+ */
+import { createHash } from "node:crypto";
+import { existsSync, readFileSync } from "node:fs";
+import { join, resolve as resolvePath } from "node:path";
+import { type ResolveContext, ResolveError, resolve } from "./intrinsics";
+import type { FailureDestinationSpec, FunctionSpec, KafkaMappingSpec, StartingPosition } from "./types";
+
+export class AssemblyError extends Error {
+  constructor(
+    message: string,
+    readonly problems: readonly string[] = [],
+    options?: { cause?: unknown },
+  ) {
+    super(problems.length > 0 ? `${message}:\n  - ${problems.join("\n  - ")}` : message, options);
+    this.name = "AssemblyError";
+  }
+}
+
+interface TemplateResource {
+  readonly Type: string;
+  readonly Properties?: Record<string, unknown>;
+  readonly Metadata?: Record<string, unknown>;
+  readonly Condition?: string;
+}
+
+interface Template {
+  readonly Resources?: Record<string, TemplateResource>;
+  readonly Conditions?: Record<string, unknown>;
+  readonly Parameters?: Record<string, { Default?: unknown }>;
+}
+
+/** What CloudFormation deployed: physical ids per stack, and the exports. */
+export interface DeployedState {
+  physicalIds(stackName: string): ReadonlyMap<string, string>;
+  readonly exports: ReadonlyMap<string, string>;
+}
+
+export interface LoadedAssembly {
+  readonly functions: FunctionSpec[];
+  readonly mappings: KafkaMappingSpec[];
+}
+
+const SUPPORTED_RUNTIMES = /^nodejs(\d+)\.x$/;
+
+/** A stable UUID (v4 layout) from a name, so a mapping keeps its id — and default group — across restarts. */
+export function stableUuid(name: string): string {
+  const h = createHash("sha256").update(name).digest("hex");
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-${((Number.parseInt(h[16] ?? "0", 16) & 3) | 8).toString(16)}${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
+
+function arnFor(type: string, physicalId: string, region: string, account: string): string | undefined {
+  switch (type) {
+    case "AWS::S3::Bucket":
+      return `arn:aws:s3:::${physicalId}`;
+    case "AWS::DynamoDB::Table":
+      return `arn:aws:dynamodb:${region}:${account}:table/${physicalId}`;
+    case "AWS::IAM::Role":
+      return `arn:aws:iam::${account}:role/${physicalId}`;
+    case "AWS::Logs::LogGroup":
+      return `arn:aws:logs:${region}:${account}:log-group:${physicalId}:*`;
+    case "AWS::SQS::Queue":
+      return `arn:aws:sqs:${region}:${account}:${physicalId.split("/").pop()}`;
+    case "AWS::SNS::Topic":
+    case "AWS::SecretsManager::Secret":
+      return physicalId;
+    case "AWS::Lambda::Function":
+      return `arn:aws:lambda:${region}:${account}:function:${physicalId}`;
+    default:
+      return undefined;
+  }
+}
+
+interface StackTemplate {
+  readonly stackName: string;
+  readonly template: Template;
+}
+
+export function readAssembly(assemblyDir: string): StackTemplate[] {
+  const manifestFile = join(assemblyDir, "manifest.json");
+  if (!existsSync(manifestFile)) {
+    throw new AssemblyError(`no cloud assembly at ${assemblyDir}: deploy first (npm run deploy:local)`);
+  }
+  const manifest = JSON.parse(readFileSync(manifestFile, "utf8")) as {
+    artifacts?: Record<
+      string,
+      { type: string; displayName?: string; properties?: { templateFile?: string; stackName?: string } }
+    >;
+  };
+  return Object.entries(manifest.artifacts ?? {})
+    .filter(([, a]) => a.type === "aws:cloudformation:stack" && a.properties?.templateFile)
+    .map(([id, a]) => ({
+      stackName: a.properties?.stackName ?? id,
+      template: JSON.parse(readFileSync(join(assemblyDir, a.properties?.templateFile ?? ""), "utf8")) as Template,
+    }));
+}
+
+/** Loads and validates everything the local Lambda service runs; throws AssemblyError listing every problem. */
+export function loadAssembly(
+  assemblyDir: string,
+  state: DeployedState,
+  env: { region: string; accountId: string },
+): LoadedAssembly {
+  const stacks = readAssembly(assemblyDir);
+  const problems: string[] = [];
+  const functions: FunctionSpec[] = [];
+  const mappings: KafkaMappingSpec[] = [];
+
+  for (const { stackName, template } of stacks) {
+    const resources = template.Resources ?? {};
+    const physical = state.physicalIds(stackName);
+    const functionName = (id: string): string => {
+      const name = resources[id]?.Properties?.FunctionName;
+      return typeof name === "string" ? name : `${stackName}-${id}`.slice(0, 64);
+    };
+    const ctx: ResolveContext = {
+      stackName,
+      region: env.region,
+      accountId: env.accountId,
+      parameters: Object.fromEntries(
+        Object.entries(template.Parameters ?? {}).map(([k, p]) => [k, String(p.Default ?? "")]),
+      ),
+      conditions: template.Conditions ?? {},
+      ref(id) {
+        const r = resources[id];
+        if (r?.Type === "AWS::Lambda::Function") return functionName(id);
+        const p = physical.get(id);
+        if (p === undefined) throw new ResolveError(`${stackName}: resource ${id} is not deployed (Ref)`);
+        return p;
+      },
+      getAtt(id, attribute) {
+        const r = resources[id];
+        if (!r) throw new ResolveError(`${stackName}: no resource ${id} (Fn::GetAtt)`);
+        const p = r.Type === "AWS::Lambda::Function" ? functionName(id) : physical.get(id);
+        if (p === undefined)
+          throw new ResolveError(`${stackName}: resource ${id} is not deployed (Fn::GetAtt ${attribute})`);
+        const arn = attribute === "Arn" ? arnFor(r.Type, p, env.region, env.accountId) : undefined;
+        if (arn === undefined)
+          throw new ResolveError(`${stackName}: Fn::GetAtt ${id}.${attribute} of ${r.Type} is not supported`);
+        return arn;
+      },
+      importValue(name) {
+        const v = state.exports.get(name);
+        if (v === undefined) throw new ResolveError(`export ${name} does not exist (is its stack deployed?)`);
+        return v;
+      },
+    };
+    for (const [id, r] of Object.entries(resources)) {
+      if (r.Type !== "AWS::Lambda::Function") continue;
+      try {
+        functions.push(functionSpec(assemblyDir, stackName, id, r, ctx, functionName(id)));
+      } catch (error) {
+        problems.push(`${stackName}/${id}: ${(error as Error).message}`);
+      }
+    }
+    for (const [id, r] of Object.entries(resources)) {
+      if (r.Type !== "AWS::Lambda::EventSourceMapping") continue;
+      const props = r.Properties ?? {};
+      if (!props.SelfManagedEventSource) continue; // only self-managed Kafka mappings are run here
+      try {
+        mappings.push(mappingSpec(stackName, id, props, ctx));
+      } catch (error) {
+        problems.push(`${stackName}/${id}: ${(error as Error).message}`);
+      }
+    }
+  }
+  const names = new Set(functions.map((f) => f.name));
+  for (const m of mappings) {
+    if (!names.has(m.functionName))
+      problems.push(`mapping ${m.logicalId}: function ${m.functionName} is not in the assembly`);
+  }
+  if (problems.length > 0) throw new AssemblyError(`the cloud assembly at ${assemblyDir} cannot be run`, problems);
+  return { functions, mappings };
+}
+
+function num(value: unknown, fallback: number): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isFinite(n)) throw new Error(`expected a number, got ${JSON.stringify(value)}`);
+  return n;
+}
+
+function functionSpec(
+  assemblyDir: string,
+  stackName: string,
+  logicalId: string,
+  r: TemplateResource,
+  ctx: ResolveContext,
+  name: string,
+): FunctionSpec {
+  const props = (resolve(ctx, r.Properties ?? {}) ?? {}) as Record<string, unknown>;
+  const assetPath = r.Metadata?.["aws:asset:path"];
+  if (typeof assetPath !== "string") {
+    throw new Error("no aws:asset:path metadata: only functions with local asset code can run locally");
+  }
+  const codeDir = resolvePath(assemblyDir, assetPath);
+  if (!existsSync(codeDir)) throw new Error(`code directory ${codeDir} is missing`);
+  const runtime = String(props.Runtime ?? "");
+  if (!SUPPORTED_RUNTIMES.test(runtime))
+    throw new Error(`runtime "${runtime}" is not supported locally (nodejs*.x only)`);
+  const handler = String(props.Handler ?? "");
+  if (!/^[^\s]+\.[^\s.]+$/.test(handler)) throw new Error(`handler "${handler}" is not <file>.<export>`);
+  const timeoutSeconds = num(props.Timeout, 3);
+  if (timeoutSeconds < 1 || timeoutSeconds > 900) throw new Error(`Timeout ${timeoutSeconds} is outside 1-900 s`);
+  const memoryMb = num(props.MemorySize, 128);
+  if (memoryMb < 128 || memoryMb > 10_240) throw new Error(`MemorySize ${memoryMb} is outside 128-10240 MB`);
+  const env = ((props.Environment as { Variables?: Record<string, unknown> } | undefined)?.Variables ?? {}) as Record<
+    string,
+    unknown
+  >;
+  const environment = Object.fromEntries(Object.entries(env).map(([k, v]) => [k, String(v)]));
+  const loggingConfig = props.LoggingConfig as { LogGroup?: string } | undefined;
+  const reserved = props.ReservedConcurrentExecutions;
+  const architectures = props.Architectures as string[] | undefined;
+  const spec = {
+    name,
+    stackName,
+    logicalId,
+    description: typeof props.Description === "string" ? props.Description : undefined,
+    handler,
+    runtime,
+    architecture: architectures?.[0] === "arm64" ? ("arm64" as const) : ("x86_64" as const),
+    codeDir,
+    environment,
+    timeoutSeconds,
+    memoryMb,
+    reservedConcurrency: reserved === undefined ? undefined : num(reserved, 0),
+    logGroup: loggingConfig?.LogGroup ?? `/aws/lambda/${name}`,
+    roleArn: typeof props.Role === "string" ? props.Role : undefined,
+  };
+  const codeSha256 = createHash("sha256").update(assetPath).update(JSON.stringify(spec)).digest("base64");
+  return { ...spec, codeSha256 };
+}
+
+function mappingSpec(
+  stackName: string,
+  logicalId: string,
+  raw: Record<string, unknown>,
+  ctx: ResolveContext,
+): KafkaMappingSpec {
+  const props = (resolve(ctx, raw) ?? {}) as Record<string, unknown>;
+  const uuid = stableUuid(`${stackName}/${logicalId}`);
+  const endpoints = (props.SelfManagedEventSource as { Endpoints?: { KafkaBootstrapServers?: string[] } } | undefined)
+    ?.Endpoints?.KafkaBootstrapServers;
+  const bootstrapServers = endpoints ?? [];
+  if (bootstrapServers.length < 1 || bootstrapServers.length > 10) {
+    throw new Error(`KafkaBootstrapServers must list 1 to 10 brokers (got ${bootstrapServers.length})`);
+  }
+  const topics = (props.Topics as string[] | undefined) ?? [];
+  if (topics.length !== 1) throw new Error(`Topics must hold exactly one topic (got ${topics.length})`);
+  const batchSize = num(props.BatchSize, 100);
+  if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 10_000) {
+    throw new Error(`BatchSize must be 1 to 10000 (got ${batchSize})`);
+  }
+  const windowSeconds = props.MaximumBatchingWindowInSeconds;
+  const maxBatchingWindowMs = windowSeconds === undefined ? 500 : num(windowSeconds, 0) * 1000;
+  if (maxBatchingWindowMs < 0 || maxBatchingWindowMs > 300_000) {
+    throw new Error(`MaximumBatchingWindowInSeconds must be 0 to 300 (got ${String(windowSeconds)})`);
+  }
+  const startingPosition = String(props.StartingPosition ?? "") as StartingPosition;
+  if (!["TRIM_HORIZON", "LATEST", "AT_TIMESTAMP"].includes(startingPosition)) {
+    throw new Error(`StartingPosition must be TRIM_HORIZON, LATEST or AT_TIMESTAMP (got "${startingPosition}")`);
+  }
+  const startingPositionTimestamp =
+    props.StartingPositionTimestamp === undefined ? undefined : num(props.StartingPositionTimestamp, 0);
+  if (startingPosition === "AT_TIMESTAMP" && startingPositionTimestamp === undefined) {
+    throw new Error("StartingPositionTimestamp is required with AT_TIMESTAMP");
+  }
+  const consumerGroupId =
+    (props.SelfManagedKafkaEventSourceConfig as { ConsumerGroupId?: string } | undefined)?.ConsumerGroupId ?? uuid;
+  const access = (props.SourceAccessConfigurations as Array<{ Type: string; URI: string }> | undefined) ?? [];
+  const auth = access.find((a) => ["SASL_SCRAM_512_AUTH", "SASL_SCRAM_256_AUTH", "BASIC_AUTH"].includes(a.Type));
+  const destination = (props.DestinationConfig as { OnFailure?: { Destination?: string } } | undefined)?.OnFailure
+    ?.Destination;
+  const onFailure = destination === undefined ? undefined : failureDestination(destination, topics);
+  const retries = num(props.MaximumRetryAttempts, -1);
+  if (!Number.isInteger(retries) || retries < -1 || retries > 10_000) {
+    throw new Error(`MaximumRetryAttempts must be -1 to 10000 (got ${retries})`);
+  }
+  const maxAge = num(props.MaximumRecordAgeInSeconds, -1);
+  if (maxAge !== -1 && (maxAge < 60 || maxAge > 604_800)) {
+    throw new Error(`MaximumRecordAgeInSeconds must be -1 or 60 to 604800 (got ${maxAge})`);
+  }
+  const filters = (props.FilterCriteria as { Filters?: Array<{ Pattern?: string }> } | undefined)?.Filters ?? [];
+  for (const f of filters) {
+    try {
+      JSON.parse(f.Pattern ?? "");
+    } catch (error) {
+      throw new Error(`FilterCriteria pattern is not JSON: ${f.Pattern}`, { cause: error });
+    }
+  }
+  return {
+    uuid,
+    stackName,
+    logicalId,
+    functionName: String(props.FunctionName ?? ""),
+    topics,
+    bootstrapServers,
+    batchSize,
+    maxBatchingWindowMs,
+    startingPosition,
+    startingPositionTimestamp,
+    consumerGroupId,
+    enabled: props.Enabled === undefined ? true : props.Enabled === true || props.Enabled === "true",
+    filterPatterns: filters.map((f) => f.Pattern ?? ""),
+    maximumRetryAttempts: retries,
+    maximumRecordAgeSeconds: maxAge,
+    bisectBatchOnFunctionError:
+      props.BisectBatchOnFunctionError === true || props.BisectBatchOnFunctionError === "true",
+    reportBatchItemFailures: ((props.FunctionResponseTypes as string[] | undefined) ?? []).includes(
+      "ReportBatchItemFailures",
+    ),
+    onFailure,
+    scramSecretArn: auth?.URI,
+    authentication: (auth?.Type as KafkaMappingSpec["authentication"] | undefined) ?? "NONE",
+  };
+}
+
+function failureDestination(destination: string, sourceTopics: readonly string[]): FailureDestinationSpec {
+  if (destination.startsWith("arn:aws:s3:::")) return { destination, kind: "s3" };
+  if (destination.startsWith("arn:aws:sqs:")) return { destination, kind: "sqs" };
+  if (destination.startsWith("arn:aws:sns:")) return { destination, kind: "sns" };
+  if (destination.startsWith("kafka://")) {
+    const topic = destination.slice("kafka://".length);
+    if (sourceTopics.includes(topic))
+      throw new Error(`the on-failure topic ${topic} may not be the mapping's source topic`);
+    return { destination, kind: "kafka" };
+  }
+  throw new Error(`unsupported on-failure destination ${destination} (S3, SQS, SNS or kafka://<topic>)`);
+}

@@ -1,0 +1,360 @@
+/**
+ * The local Lambda service: runs the functions and self-managed Kafka event-source mappings of the
+ * cloud assembly that was deployed locally, serves the Lambda API on the public endpoint (passing
+ * everything else to LocalStack), and reloads what changed when the assembly is synthesized again.
+ */
+import { existsSync, statSync, unwatchFile, watchFile } from "node:fs";
+import { join } from "node:path";
+import {
+  CloudFormationClient,
+  ListExportsCommand,
+  ListStackResourcesCommand,
+  type StackResourceSummary,
+} from "@aws-sdk/client-cloudformation";
+import { CloudWatchLogsClient } from "@aws-sdk/client-cloudwatch-logs";
+import { S3Client } from "@aws-sdk/client-s3";
+import { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
+import { SNSClient } from "@aws-sdk/client-sns";
+import { SQSClient } from "@aws-sdk/client-sqs";
+import { Kafka } from "kafkajs";
+import { LOCAL_CREDENTIALS } from "../aws";
+import type { LocalConfig } from "../config";
+import { LambdaApiServer, type LambdaBackend, type MappingUpdate, type MappingView } from "./api";
+import { type DeployedState, loadAssembly, readAssembly } from "./assembly";
+import { createFailureSink, type FailureSink } from "./esm/destinations";
+import { mappingKafkaConfig, mappingKafkaConfigFactory, readKafkaSecret } from "./esm/kafka-client";
+import { KafkaEventSourcePoller, type PollerMetrics } from "./esm/poller";
+import { FunctionExecutor, type FunctionStats } from "./executor";
+import { CloudWatchLogSink, ConsoleLogSink, TeeLogSink } from "./logs";
+import type { FunctionSpec, InvokeResult, KafkaMappingSpec, LogSink } from "./types";
+
+export type ServiceLog = (
+  level: "debug" | "info" | "warn" | "error",
+  message: string,
+  fields?: Record<string, unknown>,
+) => void;
+
+interface RunningMapping {
+  spec: KafkaMappingSpec;
+  poller: KafkaEventSourcePoller;
+  failureSink?: FailureSink;
+  lastModified: Date;
+}
+
+export interface ServiceStatus {
+  readonly endpoint: string;
+  readonly assembly: string;
+  readonly loadedAt?: string;
+  readonly loadError?: string;
+  readonly functions: Array<{ name: string; runtime: string; stats?: FunctionStats }>;
+  readonly mappings: Array<{ uuid: string; functionName: string; topics: readonly string[]; metrics: PollerMetrics }>;
+}
+
+export interface LambdaServiceOptions {
+  readonly cfg: LocalConfig;
+  readonly log: ServiceLog;
+  /** Print function output to this process's stdout, prefixed by function name. Default true. */
+  readonly echoFunctionLogs?: boolean;
+  /** Reload automatically when the assembly's manifest changes. Default true. */
+  readonly watch?: boolean;
+}
+
+export class LambdaService implements LambdaBackend {
+  readonly region: string;
+  readonly accountId: string;
+  private functionSpecs = new Map<string, FunctionSpec>();
+  private readonly mappingsByUuid = new Map<string, RunningMapping>();
+  private readonly executor: FunctionExecutor;
+  private readonly api: LambdaApiServer;
+  private readonly logSink: CloudWatchLogSink;
+  private readonly clients;
+  private loadedAt: Date | undefined;
+  private loadError: string | undefined;
+  private reloading: Promise<void> = Promise.resolve();
+  private manifestMtime = 0;
+
+  constructor(private readonly options: LambdaServiceOptions) {
+    const { cfg } = options;
+    this.region = cfg.region;
+    this.accountId = cfg.accountId;
+    // The service reaches LocalStack directly, not through its own endpoint.
+    const sdk = {
+      endpoint: cfg.localstack.url,
+      region: cfg.region,
+      credentials: LOCAL_CREDENTIALS,
+      forcePathStyle: true,
+    };
+    this.clients = {
+      cfn: new CloudFormationClient(sdk),
+      logs: new CloudWatchLogsClient(sdk),
+      secrets: new SecretsManagerClient(sdk),
+      s3: new S3Client(sdk),
+      sqs: new SQSClient(sdk),
+      sns: new SNSClient(sdk),
+    };
+    this.logSink = new CloudWatchLogSink(this.clients.logs, (error) =>
+      options.log("warn", "could not write function logs to CloudWatch Logs", { error: error.message }),
+    );
+    const sink: LogSink =
+      options.echoFunctionLogs === false ? this.logSink : new TeeLogSink(this.logSink, new ConsoleLogSink());
+    this.executor = new FunctionExecutor({
+      functions: (name) => this.functionSpecs.get(name),
+      runDir: cfg.runDir,
+      logSink: sink,
+      region: cfg.region,
+      accountId: cfg.accountId,
+      baseEnv: {
+        AWS_ENDPOINT_URL: cfg.endpoint.url,
+        AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
+        AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
+        AWS_SESSION_TOKEN: "local",
+        AWS_REGION: cfg.region,
+      },
+    });
+    this.api = new LambdaApiServer({
+      backend: this,
+      upstream: new URL(cfg.localstack.url),
+      host: cfg.endpoint.host,
+      port: cfg.endpoint.port,
+      log: (message, fields) => options.log("warn", message, fields),
+      status: () => this.status(),
+      reload: async () => {
+        await this.reload(true);
+        return this.status();
+      },
+    });
+  }
+
+  async start(): Promise<void> {
+    await this.api.listen();
+    this.options.log("info", "Lambda API listening", { endpoint: this.options.cfg.endpoint.url });
+    await this.reload();
+    if (this.options.watch ?? true) {
+      watchFile(this.manifestFile(), { interval: 500 }, () => {
+        void this.reload();
+      });
+    }
+  }
+
+  private manifestFile(): string {
+    return join(this.options.cfg.assemblyDir, "manifest.json");
+  }
+
+  /** Reads the assembly again and applies the difference: changed functions cold-start, changed mappings restart. */
+  reload(force = false): Promise<void> {
+    this.reloading = this.reloading
+      .then(() => this.doReload(force))
+      .catch((error: unknown) => {
+        this.loadError = (error as Error).message;
+        this.options.log("error", "could not load the cloud assembly", { error: this.loadError });
+      });
+    return this.reloading;
+  }
+
+  private async doReload(force: boolean): Promise<void> {
+    const manifest = this.manifestFile();
+    if (!existsSync(manifest)) {
+      this.options.log("info", "no cloud assembly yet; waiting for a deploy", {
+        assembly: this.options.cfg.assemblyDir,
+      });
+      return;
+    }
+    const mtime = statSync(manifest).mtimeMs;
+    if (mtime === this.manifestMtime && !force) return;
+    const state = await this.deployedState();
+    const loaded = loadAssembly(this.options.cfg.assemblyDir, state, this.options.cfg);
+    this.manifestMtime = mtime;
+    this.loadError = undefined;
+
+    const next = new Map(loaded.functions.map((f) => [f.name, f]));
+    for (const [name, old] of this.functionSpecs) {
+      const spec = next.get(name);
+      if (!spec) {
+        this.executor.remove(name);
+        this.options.log("info", "function removed", { function: name });
+      } else if (spec.codeSha256 !== old.codeSha256) {
+        this.executor.reload(spec);
+        this.options.log("info", "function reloaded", { function: name });
+      }
+    }
+    for (const name of next.keys()) {
+      if (!this.functionSpecs.has(name)) this.options.log("info", "function loaded", { function: name });
+    }
+    this.functionSpecs = next;
+
+    const wanted = new Map(loaded.mappings.map((m) => [m.uuid, m]));
+    for (const [uuid, running] of [...this.mappingsByUuid]) {
+      const spec = wanted.get(uuid);
+      if (spec && JSON.stringify(spec) === JSON.stringify(running.spec)) continue;
+      await this.stopMapping(running);
+      this.mappingsByUuid.delete(uuid);
+    }
+    for (const spec of wanted.values()) {
+      if (!this.mappingsByUuid.has(spec.uuid)) await this.startMapping(spec);
+    }
+    this.loadedAt = new Date();
+    this.options.log("info", "cloud assembly loaded", {
+      functions: [...this.functionSpecs.keys()],
+      mappings: [...this.mappingsByUuid.values()].map((m) => `${m.spec.topics.join(",")} → ${m.spec.functionName}`),
+    });
+  }
+
+  private async deployedState(): Promise<DeployedState> {
+    const { cfn } = this.clients;
+    const exports = new Map<string, string>();
+    let token: string | undefined;
+    do {
+      const page = await cfn.send(new ListExportsCommand({ NextToken: token }));
+      for (const e of page.Exports ?? []) if (e.Name && e.Value !== undefined) exports.set(e.Name, e.Value);
+      token = page.NextToken;
+    } while (token);
+    const physical = new Map<string, Map<string, string>>();
+    for (const { stackName } of readAssembly(this.options.cfg.assemblyDir)) {
+      const resources = new Map<string, string>();
+      let next: string | undefined;
+      try {
+        do {
+          const page = await cfn.send(new ListStackResourcesCommand({ StackName: stackName, NextToken: next }));
+          for (const r of page.StackResourceSummaries ?? ([] as StackResourceSummary[])) {
+            if (r.LogicalResourceId && r.PhysicalResourceId) resources.set(r.LogicalResourceId, r.PhysicalResourceId);
+          }
+          next = page.NextToken;
+        } while (next);
+      } catch (error) {
+        throw new Error(`stack ${stackName} of the assembly is not deployed locally (npm run deploy:local)`, {
+          cause: error,
+        });
+      }
+      physical.set(stackName, resources);
+    }
+    return { exports, physicalIds: (stack) => physical.get(stack) ?? new Map() };
+  }
+
+  private async startMapping(spec: KafkaMappingSpec): Promise<void> {
+    const fn = this.functionSpecs.get(spec.functionName);
+    const kafka = mappingKafkaConfigFactory(spec, { secretsManager: this.clients.secrets });
+    let failureSink: FailureSink | undefined;
+    if (spec.onFailure) {
+      const kafkaClient =
+        spec.onFailure.kind === "kafka"
+          ? new Kafka(
+              mappingKafkaConfig(
+                spec,
+                spec.scramSecretArn ? await readKafkaSecret(this.clients.secrets, spec.scramSecretArn) : undefined,
+              ),
+            )
+          : undefined;
+      failureSink = createFailureSink(spec, {
+        s3: this.clients.s3,
+        sqs: this.clients.sqs,
+        sns: this.clients.sns,
+        ...(kafkaClient ? { kafka: kafkaClient } : {}),
+      });
+    }
+    const poller = new KafkaEventSourcePoller(spec, {
+      invoker: this.executor,
+      kafka,
+      failureSink,
+      concurrency: fn?.reservedConcurrency,
+      functionArn: `arn:aws:lambda:${this.region}:${this.accountId}:function:${spec.functionName}`,
+      log: (level, message, fields) => this.options.log(level, message, { mapping: spec.uuid, ...fields }),
+    });
+    const running: RunningMapping = { spec, poller, failureSink, lastModified: new Date() };
+    this.mappingsByUuid.set(spec.uuid, running);
+    if (spec.enabled) {
+      await poller.start().catch((error: unknown) => {
+        this.options.log("error", "event-source mapping could not start", {
+          mapping: spec.uuid,
+          function: spec.functionName,
+          error: (error as Error).message,
+        });
+      });
+    }
+  }
+
+  private async stopMapping(running: RunningMapping): Promise<void> {
+    await running.poller.stop();
+    await running.failureSink?.close();
+  }
+
+  // LambdaBackend
+
+  functions(): readonly FunctionSpec[] {
+    return [...this.functionSpecs.values()];
+  }
+
+  invoke(name: string, payload: Buffer): Promise<InvokeResult> {
+    return this.executor.invoke(name, payload);
+  }
+
+  mappings(): readonly MappingView[] {
+    return [...this.mappingsByUuid.values()].map((m) => {
+      const metrics = m.poller.metrics();
+      return {
+        spec: m.spec,
+        state: metrics.state,
+        lastProcessingResult: metrics.lastProcessingResult,
+        lastModified: m.lastModified,
+      };
+    });
+  }
+
+  async updateMapping(uuid: string, update: MappingUpdate): Promise<MappingView> {
+    const running = this.mappingsByUuid.get(uuid);
+    if (!running) throw new Error(`no event-source mapping ${uuid}`);
+    const spec: KafkaMappingSpec = {
+      ...running.spec,
+      ...(update.enabled === undefined ? {} : { enabled: update.enabled }),
+      ...(update.batchSize === undefined ? {} : { batchSize: update.batchSize }),
+      ...(update.maximumBatchingWindowInSeconds === undefined
+        ? {}
+        : { maxBatchingWindowMs: update.maximumBatchingWindowInSeconds * 1000 }),
+    };
+    const onlyEnabled = JSON.stringify({ ...spec, enabled: running.spec.enabled }) === JSON.stringify(running.spec);
+    if (onlyEnabled) {
+      running.spec = spec;
+      running.lastModified = new Date();
+      void running.poller.setEnabled(spec.enabled);
+    } else {
+      await this.stopMapping(running);
+      this.mappingsByUuid.delete(uuid);
+      await this.startMapping(spec);
+    }
+    const view = this.mappings().find((m) => m.spec.uuid === uuid);
+    if (!view) throw new Error(`event-source mapping ${uuid} vanished while updating`);
+    return view;
+  }
+
+  status(): ServiceStatus {
+    const stats = this.executor.stats();
+    return {
+      endpoint: this.options.cfg.endpoint.url,
+      assembly: this.options.cfg.assemblyDir,
+      loadedAt: this.loadedAt?.toISOString(),
+      loadError: this.loadError,
+      functions: [...this.functionSpecs.values()].map((f) => ({
+        name: f.name,
+        runtime: f.runtime,
+        stats: stats[f.name],
+      })),
+      mappings: [...this.mappingsByUuid.values()].map((m) => ({
+        uuid: m.spec.uuid,
+        functionName: m.spec.functionName,
+        topics: m.spec.topics,
+        metrics: m.poller.metrics(),
+      })),
+    };
+  }
+
+  /** Stops polling (in-flight batches finish and commit), then the workers, then flushes the logs. */
+  async stop(): Promise<void> {
+    unwatchFile(this.manifestFile());
+    await this.reloading;
+    await Promise.all([...this.mappingsByUuid.values()].map((m) => this.stopMapping(m)));
+    this.mappingsByUuid.clear();
+    await this.executor.close();
+    await this.logSink.close();
+    await this.api.close();
+    for (const c of Object.values(this.clients)) c.destroy();
+  }
+}

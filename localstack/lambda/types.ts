@@ -1,0 +1,102 @@
+/**
+ * The local Lambda service's model of a cloud assembly: functions and Kafka event-source mappings,
+ * with every reference already resolved against the locally deployed stacks.
+ */
+
+export interface FunctionSpec {
+  /** Physical function name. */
+  readonly name: string;
+  readonly stackName: string;
+  readonly logicalId: string;
+  readonly description?: string;
+  /** e.g. "index.handler" */
+  readonly handler: string;
+  /** e.g. "nodejs22.x" */
+  readonly runtime: string;
+  readonly architecture: "x86_64" | "arm64";
+  /** Absolute path of the unpacked code (the esbuild bundle's asset directory in cdk.out). */
+  readonly codeDir: string;
+  /** The function's own variables, references resolved. */
+  readonly environment: Readonly<Record<string, string>>;
+  readonly timeoutSeconds: number;
+  readonly memoryMb: number;
+  /** Reserved concurrency; undefined = unreserved. */
+  readonly reservedConcurrency?: number;
+  /** CloudWatch Logs group the function logs to. */
+  readonly logGroup: string;
+  readonly roleArn?: string;
+  /** Hash of the code and configuration: a changed value means the function must be reloaded. */
+  readonly codeSha256: string;
+}
+
+export type StartingPosition = "TRIM_HORIZON" | "LATEST" | "AT_TIMESTAMP";
+
+export interface FailureDestinationSpec {
+  /** ARN of an S3 bucket, SQS queue or SNS topic, or `kafka://<topic>` for a topic of the source cluster. */
+  readonly destination: string;
+  readonly kind: "s3" | "sqs" | "sns" | "kafka";
+}
+
+export interface KafkaMappingSpec {
+  /** Stable id: derived from stack and logical id, so offsets survive restarts. */
+  readonly uuid: string;
+  readonly stackName: string;
+  readonly logicalId: string;
+  readonly functionName: string;
+  readonly topics: readonly string[];
+  readonly bootstrapServers: readonly string[];
+  /** 1 – 10,000; default 100. */
+  readonly batchSize: number;
+  /** Milliseconds; default 500 for Kafka. */
+  readonly maxBatchingWindowMs: number;
+  readonly startingPosition: StartingPosition;
+  /** Epoch seconds, with AT_TIMESTAMP. */
+  readonly startingPositionTimestamp?: number;
+  /** Default: the mapping's uuid. */
+  readonly consumerGroupId: string;
+  readonly enabled: boolean;
+  /** FilterCriteria.Filters[].Pattern, each a JSON string. */
+  readonly filterPatterns: readonly string[];
+  /** -1 = forever (default). */
+  readonly maximumRetryAttempts: number;
+  /** -1 = no limit (default). Seconds. */
+  readonly maximumRecordAgeSeconds: number;
+  readonly bisectBatchOnFunctionError: boolean;
+  readonly reportBatchItemFailures: boolean;
+  readonly onFailure?: FailureDestinationSpec;
+  /** Secrets Manager ARN holding {username, password} for SASL/SCRAM-SHA-512. */
+  readonly scramSecretArn?: string;
+  readonly authentication: "SASL_SCRAM_512_AUTH" | "SASL_SCRAM_256_AUTH" | "BASIC_AUTH" | "NONE";
+}
+
+export type InvocationType = "RequestResponse" | "Event" | "DryRun";
+
+export interface InvokeResult {
+  readonly requestId: string;
+  /** The response payload (JSON text), or the error object in AWS's shape when functionError is set. */
+  readonly payload: Buffer;
+  /** "Unhandled" for errors thrown by the function or the runtime (timeouts, crashes), as AWS reports them. */
+  readonly functionError?: "Unhandled" | "Handled";
+  /** The last 4 KB of the invocation's log, as `--log-type Tail` returns it (plain text, not base64). */
+  readonly logTail: string;
+  readonly durationMs: number;
+  readonly billedDurationMs: number;
+  readonly initDurationMs?: number;
+  readonly maxMemoryUsedMb: number;
+}
+
+/** Something that can run a function: the executor, or a fake in unit tests. */
+export interface Invoker {
+  invoke(functionName: string, payload: Buffer, options?: { signal?: AbortSignal }): Promise<InvokeResult>;
+}
+
+/** One log event of a function, as CloudWatch Logs stores it. */
+export interface LogEvent {
+  readonly timestamp: number;
+  readonly message: string;
+}
+
+/** Receives every log line of every invocation as it happens. */
+export interface LogSink {
+  write(fn: FunctionSpec, logStream: string, event: LogEvent): void;
+}
