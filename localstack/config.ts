@@ -17,7 +17,7 @@ export interface LocalConfig {
   readonly accountId: string;
   /** Prefix of the CDK stack names (CDK context `sluice:stackPrefix`). */
   readonly stackPrefix: string;
-  /** Where the locally deployed cloud assembly is synthesized; the local Lambda service reads it. */
+  /** Where the locally deployed cloud assembly is synthesized; the local Lambda service reads it (SLUICE_ASSEMBLY_DIR). */
   readonly assemblyDir: string;
   /**
    * The one endpoint clients use (AWS_ENDPOINT_URL): the local Lambda service, which answers Lambda API
@@ -90,7 +90,7 @@ export function loadLocalConfig(env: NodeJS.ProcessEnv = process.env): LocalConf
     region: env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? "us-east-1",
     accountId: "000000000000",
     stackPrefix: env.SLUICE_STACK_PREFIX ?? cdkContextString(root, "sluice:stackPrefix") ?? "sluice",
-    assemblyDir: join(stateDir, "cdk.out"),
+    assemblyDir: resolve(env.SLUICE_ASSEMBLY_DIR ?? join(stateDir, "cdk.out")),
     endpoint: { host, port: endpointPort, url: `http://${host}:${endpointPort}` },
     localstack: {
       host,

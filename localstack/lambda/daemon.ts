@@ -62,6 +62,7 @@ export async function startLambdaService(
       NODE_PATH: join(cfg.root, "node_modules"),
       SLUICE_ROOT: cfg.root,
       SLUICE_STATE_DIR: cfg.stateDir,
+      SLUICE_ASSEMBLY_DIR: cfg.assemblyDir,
       SLUICE_PORT: String(cfg.endpoint.port),
       LOCALSTACK_PORT: String(cfg.localstack.port),
       KAFKA_PORT: String(cfg.kafka.port),
