@@ -46,6 +46,8 @@ export interface ServiceStatus {
   readonly assembly: string;
   readonly loadedAt?: string;
   readonly loadError?: string;
+  /** What the last reload changed, e.g. "function reloaded: x", "mapping restarted: topic → x". */
+  readonly lastReload: readonly string[];
   readonly functions: Array<{ name: string; runtime: string; stats?: FunctionStats }>;
   readonly mappings: Array<{ uuid: string; functionName: string; topics: readonly string[]; metrics: PollerMetrics }>;
 }
@@ -72,6 +74,7 @@ export class LambdaService implements LambdaBackend {
   private loadError: string | undefined;
   private reloading: Promise<void> = Promise.resolve();
   private manifestMtime = 0;
+  private lastReload: string[] = [];
 
   constructor(private readonly options: LambdaServiceOptions) {
     const { cfg } = options;
@@ -166,19 +169,20 @@ export class LambdaService implements LambdaBackend {
     this.manifestMtime = mtime;
     this.loadError = undefined;
 
+    const changes: string[] = [];
     const next = new Map(loaded.functions.map((f) => [f.name, f]));
     for (const [name, old] of this.functionSpecs) {
       const spec = next.get(name);
       if (!spec) {
         this.executor.remove(name);
-        this.options.log("info", "function removed", { function: name });
+        changes.push(`function removed: ${name}`);
       } else if (spec.codeSha256 !== old.codeSha256) {
         this.executor.reload(spec);
-        this.options.log("info", "function reloaded", { function: name });
+        changes.push(`function reloaded: ${name}`);
       }
     }
     for (const name of next.keys()) {
-      if (!this.functionSpecs.has(name)) this.options.log("info", "function loaded", { function: name });
+      if (!this.functionSpecs.has(name)) changes.push(`function loaded: ${name}`);
     }
     this.functionSpecs = next;
 
@@ -188,12 +192,24 @@ export class LambdaService implements LambdaBackend {
       if (spec && JSON.stringify(spec) === JSON.stringify(running.spec)) continue;
       await this.stopMapping(running);
       this.mappingsByUuid.delete(uuid);
+      changes.push(
+        `mapping ${spec ? "restarted" : "removed"}: ${running.spec.topics.join(",")} → ${running.spec.functionName}`,
+      );
     }
     for (const spec of wanted.values()) {
-      if (!this.mappingsByUuid.has(spec.uuid)) await this.startMapping(spec);
+      if (this.mappingsByUuid.has(spec.uuid)) continue;
+      await this.startMapping(spec);
+      if (!changes.some((c) => c.startsWith("mapping restarted") && c.endsWith(`→ ${spec.functionName}`))) {
+        changes.push(`mapping started: ${spec.topics.join(",")} → ${spec.functionName}`);
+      }
     }
-    this.loadedAt = new Date();
+    // A reload that changed nothing keeps the record of the last one that did.
+    if (changes.length > 0 || this.loadedAt === undefined) {
+      this.loadedAt = new Date();
+      this.lastReload = changes;
+    }
     this.options.log("info", "cloud assembly loaded", {
+      changes,
       functions: [...this.functionSpecs.keys()],
       mappings: [...this.mappingsByUuid.values()].map((m) => `${m.spec.topics.join(",")} → ${m.spec.functionName}`),
     });
@@ -334,6 +350,7 @@ export class LambdaService implements LambdaBackend {
       assembly: this.options.cfg.assemblyDir,
       loadedAt: this.loadedAt?.toISOString(),
       loadError: this.loadError,
+      lastReload: this.lastReload,
       functions: [...this.functionSpecs.values()].map((f) => ({
         name: f.name,
         runtime: f.runtime,
