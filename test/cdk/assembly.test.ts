@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: the strings are CloudFormation Fn::Sub templates
 /**
  * The local Lambda service reads exactly what `cdk synth` wrote for the local profile: the functions and
  * Kafka event-source mappings CloudFormation skips, with references resolved against deployed state.
