@@ -12,6 +12,7 @@
  *   data/              the KRaft log directory (topic data and the __cluster_metadata log)
  * The broker's log is cfg.logDir/kafka.log (the previous run's is kept as kafka.log.1).
  */
+
 import { randomBytes } from "node:crypto";
 import {
   chmodSync,
@@ -30,6 +31,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Kafka, type KafkaConfig, logLevel } from "kafkajs";
 import type { LocalConfig } from "./config";
+import { copyDependencies } from "./maven";
 import { CommandError, requireTool, run, runningPid, spawnDaemon, stopDaemon, tail, waitFor } from "./proc";
 
 export interface ScramUser {
@@ -39,7 +41,6 @@ export interface ScramUser {
 
 /** Log4j 2 for Kafka's slf4j 1.7 logging (Kafka 4 dropped reload4j/log4j 1); pinned so core and binding match. */
 const LOG4J_VERSION = "2.25.4";
-const DEPENDENCY_PLUGIN = "org.apache.maven.plugins:maven-dependency-plugin:3.8.1";
 const ADMIN_USERNAME = "admin";
 const SCRAM_MECHANISM = "SCRAM-SHA-512";
 const SCRAM_ITERATIONS = 8192;
@@ -142,20 +143,7 @@ export async function installKafka(cfg: LocalConfig, log: (msg: string) => void)
   try {
     writeFileSync(join(staging, "pom.xml"), installPom(version));
     const stagingLibs = join(staging, "libs");
-    run(
-      "mvn",
-      [
-        "-q",
-        "-B",
-        "--no-transfer-progress",
-        "-f",
-        join(staging, "pom.xml"),
-        `${DEPENDENCY_PLUGIN}:copy-dependencies`,
-        `-DoutputDirectory=${stagingLibs}`,
-        "-DincludeScope=runtime",
-      ],
-      { cwd: staging, what: `Fetching Kafka ${version} with Maven` },
-    );
+    copyDependencies(staging, stagingLibs, `Fetching Kafka ${version} with Maven`);
     const names = readdirSync(stagingLibs)
       .filter((name) => name.endsWith(".jar"))
       .sort();

@@ -11,6 +11,7 @@
  * - LocalStack community keeps all state in memory: a restart starts empty (DynamoDB Local's files live
  *   under `<FILESYSTEM_ROOT>/tmp`, which LocalStack clears on shutdown and we clear before a start).
  */
+
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import {
@@ -33,6 +34,7 @@ import { dirname, join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { DynamoDBClient, ListTablesCommand } from "@aws-sdk/client-dynamodb";
 import type { LocalConfig } from "./config";
+import { copyDependencies } from "./maven";
 import {
   isAlive,
   MissingPrerequisiteError,
@@ -106,7 +108,6 @@ typing-inspection==0.4.2 urllib3==2.6.3 werkzeug==3.1.6 wrapt==2.1.1 wsproto==1.
   .split(/\s+/);
 
 /** Maven plugin used to fetch DynamoDB Local and its dependencies (same pin as kafka.ts). */
-const DEPENDENCY_PLUGIN = "org.apache.maven.plugins:maven-dependency-plugin:3.8.1";
 
 /**
  * LocalStack always starts DynamoDB Local with `-javaagent:<install dir>/ddb-local-loader-0.1.jar`, its own
@@ -428,21 +429,7 @@ function installDynamoDbLocal(cfg: LocalConfig, log: (msg: string) => void): voi
   try {
     writeFileSync(join(staging, "pom.xml"), installPom(cfg));
     const fetched = join(staging, "fetched");
-    run(
-      "mvn",
-      [
-        "-q",
-        "-B",
-        "--no-transfer-progress",
-        "-f",
-        join(staging, "pom.xml"),
-        `${DEPENDENCY_PLUGIN}:copy-dependencies`,
-        `-DoutputDirectory=${fetched}`,
-        "-DincludeScope=runtime",
-        "-DexcludeTypes=dll",
-      ],
-      { cwd: staging, what: `Fetching DynamoDB Local ${version} with Maven` },
-    );
+    copyDependencies(staging, fetched, `Fetching DynamoDB Local ${version} with Maven`, ["-DexcludeTypes=dll"]);
     const out = join(staging, "install");
     const lib = join(out, "DynamoDBLocal_lib");
     mkdirSync(lib, { recursive: true });
