@@ -97,6 +97,21 @@ function aws(args: string[]): { status: number | null; stdout: string; stderr: s
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
+/** `aws lambda invoke` with a JSON payload given as text, the response written to outFile. */
+function cliInvoke(functionName: string, payload: string, outFile: string) {
+  return aws([
+    "lambda",
+    "invoke",
+    "--function-name",
+    functionName,
+    "--cli-binary-format",
+    "raw-in-base64-out",
+    "--payload",
+    payload,
+    outFile,
+  ]);
+}
+
 describe("a record produced to celebrities", () => {
   test("reaches the scrape function as an AWS-shaped event, and its log lines are in CloudWatch Logs", async () => {
     const fn = await output("ScrapeFunctionName");
@@ -251,17 +266,7 @@ describe("the AWS CLI v2 against the endpoint", () => {
   test.each(STAGES)("aws lambda invoke runs %s with a Kafka event", async (stage) => {
     const name = await output(`${stage.charAt(0).toUpperCase()}${stage.slice(1)}FunctionName`);
     const out = `/tmp/sluice-invoke-${unique(stage)}.json`;
-    const r = aws([
-      "lambda",
-      "invoke",
-      "--function-name",
-      name,
-      "--cli-binary-format",
-      "raw-in-base64-out",
-      "--payload",
-      JSON.stringify(kafkaEvent("topic", { stage })),
-      out,
-    ]);
+    const r = cliInvoke(name, JSON.stringify(kafkaEvent("topic", { stage })), out);
     expect(r.stderr).toBe("");
     expect(JSON.parse(r.stdout)).toEqual({ StatusCode: 200, ExecutedVersion: "$LATEST" });
     const { readFileSync, rmSync } = await import("node:fs");
@@ -280,17 +285,7 @@ describe("the AWS CLI v2 against the endpoint", () => {
 
   test("aws logs tail reads a function's log group", async () => {
     const name = await output("CleanFunctionName");
-    aws([
-      "lambda",
-      "invoke",
-      "--function-name",
-      name,
-      "--cli-binary-format",
-      "raw-in-base64-out",
-      "--payload",
-      "{}",
-      "/dev/null",
-    ]);
+    cliInvoke(name, "{}", "/dev/null");
     const text = await waitFor("aws logs tail output", async () => {
       const r = aws(["logs", "tail", `/aws/lambda/${name}`, "--since", "10m"]);
       return r.status === 0 && r.stdout.includes("REPORT RequestId:") ? r.stdout : undefined;
