@@ -1,9 +1,8 @@
 /** How every client — SDK, CDK CLI, AWS CLI — reaches the local endpoint. */
 import { CloudFormationClient, DescribeStacksCommand, type Stack } from "@aws-sdk/client-cloudformation";
-import type { LocalConfig } from "./config";
+import { LOCAL_CREDENTIALS, type LocalConfig } from "./config";
 
-/** Credentials LocalStack accepts; they are not secrets. */
-export const LOCAL_CREDENTIALS = { accessKeyId: "test", secretAccessKey: "test" } as const;
+export { LOCAL_CREDENTIALS };
 
 /** Options for any AWS SDK v3 client: local endpoint, path-style S3 (no DNS needed), test credentials. */
 export function sdkConfig(cfg: LocalConfig) {

@@ -6,6 +6,9 @@ import { readFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { join, resolve } from "node:path";
 
+/** Credentials LocalStack accepts; they are not secrets. */
+export const LOCAL_CREDENTIALS = { accessKeyId: "test", secretAccessKey: "test" } as const;
+
 export interface LocalConfig {
   /** Repository root. */
   readonly root: string;

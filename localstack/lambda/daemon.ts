@@ -60,6 +60,8 @@ export async function startLambdaService(
     env: {
       ...process.env,
       NODE_PATH: join(cfg.root, "node_modules"),
+      // Node 22 caches compiled modules across starts (Node 20 ignores it).
+      NODE_COMPILE_CACHE: join(cfg.runDir, "compile-cache"),
       SLUICE_ROOT: cfg.root,
       SLUICE_STATE_DIR: cfg.stateDir,
       SLUICE_ASSEMBLY_DIR: cfg.assemblyDir,

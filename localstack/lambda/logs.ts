@@ -2,12 +2,7 @@
  * Function logs the CloudWatch way: every event goes to `<log group>/<log stream>` in CloudWatch Logs
  * as it happens (flushed every flushMs), and to the service's terminal prefixed by the function name.
  */
-import {
-  type CloudWatchLogsClient,
-  CreateLogGroupCommand,
-  CreateLogStreamCommand,
-  PutLogEventsCommand,
-} from "@aws-sdk/client-cloudwatch-logs";
+import type { CloudWatchLogsClient, CloudWatchLogsClientConfig } from "@aws-sdk/client-cloudwatch-logs";
 import type { FunctionSpec, LogEvent, LogSink } from "./types";
 
 /** PutLogEvents limits: 10,000 events and 1,048,576 bytes (each event counts 26 bytes extra). */
@@ -27,8 +22,16 @@ export class CloudWatchLogSink implements LogSink {
   private timer: NodeJS.Timeout | undefined;
   private flushing: Promise<void> = Promise.resolve();
 
+  private sdk:
+    | Promise<{ client: CloudWatchLogsClient; module: typeof import("@aws-sdk/client-cloudwatch-logs") }>
+    | undefined;
+
+  /**
+   * @param clientConfig options of the CloudWatch Logs client, which is loaded on the first write (the SDK takes
+   *   a good part of a cold start to load).
+   */
   constructor(
-    private readonly client: CloudWatchLogsClient,
+    private readonly clientConfig: CloudWatchLogsClientConfig,
     private readonly onError: (error: Error) => void,
     private readonly flushMs = 200,
   ) {}
@@ -64,33 +67,43 @@ export class CloudWatchLogSink implements LogSink {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
     await this.flush();
+    if (this.sdk) (await this.sdk).client.destroy();
+  }
+
+  private logs() {
+    this.sdk ??= import("@aws-sdk/client-cloudwatch-logs").then((module) => ({
+      module,
+      client: new module.CloudWatchLogsClient(this.clientConfig),
+    }));
+    return this.sdk;
   }
 
   private async ensure(group: string, stream: string): Promise<void> {
     const key = `${group}\u0000${stream}`;
     if (this.created.has(key)) return;
+    const { client, module } = await this.logs();
+    const { CreateLogGroupCommand, CreateLogStreamCommand } = module;
     const ignoreExists = (error: unknown): void => {
       if ((error as Error).name !== "ResourceAlreadyExistsException") throw error;
     };
     if (!this.created.has(group)) {
-      await this.client.send(new CreateLogGroupCommand({ logGroupName: group })).catch(ignoreExists);
+      await client.send(new CreateLogGroupCommand({ logGroupName: group })).catch(ignoreExists);
       this.created.add(group);
     }
-    await this.client
-      .send(new CreateLogStreamCommand({ logGroupName: group, logStreamName: stream }))
-      .catch(ignoreExists);
+    await client.send(new CreateLogStreamCommand({ logGroupName: group, logStreamName: stream })).catch(ignoreExists);
     this.created.add(key);
   }
 
   private async send(batch: Pending): Promise<void> {
     await this.ensure(batch.group, batch.stream);
+    const { client, module } = await this.logs();
     const events = [...batch.events].sort((a, b) => a.timestamp - b.timestamp);
     let chunk: LogEvent[] = [];
     let bytes = 0;
     const put = async (): Promise<void> => {
       if (chunk.length === 0) return;
-      await this.client.send(
-        new PutLogEventsCommand({ logGroupName: batch.group, logStreamName: batch.stream, logEvents: chunk }),
+      await client.send(
+        new module.PutLogEventsCommand({ logGroupName: batch.group, logStreamName: batch.stream, logEvents: chunk }),
       );
       chunk = [];
       bytes = 0;

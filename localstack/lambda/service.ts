@@ -6,27 +6,51 @@
 import { existsSync, statSync, unwatchFile, watchFile } from "node:fs";
 import { join } from "node:path";
 import {
-  CloudFormationClient,
+  type CloudFormationClient,
   ListExportsCommand,
   ListStackResourcesCommand,
   type StackResourceSummary,
 } from "@aws-sdk/client-cloudformation";
-import { CloudWatchLogsClient } from "@aws-sdk/client-cloudwatch-logs";
-import { S3Client } from "@aws-sdk/client-s3";
-import { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
-import { SNSClient } from "@aws-sdk/client-sns";
-import { SQSClient } from "@aws-sdk/client-sqs";
+import type { S3Client } from "@aws-sdk/client-s3";
+import type { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
+import type { SNSClient } from "@aws-sdk/client-sns";
+import type { SQSClient } from "@aws-sdk/client-sqs";
 import { Kafka } from "kafkajs";
-import { LOCAL_CREDENTIALS } from "../aws";
-import type { LocalConfig } from "../config";
+import { LOCAL_CREDENTIALS, type LocalConfig } from "../config";
 import { LambdaApiServer, type LambdaBackend, type MappingUpdate, type MappingView } from "./api";
 import { type DeployedState, loadAssembly, readAssembly } from "./assembly";
 import { createFailureSink, type FailureSink } from "./esm/destinations";
 import { mappingKafkaConfig, mappingKafkaConfigFactory, readKafkaSecret } from "./esm/kafka-client";
-import { KafkaEventSourcePoller, type PollerMetrics } from "./esm/poller";
+import type { KafkaEventSourcePoller, PollerMetrics } from "./esm/poller";
 import { FunctionExecutor, type FunctionStats } from "./executor";
 import { CloudWatchLogSink, ConsoleLogSink, TeeLogSink } from "./logs";
 import type { FunctionSpec, InvokeResult, KafkaMappingSpec, LogSink } from "./types";
+
+async function loadEsmModules() {
+  // require, not import(): these are this package's own CommonJS modules (and esbuild keeps them lazy).
+  const kafkajs = await import("kafkajs");
+  const destinations = require("./esm/destinations") as typeof import("./esm/destinations");
+  const kafkaClient = require("./esm/kafka-client") as typeof import("./esm/kafka-client");
+  const poller = require("./esm/poller") as typeof import("./esm/poller");
+  return {
+    Kafka: kafkajs.Kafka,
+    createFailureSink: destinations.createFailureSink,
+    mappingKafkaConfig: kafkaClient.mappingKafkaConfig,
+    mappingKafkaConfigFactory: kafkaClient.mappingKafkaConfigFactory,
+    readKafkaSecret: kafkaClient.readKafkaSecret,
+    KafkaEventSourcePoller: poller.KafkaEventSourcePoller,
+  };
+}
+
+interface Clients {
+  readonly cfnModule: typeof import("@aws-sdk/client-cloudformation");
+  readonly cfn: CloudFormationClient;
+  readonly secrets: SecretsManagerClient;
+  readonly s3: S3Client;
+  readonly sqs: SQSClient;
+  readonly sns: SNSClient;
+  readonly esm: Awaited<ReturnType<typeof loadEsmModules>>;
+}
 
 export type ServiceLog = (
   level: "debug" | "info" | "warn" | "error",
@@ -69,7 +93,13 @@ export class LambdaService implements LambdaBackend {
   private readonly executor: FunctionExecutor;
   private readonly api: LambdaApiServer;
   private readonly logSink: CloudWatchLogSink;
-  private readonly clients;
+  private readonly sdk: {
+    endpoint: string;
+    region: string;
+    credentials: typeof LOCAL_CREDENTIALS;
+    forcePathStyle: boolean;
+  };
+  private clientsLoaded: Promise<Clients> | undefined;
   private loadedAt: Date | undefined;
   private loadError: string | undefined;
   private reloading: Promise<void> = Promise.resolve();
@@ -81,21 +111,13 @@ export class LambdaService implements LambdaBackend {
     this.region = cfg.region;
     this.accountId = cfg.accountId;
     // The service reaches LocalStack directly, not through its own endpoint.
-    const sdk = {
+    this.sdk = {
       endpoint: cfg.localstack.url,
       region: cfg.region,
       credentials: LOCAL_CREDENTIALS,
       forcePathStyle: true,
     };
-    this.clients = {
-      cfn: new CloudFormationClient(sdk),
-      logs: new CloudWatchLogsClient(sdk),
-      secrets: new SecretsManagerClient(sdk),
-      s3: new S3Client(sdk),
-      sqs: new SQSClient(sdk),
-      sns: new SNSClient(sdk),
-    };
-    this.logSink = new CloudWatchLogSink(this.clients.logs, (error) =>
+    this.logSink = new CloudWatchLogSink(this.sdk, (error) =>
       options.log("warn", "could not write function logs to CloudWatch Logs", { error: error.message }),
     );
     const sink: LogSink =
@@ -126,6 +148,32 @@ export class LambdaService implements LambdaBackend {
         return this.status();
       },
     });
+  }
+
+  /**
+   * The SDK clients and the Kafka modules, loaded on first use: they take most of a cold start to load,
+   * and the endpoint should answer before they are needed.
+   */
+  private clients(): Promise<Clients> {
+    this.clientsLoaded ??= (async () => {
+      const [cfn, secrets, s3, sqs, sns] = await Promise.all([
+        import("@aws-sdk/client-cloudformation"),
+        import("@aws-sdk/client-secrets-manager"),
+        import("@aws-sdk/client-s3"),
+        import("@aws-sdk/client-sqs"),
+        import("@aws-sdk/client-sns"),
+      ]);
+      return {
+        cfnModule: cfn,
+        cfn: new cfn.CloudFormationClient(this.sdk),
+        secrets: new secrets.SecretsManagerClient(this.sdk),
+        s3: new s3.S3Client(this.sdk),
+        sqs: new sqs.SQSClient(this.sdk),
+        sns: new sns.SNSClient(this.sdk),
+        esm: await loadEsmModules(),
+      };
+    })();
+    return this.clientsLoaded;
   }
 
   async start(): Promise<void> {
@@ -216,7 +264,8 @@ export class LambdaService implements LambdaBackend {
   }
 
   private async deployedState(): Promise<DeployedState> {
-    const { cfn } = this.clients;
+    const { cfn, cfnModule } = await this.clients();
+    const { ListExportsCommand, ListStackResourcesCommand } = cfnModule;
     const exports = new Map<string, string>();
     let token: string | undefined;
     do {
@@ -250,7 +299,16 @@ export class LambdaService implements LambdaBackend {
 
   private async startMapping(spec: KafkaMappingSpec): Promise<void> {
     const fn = this.functionSpecs.get(spec.functionName);
-    const kafka = mappingKafkaConfigFactory(spec, { secretsManager: this.clients.secrets });
+    const clients = await this.clients();
+    const {
+      Kafka,
+      createFailureSink,
+      mappingKafkaConfig,
+      mappingKafkaConfigFactory,
+      readKafkaSecret,
+      KafkaEventSourcePoller,
+    } = clients.esm;
+    const kafka = mappingKafkaConfigFactory(spec, { secretsManager: clients.secrets });
     let failureSink: FailureSink | undefined;
     if (spec.onFailure) {
       const kafkaClient =
@@ -258,14 +316,14 @@ export class LambdaService implements LambdaBackend {
           ? new Kafka(
               mappingKafkaConfig(
                 spec,
-                spec.scramSecretArn ? await readKafkaSecret(this.clients.secrets, spec.scramSecretArn) : undefined,
+                spec.scramSecretArn ? await readKafkaSecret(clients.secrets, spec.scramSecretArn) : undefined,
               ),
             )
           : undefined;
       failureSink = createFailureSink(spec, {
-        s3: this.clients.s3,
-        sqs: this.clients.sqs,
-        sns: this.clients.sns,
+        s3: clients.s3,
+        sqs: clients.sqs,
+        sns: clients.sns,
         ...(kafkaClient ? { kafka: kafkaClient } : {}),
       });
     }
@@ -374,6 +432,9 @@ export class LambdaService implements LambdaBackend {
     await this.executor.close();
     await this.logSink.close();
     await this.api.close();
-    for (const c of Object.values(this.clients)) c.destroy();
+    if (this.clientsLoaded) {
+      const c = await this.clientsLoaded;
+      for (const client of [c.cfn, c.secrets, c.s3, c.sqs, c.sns]) client.destroy();
+    }
   }
 }

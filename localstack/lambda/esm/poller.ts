@@ -433,7 +433,8 @@ export class KafkaEventSourcePoller {
     const consumer = kafka.consumer({
       groupId: this.spec.consumerGroupId,
       allowAutoTopicCreation: false,
-      maxWaitTimeInMs: 500,
+      // kafkajs sleeps this long whenever every partition is paused (our queues are full), so keep it short.
+      maxWaitTimeInMs: 100,
       retry: { retries: 5 },
     });
     let timer: NodeJS.Timeout | undefined;
