@@ -5,22 +5,15 @@
  */
 import { existsSync, statSync, unwatchFile, watchFile } from "node:fs";
 import { join } from "node:path";
-import {
-  type CloudFormationClient,
-  ListExportsCommand,
-  ListStackResourcesCommand,
-  type StackResourceSummary,
-} from "@aws-sdk/client-cloudformation";
+import type { CloudFormationClient, StackResourceSummary } from "@aws-sdk/client-cloudformation";
 import type { S3Client } from "@aws-sdk/client-s3";
 import type { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import type { SNSClient } from "@aws-sdk/client-sns";
 import type { SQSClient } from "@aws-sdk/client-sqs";
-import { Kafka } from "kafkajs";
 import { LOCAL_CREDENTIALS, type LocalConfig } from "../config";
 import { LambdaApiServer, type LambdaBackend, type MappingUpdate, type MappingView } from "./api";
 import { type DeployedState, loadAssembly, readAssembly } from "./assembly";
-import { createFailureSink, type FailureSink } from "./esm/destinations";
-import { mappingKafkaConfig, mappingKafkaConfigFactory, readKafkaSecret } from "./esm/kafka-client";
+import type { FailureSink } from "./esm/destinations";
 import type { KafkaEventSourcePoller, PollerMetrics } from "./esm/poller";
 import { FunctionExecutor, type FunctionStats } from "./executor";
 import { CloudWatchLogSink, ConsoleLogSink, TeeLogSink } from "./logs";
