@@ -66,8 +66,8 @@ function cdkContextString(root: string, key: string): string | undefined {
   }
 }
 
-function intFromEnv(name: string, fallback: number): number {
-  const raw = process.env[name];
+function intFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
   if (raw === undefined || raw === "") return fallback;
   const value = Number(raw);
   if (!Number.isInteger(value) || value < 1 || value > 65535) {
@@ -82,10 +82,10 @@ export function loadLocalConfig(env: NodeJS.ProcessEnv = process.env): LocalConf
   const stateDir = resolve(env.SLUICE_STATE_DIR ?? join(root, ".local"));
   const cacheDir = resolve(env.SLUICE_CACHE_DIR ?? join(env.XDG_CACHE_HOME ?? join(homedir(), ".cache"), "sluice"));
   const host = "127.0.0.1";
-  const endpointPort = intFromEnv("SLUICE_PORT", 4566);
-  const lsPort = intFromEnv("LOCALSTACK_PORT", 4567);
-  const kafkaPort = intFromEnv("KAFKA_PORT", 9092);
-  const controllerPort = intFromEnv("KAFKA_CONTROLLER_PORT", 9093);
+  const endpointPort = intFromEnv(env, "SLUICE_PORT", 4566);
+  const lsPort = intFromEnv(env, "LOCALSTACK_PORT", 4567);
+  const kafkaPort = intFromEnv(env, "KAFKA_PORT", 9092);
+  const controllerPort = intFromEnv(env, "KAFKA_CONTROLLER_PORT", 9093);
   return {
     root,
     stateDir,

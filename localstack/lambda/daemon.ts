@@ -45,7 +45,10 @@ export async function startLambdaService(
       platform: "node",
       target: "node18",
       format: "cjs",
-      ...(external ? { packages: "external" as const, sourcemap: "inline" as const } : {}),
+      // import() of an external package must become require(): the ESM resolver ignores NODE_PATH.
+      ...(external
+        ? { packages: "external" as const, sourcemap: "inline" as const, supported: { "dynamic-import": false } }
+        : {}),
       logLevel: "error",
     });
   };

@@ -56,6 +56,8 @@ interface RunningMapping {
   poller: KafkaEventSourcePoller;
   failureSink?: FailureSink;
   lastModified: Date;
+  /** Set while a failed start waits to be tried again. */
+  retryTimer?: NodeJS.Timeout;
 }
 
 export interface ServiceStatus {
@@ -330,18 +332,35 @@ export class LambdaService implements LambdaBackend {
     });
     const running: RunningMapping = { spec, poller, failureSink, lastModified: new Date() };
     this.mappingsByUuid.set(spec.uuid, running);
-    if (spec.enabled) {
-      await poller.start().catch((error: unknown) => {
-        this.options.log("error", "event-source mapping could not start", {
-          mapping: spec.uuid,
-          function: spec.functionName,
-          error: (error as Error).message,
-        });
+    if (spec.enabled) await this.startPoller(running);
+  }
+
+  /**
+   * Starts a mapping's poller; when the cluster cannot be reached (down, restarting, a join that times out), tries
+   * again with back-off — 5 s doubling to 60 s — for as long as the mapping exists and is enabled, as AWS does.
+   */
+  private async startPoller(running: RunningMapping, delayMs = 5_000): Promise<void> {
+    const { spec } = running;
+    try {
+      await running.poller.start();
+    } catch (error) {
+      this.options.log("error", "event-source mapping could not start; retrying", {
+        mapping: spec.uuid,
+        function: spec.functionName,
+        retryInMs: delayMs,
+        error: (error as Error).message,
       });
+      running.retryTimer = setTimeout(() => {
+        running.retryTimer = undefined;
+        if (this.mappingsByUuid.get(spec.uuid) !== running || !running.spec.enabled) return;
+        void this.startPoller(running, Math.min(delayMs * 2, 60_000));
+      }, delayMs);
     }
   }
 
   private async stopMapping(running: RunningMapping): Promise<void> {
+    clearTimeout(running.retryTimer);
+    running.retryTimer = undefined;
     await running.poller.stop();
     await running.failureSink?.close();
   }

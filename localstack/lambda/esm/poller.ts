@@ -420,7 +420,8 @@ export class KafkaEventSourcePoller {
             : entry.level === KafkaLogLevel.INFO
               ? "info"
               : "debug";
-      const { message, ...fields } = entry.log;
+      // kafkajs's own timestamp is dropped: the service logger stamps every line, and "timestamp" is reserved there.
+      const { message, timestamp: _timestamp, ...fields } = entry.log;
       log(level, `kafkajs: ${message}`, { uuid, namespace: entry.namespace, ...fields });
     };
     return { ...config, logLevel: config.logLevel ?? KafkaLogLevel.WARN, logCreator };

@@ -1,0 +1,165 @@
+/**
+ * A minimal cloud assembly (cdk.out) written by a test: one stack with Lambda functions whose code is a
+ * local directory, and self-managed Kafka event-source mappings — exactly what the local Lambda service
+ * reads (see localstack/lambda/assembly.ts), without synthesizing or deploying a CDK app.
+ */
+import { mkdirSync, renameSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { stableUuid } from "../../../localstack/lambda/assembly";
+
+export interface TestFunction {
+  /** Logical id in the template, e.g. "Recorder". */
+  readonly logicalId: string;
+  /** FunctionName (≤ 64 characters). */
+  readonly functionName: string;
+  /** The handler's code directory (used in place: aws:asset:path may be absolute). */
+  readonly codeDir: string;
+  /** Default "index.handler". */
+  readonly handler?: string;
+  /** Default "nodejs22.x". */
+  readonly runtime?: string;
+  /** Default 256. */
+  readonly memoryMb?: number;
+  /** Default 30. */
+  readonly timeoutSeconds?: number;
+  /** Environment.Variables, plain literals. */
+  readonly environment?: Readonly<Record<string, string>>;
+  readonly reservedConcurrency?: number;
+}
+
+export interface TestMapping {
+  /** Logical id in the template: with the stack name it makes the mapping's UUID. */
+  readonly logicalId: string;
+  /** The logical id of the function (FunctionName is {"Ref": it}). */
+  readonly functionLogicalId: string;
+  readonly topic: string;
+  readonly bootstrapServers: readonly string[];
+  /** A Secrets Manager secret ARN holding {"username","password"}: SASL_SCRAM_512_AUTH. None: no authentication. */
+  readonly secretArn?: string;
+  /** Default 100. */
+  readonly batchSize?: number;
+  /** Default 0.5 (the service's default when absent would also be 500 ms). */
+  readonly maxBatchingWindowSeconds?: number;
+  /** Default "TRIM_HORIZON". */
+  readonly startingPosition?: "TRIM_HORIZON" | "LATEST";
+  /** Default: the mapping's UUID (as on AWS). */
+  readonly consumerGroupId?: string;
+  readonly reportBatchItemFailures?: boolean;
+  /** Default true. */
+  readonly enabled?: boolean;
+}
+
+export interface TestAssemblyOptions {
+  /** Default "sluice-test". Need not be deployed: the service only warns about an unknown stack. */
+  readonly stackName?: string;
+  readonly functions: readonly TestFunction[];
+  readonly mappings?: readonly TestMapping[];
+}
+
+export interface WrittenMapping {
+  readonly uuid: string;
+  readonly consumerGroupId: string;
+  readonly functionName: string;
+  readonly topic: string;
+}
+
+export interface TestAssembly {
+  readonly dir: string;
+  readonly stackName: string;
+  readonly manifestFile: string;
+  readonly templateFile: string;
+  /** By logical id. */
+  readonly mappings: ReadonlyMap<string, WrittenMapping>;
+}
+
+/** Writes the file through a temporary name, so a watcher never reads half of it. */
+function writeAtomically(file: string, text: string): void {
+  const temporary = `${file}.${process.pid}.tmp`;
+  writeFileSync(temporary, text);
+  renameSync(temporary, file);
+}
+
+/**
+ * Writes (or rewrites) `dir/manifest.json` and `dir/<stack>.template.json`. The template goes first and the
+ * manifest last, so a service watching the manifest sees a complete assembly. Returns the mappings' UUIDs
+ * and consumer groups as the service will compute them.
+ */
+export function writeTestAssembly(dir: string, options: TestAssemblyOptions): TestAssembly {
+  const stackName = options.stackName ?? "sluice-test";
+  const functionsById = new Map(options.functions.map((f) => [f.logicalId, f]));
+  const resources: Record<string, unknown> = {};
+  for (const f of options.functions) {
+    resources[f.logicalId] = {
+      Type: "AWS::Lambda::Function",
+      Metadata: { "aws:asset:path": resolve(f.codeDir), "aws:asset:property": "Code" },
+      Properties: {
+        FunctionName: f.functionName,
+        Handler: f.handler ?? "index.handler",
+        Runtime: f.runtime ?? "nodejs22.x",
+        MemorySize: f.memoryMb ?? 256,
+        Timeout: f.timeoutSeconds ?? 30,
+        Environment: { Variables: { ...(f.environment ?? {}) } },
+        ...(f.reservedConcurrency === undefined ? {} : { ReservedConcurrentExecutions: f.reservedConcurrency }),
+      },
+    };
+  }
+  const mappings = new Map<string, WrittenMapping>();
+  for (const m of options.mappings ?? []) {
+    const fn = functionsById.get(m.functionLogicalId);
+    if (!fn) throw new Error(`mapping ${m.logicalId}: no function ${m.functionLogicalId} in the test assembly`);
+    const uuid = stableUuid(`${stackName}/${m.logicalId}`);
+    resources[m.logicalId] = {
+      Type: "AWS::Lambda::EventSourceMapping",
+      Properties: {
+        FunctionName: { Ref: m.functionLogicalId },
+        Topics: [m.topic],
+        SelfManagedEventSource: { Endpoints: { KafkaBootstrapServers: [...m.bootstrapServers] } },
+        ...(m.secretArn === undefined
+          ? {}
+          : { SourceAccessConfigurations: [{ Type: "SASL_SCRAM_512_AUTH", URI: m.secretArn }] }),
+        BatchSize: m.batchSize ?? 100,
+        MaximumBatchingWindowInSeconds: m.maxBatchingWindowSeconds ?? 0.5,
+        StartingPosition: m.startingPosition ?? "TRIM_HORIZON",
+        Enabled: m.enabled ?? true,
+        ...(m.consumerGroupId === undefined
+          ? {}
+          : { SelfManagedKafkaEventSourceConfig: { ConsumerGroupId: m.consumerGroupId } }),
+        ...(m.reportBatchItemFailures ? { FunctionResponseTypes: ["ReportBatchItemFailures"] } : {}),
+      },
+    };
+    mappings.set(m.logicalId, {
+      uuid,
+      consumerGroupId: m.consumerGroupId ?? uuid,
+      functionName: fn.functionName,
+      topic: m.topic,
+    });
+  }
+
+  mkdirSync(dir, { recursive: true });
+  const templateName = `${stackName}.template.json`;
+  const templateFile = join(dir, templateName);
+  const manifestFile = join(dir, "manifest.json");
+  writeAtomically(
+    templateFile,
+    `${JSON.stringify({ AWSTemplateFormatVersion: "2010-09-09", Resources: resources }, null, 2)}\n`,
+  );
+  writeAtomically(
+    manifestFile,
+    `${JSON.stringify(
+      {
+        version: "48.0.0",
+        artifacts: {
+          [stackName]: {
+            type: "aws:cloudformation:stack",
+            environment: "aws://unknown-account/unknown-region",
+            properties: { templateFile: templateName, stackName },
+            displayName: stackName,
+          },
+        },
+      },
+      null,
+      2,
+    )}\n`,
+  );
+  return { dir, stackName, manifestFile, templateFile, mappings };
+}

@@ -1,0 +1,136 @@
+/**
+ * Kafka and Secrets Manager plumbing for tests that run a Lambda service against the main stack's broker:
+ * the mapping's SCRAM secret, producing to chosen partitions, end and committed offsets, broker restarts.
+ */
+import { CreateSecretCommand, DeleteSecretCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
+import { type Admin, Kafka, logLevel, type Message } from "kafkajs";
+import { sdkConfig } from "../../../localstack/aws";
+import type { LocalConfig } from "../../../localstack/config";
+import { adminCredentials, kafkaClientConfig, type ScramUser, startKafka, stopKafka } from "../../../localstack/kafka";
+
+/** A kafkajs client for the local broker as the admin user (quiet). */
+export function adminKafka(cfg: LocalConfig, clientId = "sluice-test"): Kafka {
+  return new Kafka({ ...kafkaClientConfig(cfg, adminCredentials(cfg)), clientId, logLevel: logLevel.NOTHING });
+}
+
+/** Runs fn with a connected admin client (a fresh one: it survives broker restarts between calls). */
+export async function withKafkaAdmin<T>(cfg: LocalConfig, fn: (admin: Admin) => Promise<T>): Promise<T> {
+  const admin = adminKafka(cfg, "sluice-test-admin").admin();
+  await admin.connect();
+  try {
+    return await fn(admin);
+  } finally {
+    await admin.disconnect().catch(() => undefined);
+  }
+}
+
+/** partition → end offset (high watermark). */
+export function endOffsets(cfg: LocalConfig, topic: string): Promise<Map<number, number>> {
+  return withKafkaAdmin(cfg, async (admin) => {
+    const offsets = await admin.fetchTopicOffsets(topic);
+    return new Map(offsets.map((o) => [o.partition, Number(o.high)]));
+  });
+}
+
+/** partition → the group's committed offset (-1: none). */
+export function committedOffsets(cfg: LocalConfig, groupId: string, topic: string): Promise<Map<number, number>> {
+  return withKafkaAdmin(cfg, async (admin) => {
+    const [entry] = await admin.fetchOffsets({ groupId, topics: [topic] });
+    return new Map((entry?.partitions ?? []).map((p) => [p.partition, Number(p.offset)]));
+  });
+}
+
+export async function deleteTopic(cfg: LocalConfig, topic: string): Promise<void> {
+  await withKafkaAdmin(cfg, (admin) => admin.deleteTopics({ topics: [topic], timeout: 10_000 }));
+}
+
+export async function deleteGroup(cfg: LocalConfig, groupId: string): Promise<void> {
+  await withKafkaAdmin(cfg, (admin) => admin.deleteGroups([groupId]));
+}
+
+export interface ProduceRange {
+  readonly topic: string;
+  readonly partitions: readonly number[];
+  /** Sequence number of the first record of each partition (for the value). */
+  readonly from: number;
+  readonly count: number;
+  /** Default `<partition>:<n>`. */
+  readonly value?: (partition: number, n: number) => string;
+  /** Records per send. Default 500. */
+  readonly chunk?: number;
+}
+
+/** Produces `count` records to each of `partitions` (acks=all), as the admin user. */
+export async function produceRange(cfg: LocalConfig, range: ProduceRange): Promise<void> {
+  const producer = adminKafka(cfg, "sluice-test-producer").producer({ allowAutoTopicCreation: false });
+  const value = range.value ?? ((partition, n) => `${partition}:${n}`);
+  const chunk = range.chunk ?? 500;
+  await producer.connect();
+  try {
+    for (const partition of range.partitions) {
+      for (let start = 0; start < range.count; start += chunk) {
+        const messages: Message[] = [];
+        for (let i = start; i < Math.min(range.count, start + chunk); i++) {
+          const n = range.from + i;
+          messages.push({ partition, key: `${partition}-${n}`, value: value(partition, n) });
+        }
+        await producer.send({ topic: range.topic, acks: -1, messages });
+      }
+    }
+  } finally {
+    await producer.disconnect().catch(() => undefined);
+  }
+}
+
+export interface KafkaSecret {
+  readonly arn: string;
+  readonly name: string;
+  remove(): Promise<void>;
+}
+
+/** A Secrets Manager secret in LocalStack holding {"username","password"} (default: the Kafka admin's). */
+export async function createKafkaSecret(cfg: LocalConfig, name: string, user?: ScramUser): Promise<KafkaSecret> {
+  const secrets = new SecretsManagerClient(sdkConfig(cfg));
+  try {
+    const created = await secrets.send(
+      new CreateSecretCommand({ Name: name, SecretString: JSON.stringify(user ?? adminCredentials(cfg)) }),
+    );
+    const arn = created.ARN;
+    if (!arn) throw new Error(`CreateSecret ${name} returned no ARN`);
+    return {
+      arn,
+      name,
+      async remove() {
+        const client = new SecretsManagerClient(sdkConfig(cfg));
+        try {
+          await client.send(new DeleteSecretCommand({ SecretId: arn, ForceDeleteWithoutRecovery: true }));
+        } finally {
+          client.destroy();
+        }
+      },
+    };
+  } finally {
+    secrets.destroy();
+  }
+}
+
+/** Stops the broker (SIGTERM, as `local:down` does), waits downMs, starts it again; returns the timings. */
+export async function restartKafka(
+  cfg: LocalConfig,
+  downMs: number,
+  log: (message: string) => void = () => undefined,
+): Promise<{ stopMs: number; startMs: number }> {
+  const began = Date.now();
+  const stopped = await stopKafka(cfg);
+  if (!stopped) throw new Error("Kafka was not running");
+  const stopMs = Date.now() - began;
+  await new Promise((resolve) => setTimeout(resolve, downMs));
+  const starting = Date.now();
+  await startKafka(cfg, log);
+  return { stopMs, startMs: Date.now() - starting };
+}
+
+/** Starts the broker when it is not running (e.g. a test failed while it was stopped); a no-op otherwise. */
+export async function ensureKafkaRunning(cfg: LocalConfig, log: (message: string) => void = () => undefined) {
+  await startKafka(cfg, log);
+}
