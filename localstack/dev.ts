@@ -12,6 +12,7 @@ import { awsEnv } from "./aws";
 import { loadLocalConfig } from "./config";
 import { lambdaServiceStatus, reloadLambdaService } from "./lambda/daemon";
 import type { ServiceStatus } from "./lambda/service";
+import { localContext } from "./stack";
 
 const cfg = loadLocalConfig();
 const WATCHED = ["bin", "lib", "lambdas"];
@@ -30,18 +31,7 @@ function synth(): Promise<boolean> {
   return new Promise((resolve) => {
     const child = spawn(
       join(cfg.root, "node_modules", ".bin", "cdk"),
-      [
-        "synth",
-        "--quiet",
-        "--output",
-        cfg.assemblyDir,
-        "-c",
-        "sluice:profile=local",
-        "-c",
-        `sluice:kafkaBootstrapServers=${cfg.kafka.bootstrapServers}`,
-        "-c",
-        `sluice:stackPrefix=${cfg.stackPrefix}`,
-      ],
+      ["synth", "--quiet", "--output", cfg.assemblyDir, ...localContext(cfg)],
       { cwd: cfg.root, env: awsEnv(cfg), stdio: ["ignore", "ignore", "pipe"] },
     );
     let errors = "";

@@ -84,7 +84,7 @@ function cdk(cfg: LocalConfig, args: string[], log: Log): Promise<void> {
 }
 
 /** CDK context for a local deploy: the local profile, and the brokers this machine's Kafka listens on. */
-function localContext(cfg: LocalConfig): string[] {
+export function localContext(cfg: LocalConfig): string[] {
   return [
     "-c",
     "sluice:profile=local",
