@@ -5,7 +5,7 @@
 import { spawn } from "node:child_process";
 import { join } from "node:path";
 import { DeleteObjectsCommand, ListObjectsV2Command, S3Client } from "@aws-sdk/client-s3";
-import { GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
+import { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { awsEnv, deployedStacks, sdkConfig, stackOutputs, stackStatus } from "./aws";
 import type { LocalConfig } from "./config";
 import {
@@ -19,6 +19,7 @@ import {
   upsertScramUser,
 } from "./kafka";
 import { lambdaServiceStatus, reloadLambdaService, startLambdaService, stopLambdaService } from "./lambda/daemon";
+import { readKafkaSecret } from "./lambda/esm/kafka-client";
 import {
   checkLocalStackPrerequisites,
   installLocalStack,
@@ -98,12 +99,7 @@ export function localContext(cfg: LocalConfig): string[] {
 export async function readKafkaUser(cfg: LocalConfig, secretArn: string): Promise<ScramUser> {
   const sm = new SecretsManagerClient(sdkConfig(cfg));
   try {
-    const { SecretString } = await sm.send(new GetSecretValueCommand({ SecretId: secretArn }));
-    const parsed = JSON.parse(SecretString ?? "{}") as Partial<ScramUser>;
-    if (typeof parsed.username !== "string" || typeof parsed.password !== "string") {
-      throw new Error(`secret ${secretArn} does not hold {"username", "password"}`);
-    }
-    return { username: parsed.username, password: parsed.password };
+    return await readKafkaSecret(sm, secretArn);
   } finally {
     sm.destroy();
   }

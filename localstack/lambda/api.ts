@@ -6,6 +6,7 @@
 import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, request, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { LambdaServiceError, MAX_REQUEST_BYTES } from "./executor";
 import type { FunctionSpec, InvokeResult, KafkaMappingSpec } from "./types";
 
 export interface MappingView {
@@ -42,8 +43,6 @@ export class ApiError extends Error {
   }
 }
 
-/** Request payloads over 6 MB are refused, as Lambda refuses them (synchronous invocation limit). */
-export const MAX_SYNC_PAYLOAD = 6 * 1024 * 1024;
 /** Asynchronous (Event) invocations take at most 1 MB (the limit since 2025; 256 KB before). */
 export const MAX_ASYNC_PAYLOAD = 1024 * 1024;
 
@@ -227,7 +226,10 @@ export class LambdaApiServer {
       if (!handled) this.proxy(req, res);
     } catch (error) {
       if (error instanceof ApiError) sendError(res, error);
-      else {
+      else if (error instanceof LambdaServiceError) {
+        const kind = error.statusCode >= 500 ? "Service" : "User";
+        sendError(res, new ApiError(error.statusCode, error.code, error.message, kind));
+      } else {
         this.options.log("Lambda API request failed", { path: url.pathname, error: (error as Error).message });
         sendError(res, new ApiError(500, "ServiceException", (error as Error).message, "Service"));
       }
@@ -312,8 +314,10 @@ export class LambdaApiServer {
     if (!["RequestResponse", "Event", "DryRun"].includes(type)) {
       throw new ApiError(400, "InvalidParameterValueException", `Invalid InvocationType: ${type}`);
     }
-    const payload = await readBody(req, type === "Event" ? MAX_ASYNC_PAYLOAD : MAX_SYNC_PAYLOAD);
-    if (payload.length > 0) {
+    const payload = await readBody(req, type === "Event" ? MAX_ASYNC_PAYLOAD : MAX_REQUEST_BYTES);
+    // A synchronous payload is checked by the executor (its errors map to the API's below); an Event one is
+    // checked here, because the caller has its 202 before the executor sees it.
+    if (type === "Event" && payload.length > 0) {
       try {
         JSON.parse(payload.toString("utf8"));
       } catch {

@@ -5,12 +5,11 @@
  */
 import { GetSecretValueCommand, type SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { type KafkaConfig, logLevel, type SASLOptions } from "kafkajs";
+import type { ScramUser } from "../../kafka";
 import type { KafkaMappingSpec } from "../types";
 
-export interface KafkaUser {
-  readonly username: string;
-  readonly password: string;
-}
+/** The SCRAM user a mapping's secret holds: the same shape the local broker's users have. */
+export type KafkaUser = ScramUser;
 
 /** Reads {"username","password"} from a Secrets Manager secret. The error never carries the secret. */
 export async function readKafkaSecret(secretsManager: SecretsManagerClient, secretArn: string): Promise<KafkaUser> {
