@@ -23,6 +23,8 @@ export type SourceKind = (typeof SOURCE_KINDS)[number];
 
 /** `image-candidates`: one image URL found for a person by one source. The URL is not yet trusted. */
 export const ImageCandidateSchema = z.strictObject({
+  /** SHA-256 of wikidataId, source, foundOn and url: the same discovery always has the same id. */
+  candidateId: Sha256,
   wikidataId: z.string().regex(WIKIDATA_ID),
   name: z.string().min(1).max(300),
   source: z.enum(SOURCE_KINDS),
