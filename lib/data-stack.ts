@@ -1,4 +1,4 @@
-import { CfnOutput, RemovalPolicy, Stack, type StackProps, Validations } from "aws-cdk-lib";
+import { CfnOutput, RemovalPolicy, SecretValue, Stack, type StackProps, Validations } from "aws-cdk-lib";
 import { AttributeType, BillingMode, Table, TableEncryption } from "aws-cdk-lib/aws-dynamodb";
 import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from "aws-cdk-lib/aws-s3";
 import { Secret } from "aws-cdk-lib/aws-secretsmanager";
@@ -23,6 +23,7 @@ export interface DataExports {
   readonly failuresBucketArn: string;
   readonly metadataTableArn: string;
   readonly kafkaSecretArn: string;
+  readonly tmdbSecretArn: string;
 }
 
 export class DataStack extends Stack {
@@ -31,6 +32,7 @@ export class DataStack extends Stack {
   readonly failuresBucket: Bucket;
   readonly metadataTable: Table;
   readonly kafkaSecret: Secret;
+  readonly tmdbSecret: Secret;
   /** Export names are derived from the stack name, so consumers (and cdk-nag acknowledgements) can name them. */
   readonly exports: DataExports;
 
@@ -89,6 +91,18 @@ export class DataStack extends Stack {
         "A SCRAM password lives in the broker too; rotating it needs a broker-side rotation function, out of scope.",
     });
 
+    // The TMDB API read access token is the user's own: the stack creates the secret empty
+    // (the scrape stage then skips TMDB) and `aws secretsmanager put-secret-value` fills it in.
+    this.tmdbSecret = new Secret(this, "TmdbCredentials", {
+      description: 'TMDB API read access token as {"apiKey":"…"}; empty until you put yours',
+      secretObjectValue: { apiKey: SecretValue.unsafePlainText("") },
+      removalPolicy,
+    });
+    Validations.of(this.tmdbSecret).acknowledge({
+      id: "AwsSolutions-SMG4",
+      reason: "A third-party API token issued by TMDB: it can only be rotated on TMDB's site.",
+    });
+
     const exportArn = (value: string, what: string): string => {
       const name = `${this.stackName}-${what}`;
       this.exportValue(value, { name });
@@ -100,6 +114,7 @@ export class DataStack extends Stack {
       failuresBucketArn: exportArn(this.failuresBucket.bucketArn, "FailuresBucketArn"),
       metadataTableArn: exportArn(this.metadataTable.tableArn, "MetadataTableArn"),
       kafkaSecretArn: exportArn(this.kafkaSecret.secretArn, "KafkaSecretArn"),
+      tmdbSecretArn: exportArn(this.tmdbSecret.secretArn, "TmdbSecretArn"),
     };
 
     const out = (id: string, value: string, description: string): CfnOutput =>
@@ -110,5 +125,6 @@ export class DataStack extends Stack {
     out("AccessLogsBucketName", accessLogs.bucketName, "S3 server access logs");
     out("MetadataTableName", this.metadataTable.tableName, "Image metadata");
     out("KafkaSecretArn", this.kafkaSecret.secretArn, "Kafka SCRAM credentials");
+    out("TmdbSecretArn", this.tmdbSecret.secretArn, "TMDB API token (put yours to scrape TMDB)");
   }
 }

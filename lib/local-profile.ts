@@ -10,6 +10,8 @@ export const LOCAL_SERVICE_TYPES: ReadonlySet<string> = new Set([
   "AWS::Lambda::Version",
   "AWS::Lambda::Alias",
   "AWS::Lambda::EventInvokeConfig",
+  "AWS::Lambda::LayerVersion",
+  "AWS::Lambda::LayerVersionPermission",
 ]);
 
 export const LOCAL_CONDITION_ID = "SluiceDeployedByCloudFormation";

@@ -1,12 +1,15 @@
 import { join } from "node:path";
 import { CfnOutput, Duration, Fn, type RemovalPolicy, Stack, type StackProps, Validations } from "aws-cdk-lib";
 import { Table } from "aws-cdk-lib/aws-dynamodb";
+import { Architecture } from "aws-cdk-lib/aws-lambda";
 import { Bucket } from "aws-cdk-lib/aws-s3";
 import { Secret } from "aws-cdk-lib/aws-secretsmanager";
 import type { Construct } from "constructs";
-import { KafkaStage } from "./constructs/kafka-stage";
+import { KafkaStage, type KafkaStageProps } from "./constructs/kafka-stage";
+import { NodeModulesLayer } from "./constructs/node-modules-layer";
 import type { DataExports } from "./data-stack";
 import type { SluiceSettings } from "./settings";
+import { sourceEnvironment } from "./sources";
 
 export interface PipelineStackProps extends StackProps {
   readonly settings: SluiceSettings;
@@ -35,6 +38,17 @@ export class PipelineStack extends Stack {
     const kafkaSecret = Secret.fromSecretAttributes(this, "KafkaSecret", {
       secretCompleteArn: Fn.importValue(data.kafkaSecretArn),
     });
+    const tmdbSecret = Secret.fromSecretAttributes(this, "TmdbSecret", {
+      secretCompleteArn: Fn.importValue(data.tmdbSecretArn),
+    });
+    const sources = sourceEnvironment(settings);
+    // sharp's libvips is native: a layer built for the function's platform (this machine's, locally).
+    const sharpLayer = new NodeModulesLayer(this, "SharpLayer", {
+      packages: ["sharp"],
+      architecture: Architecture.ARM_64,
+      target: settings.profile === "local" ? "host" : { os: "linux", cpu: "arm64", libc: "glibc" },
+      description: "sharp (libvips) for the clean stage",
+    });
 
     const common = {
       bootstrapServers: settings.kafkaBootstrapServers,
@@ -48,7 +62,13 @@ export class PipelineStack extends Stack {
       startingPosition: settings.startingPosition,
       logRemovalPolicy: props.logRemovalPolicy,
     };
-    const stage = (stageName: StageName, inputTopic: string, outputTopic: string, description: string): KafkaStage =>
+    const stage = (
+      stageName: StageName,
+      inputTopic: string,
+      outputTopic: string,
+      description: string,
+      extra: Partial<KafkaStageProps> = {},
+    ): KafkaStage =>
       new KafkaStage(this, stageName, {
         ...common,
         stageName,
@@ -56,17 +76,28 @@ export class PipelineStack extends Stack {
         entry: join(LAMBDAS, stageName, "handler.ts"),
         inputTopic,
         outputTopic,
+        ...extra,
       });
 
-    const scrape = stage("scrape", topics.celebrities, topics.imageCandidates, "Finds image candidates of a person");
+    const scrape = stage("scrape", topics.celebrities, topics.imageCandidates, "Finds image candidates of a person", {
+      timeout: Duration.seconds(120),
+      environment: { ...sources.scrape, ...sources.fetch },
+    });
+    scrape.function.bindSecret("TMDB_SECRET_ARN", tmdbSecret);
+    scrape.function.bindTable("METADATA_TABLE", metadataTable, "readWrite");
     const validate = stage(
       "validate",
       topics.imageCandidates,
       topics.imagesVerified,
       "Drops unsafe or already-seen image URLs",
+      { memorySize: 256, timeout: Duration.seconds(60), environment: sources.fetch },
     );
     validate.function.bindTable("METADATA_TABLE", metadataTable, "readWrite");
-    const store = stage("store", topics.imagesVerified, topics.imagesStored, "Downloads images into S3 with metadata");
+    const store = stage("store", topics.imagesVerified, topics.imagesStored, "Downloads images into S3 with metadata", {
+      memorySize: 1024,
+      timeout: Duration.seconds(300),
+      environment: sources.fetch,
+    });
     store.function.bindBucket("IMAGES_BUCKET", imagesBucket, "readWrite");
     store.function.bindTable("METADATA_TABLE", metadataTable, "readWrite");
     const clean = stage(
@@ -74,6 +105,7 @@ export class PipelineStack extends Stack {
       topics.imagesStored,
       topics.dataset,
       "Rejects useless or malicious images, writes Parquet",
+      { memorySize: 1536, timeout: Duration.seconds(300), layers: [sharpLayer], externalModules: ["sharp"] },
     );
     clean.function.bindBucket("IMAGES_BUCKET", imagesBucket, "readWrite");
     clean.function.bindBucket("LAKE_BUCKET", lakeBucket, "readWrite");

@@ -30,6 +30,10 @@ export interface SluiceSettings {
   /** Whole seconds; undefined leaves AWS's default (500 ms for Kafka). */
   readonly maxBatchingWindowSeconds: number | undefined;
   readonly startingPosition: StartingPositionName;
+  /** Where the scrapers look: the offline sample web, or the real Wikidata, TMDB and web. */
+  readonly sources: "sample" | "live";
+  /** Origin of the offline sample web (`sources: sample`); the only loopback origin the stages may fetch from. */
+  readonly sampleWebUrl: string;
 }
 
 export class SettingsError extends Error {
@@ -106,6 +110,14 @@ export function loadSettings(node: Node): SluiceSettings {
       return [k, validateTopic(str(node, key, fallback), key)];
     }),
   ) as Record<TopicKey, string>;
+  const sources = str(node, "sluice:sources", profile === "local" ? "sample" : "live");
+  if (sources !== "sample" && sources !== "live") {
+    throw new SettingsError("sluice:sources", `expected "sample" or "live", got "${sources}"`);
+  }
+  const sampleWebUrl = str(node, "sluice:sampleWebUrl", "http://127.0.0.1:4580");
+  if (!/^http:\/\/[A-Za-z0-9.-]+:\d{1,5}$/.test(sampleWebUrl)) {
+    throw new SettingsError("sluice:sampleWebUrl", `expected http://host:port, got "${sampleWebUrl}"`);
+  }
   return {
     stackPrefix,
     profile,
@@ -115,5 +127,7 @@ export function loadSettings(node: Node): SluiceSettings {
     batchSize: int(node, "sluice:batchSize", 100, 1, 10_000) ?? 100,
     maxBatchingWindowSeconds: int(node, "sluice:maxBatchingWindowSeconds", undefined, 0, 300),
     startingPosition,
+    sources,
+    sampleWebUrl,
   };
 }

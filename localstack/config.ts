@@ -54,6 +54,10 @@ export interface LocalConfig {
   readonly dynamodbLocalVersion: string;
   readonly logDir: string;
   readonly runDir: string;
+  /** Where the scrapers look: the offline sample web (default) or the real services (`SLUICE_SOURCES=live`). */
+  readonly sources: "sample" | "live";
+  /** The offline sample web the sample sources point at (SAMPLE_WEB_PORT, default 4580). */
+  readonly sampleWeb: { readonly host: string; readonly port: number; readonly url: string };
 }
 
 function cdkContextString(root: string, key: string): string | undefined {
@@ -86,6 +90,11 @@ export function loadLocalConfig(env: NodeJS.ProcessEnv = process.env): LocalConf
   const lsPort = intFromEnv(env, "LOCALSTACK_PORT", 4567);
   const kafkaPort = intFromEnv(env, "KAFKA_PORT", 9092);
   const controllerPort = intFromEnv(env, "KAFKA_CONTROLLER_PORT", 9093);
+  const samplePort = intFromEnv(env, "SAMPLE_WEB_PORT", 4580);
+  const sources = env.SLUICE_SOURCES ?? "sample";
+  if (sources !== "sample" && sources !== "live") {
+    throw new Error(`SLUICE_SOURCES must be "sample" or "live", got "${sources}"`);
+  }
   return {
     root,
     stateDir,
@@ -115,5 +124,7 @@ export function loadLocalConfig(env: NodeJS.ProcessEnv = process.env): LocalConf
     dynamodbLocalVersion: env.SLUICE_DYNAMODB_LOCAL_VERSION ?? "2.6.1",
     logDir: join(stateDir, "logs"),
     runDir: join(stateDir, "run"),
+    sources,
+    sampleWeb: { host, port: samplePort, url: `http://${host}:${samplePort}` },
   };
 }

@@ -93,6 +93,10 @@ export function localContext(cfg: LocalConfig): string[] {
     `sluice:kafkaBootstrapServers=${cfg.kafka.bootstrapServers}`,
     "-c",
     `sluice:stackPrefix=${cfg.stackPrefix}`,
+    "-c",
+    `sluice:sources=${cfg.sources}`,
+    "-c",
+    `sluice:sampleWebUrl=${cfg.sampleWeb.url}`,
   ];
 }
 

@@ -1,5 +1,5 @@
 import type { Duration, RemovalPolicy } from "aws-cdk-lib";
-import { type IEventSourceDlq, StartingPosition } from "aws-cdk-lib/aws-lambda";
+import { type IEventSourceDlq, type ILayerVersion, StartingPosition } from "aws-cdk-lib/aws-lambda";
 import {
   AuthenticationMethod,
   S3OnFailureDestination,
@@ -53,6 +53,10 @@ export interface KafkaStageProps {
   readonly reservedConcurrentExecutions?: number;
   /** @default RemovalPolicy.RETAIN */
   readonly logRemovalPolicy?: RemovalPolicy;
+  /** @default - none */
+  readonly layers?: ILayerVersion[];
+  /** Packages a layer provides. @default - none */
+  readonly externalModules?: string[];
 }
 
 /**
@@ -81,6 +85,8 @@ export class KafkaStage extends Construct {
       timeout: props.timeout,
       reservedConcurrentExecutions: props.reservedConcurrentExecutions,
       logRemovalPolicy: props.logRemovalPolicy,
+      layers: props.layers,
+      externalModules: props.externalModules,
       environment: {
         KAFKA_BOOTSTRAP_SERVERS: bootstrapServers,
         INPUT_TOPIC: props.inputTopic,

@@ -1,7 +1,7 @@
 import { Duration, RemovalPolicy, Stack, Validations } from "aws-cdk-lib";
 import type { ITable } from "aws-cdk-lib/aws-dynamodb";
 import { Effect, PolicyStatement, Role, ServicePrincipal } from "aws-cdk-lib/aws-iam";
-import { Architecture, Runtime, Tracing } from "aws-cdk-lib/aws-lambda";
+import { Architecture, type ILayerVersion, Runtime, Tracing } from "aws-cdk-lib/aws-lambda";
 import { NodejsFunction, OutputFormat } from "aws-cdk-lib/aws-lambda-nodejs";
 import { LogGroup, RetentionDays } from "aws-cdk-lib/aws-logs";
 import type { IBucket } from "aws-cdk-lib/aws-s3";
@@ -26,6 +26,10 @@ export interface SluiceFunctionProps {
   readonly logRemovalPolicy?: RemovalPolicy;
   /** @default - unreserved */
   readonly reservedConcurrentExecutions?: number;
+  /** Layers, e.g. a `NodeModulesLayer` with native packages. @default - none */
+  readonly layers?: ILayerVersion[];
+  /** Packages left out of the bundle because a layer provides them. @default - none: everything is bundled */
+  readonly externalModules?: string[];
 }
 
 /**
@@ -74,6 +78,7 @@ export class SluiceFunction extends NodejsFunction {
       memorySize: props.memorySize ?? 512,
       timeout: props.timeout ?? Duration.seconds(60),
       reservedConcurrentExecutions: props.reservedConcurrentExecutions,
+      layers: props.layers,
       role,
       logGroup,
       tracing: Tracing.DISABLED,
@@ -89,7 +94,7 @@ export class SluiceFunction extends NodejsFunction {
         sourceMap: true,
         minify: true,
         // Bundle the SDK too: the version the tests ran with is the version that deploys.
-        externalModules: [],
+        externalModules: props.externalModules ?? [],
         forceDockerBundling: false,
       },
     });

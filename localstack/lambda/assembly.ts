@@ -127,6 +127,7 @@ export function loadAssembly(
       ref(id) {
         const r = resources[id];
         if (r?.Type === "AWS::Lambda::Function") return functionName(id);
+        if (r?.Type === "AWS::Lambda::LayerVersion") return layerArn(stackName, id, env);
         const p = physical.get(id);
         if (p === undefined) throw new ResolveError(`${stackName}: resource ${id} is not deployed (Ref)`);
         return p;
@@ -151,7 +152,7 @@ export function loadAssembly(
     for (const [id, r] of Object.entries(resources)) {
       if (r.Type !== "AWS::Lambda::Function") continue;
       try {
-        functions.push(functionSpec(assemblyDir, stackName, id, r, ctx, functionName(id)));
+        functions.push(functionSpec(assemblyDir, stackName, id, r, ctx, functionName(id), resources));
       } catch (error) {
         problems.push(`${stackName}/${id}: ${(error as Error).message}`);
       }
@@ -190,14 +191,20 @@ function functionSpec(
   r: TemplateResource,
   ctx: ResolveContext,
   name: string,
+  resources: Record<string, TemplateResource>,
 ): FunctionSpec {
   const props = (resolve(ctx, r.Properties ?? {}) ?? {}) as Record<string, unknown>;
-  const assetPath = r.Metadata?.["aws:asset:path"];
-  if (typeof assetPath !== "string") {
-    throw new Error("no aws:asset:path metadata: only functions with local asset code can run locally");
-  }
-  const codeDir = resolvePath(assemblyDir, assetPath);
-  if (!existsSync(codeDir)) throw new Error(`code directory ${codeDir} is missing`);
+  const codeDir = assetDir(assemblyDir, r, "function");
+  const layerDirs = ((r.Properties?.Layers as unknown[] | undefined) ?? []).map((layer) => {
+    const id = (layer as { Ref?: unknown } | undefined)?.Ref;
+    const layerResource = typeof id === "string" ? resources[id] : undefined;
+    if (layerResource?.Type !== "AWS::Lambda::LayerVersion") {
+      throw new Error(
+        `layer ${JSON.stringify(layer)} is not a LayerVersion of this stack: only layers built in the assembly can be mounted locally`,
+      );
+    }
+    return assetDir(assemblyDir, layerResource, `layer ${id}`);
+  });
   const runtime = String(props.Runtime ?? "");
   if (!SUPPORTED_RUNTIMES.test(runtime))
     throw new Error(`runtime "${runtime}" is not supported locally (nodejs*.x only)`);
@@ -224,6 +231,7 @@ function functionSpec(
     runtime,
     architecture: architectures?.[0] === "arm64" ? ("arm64" as const) : ("x86_64" as const),
     codeDir,
+    layerDirs,
     environment,
     timeoutSeconds,
     memoryMb,
@@ -231,8 +239,24 @@ function functionSpec(
     logGroup: loggingConfig?.LogGroup ?? `/aws/lambda/${name}`,
     roleArn: typeof props.Role === "string" ? props.Role : undefined,
   };
-  const codeSha256 = createHash("sha256").update(assetPath).update(JSON.stringify(spec)).digest("base64");
+  const codeSha256 = createHash("sha256").update(JSON.stringify(spec)).digest("base64");
   return { ...spec, codeSha256 };
+}
+
+/** The unpacked asset directory of a function or layer, from its `aws:asset:path` metadata. */
+function assetDir(assemblyDir: string, r: TemplateResource, what: string): string {
+  const assetPath = r.Metadata?.["aws:asset:path"];
+  if (typeof assetPath !== "string") {
+    throw new Error(`${what} has no aws:asset:path metadata: only local asset code can run locally`);
+  }
+  const dir = resolvePath(assemblyDir, assetPath);
+  if (!existsSync(dir)) throw new Error(`${what}: code directory ${dir} is missing`);
+  return dir;
+}
+
+/** The ARN a layer version would have; locally a layer is never published, only mounted. */
+function layerArn(stackName: string, logicalId: string, env: { region: string; accountId: string }): string {
+  return `arn:aws:lambda:${env.region}:${env.accountId}:layer:${`${stackName}-${logicalId}`.slice(0, 140)}:1`;
 }
 
 function mappingSpec(

@@ -963,7 +963,7 @@ export class FunctionExecutor implements Invoker {
       AWS_SESSION_TOKEN: base.AWS_SESSION_TOKEN,
       LAMBDA_TASK_ROOT: spec.codeDir,
       LAMBDA_RUNTIME_DIR: dirname(workerScript),
-      NODE_PATH: spec.codeDir,
+      NODE_PATH: nodePath(spec),
       TZ: ":UTC",
       LANG: "en_US.UTF-8",
       [TELEMETRY_FD_ENV]: String(TELEMETRY_FD),
@@ -1144,4 +1144,19 @@ export class FunctionExecutor implements Invoker {
       maxMemoryUsedMb,
     };
   }
+}
+
+/**
+ * Lambda's Node.js NODE_PATH (`/opt/nodejs/node22/node_modules:/opt/nodejs/node_modules:…:/var/task`),
+ * with each layer's directory standing in for /opt; a later layer wins, as when Lambda extracts it on top.
+ */
+export function nodePath(spec: Pick<FunctionSpec, "codeDir" | "layerDirs" | "runtime">): string {
+  const major = /^nodejs(\d+)/.exec(spec.runtime)?.[1];
+  const opt = [...spec.layerDirs]
+    .reverse()
+    .flatMap((dir) => [
+      ...(major ? [join(dir, "nodejs", `node${major}`, "node_modules")] : []),
+      join(dir, "nodejs", "node_modules"),
+    ]);
+  return [...opt, spec.codeDir].join(delimiter);
 }

@@ -16,6 +16,8 @@ export interface FunctionSpec {
   readonly architecture: "x86_64" | "arm64";
   /** Absolute path of the unpacked code (the esbuild bundle's asset directory in cdk.out). */
   readonly codeDir: string;
+  /** Unpacked layer directories in the function's order; Lambda mounts them under /opt, later ones on top. */
+  readonly layerDirs: readonly string[];
   /** The function's own variables, references resolved. */
   readonly environment: Readonly<Record<string, string>>;
   readonly timeoutSeconds: number;

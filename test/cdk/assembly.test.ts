@@ -28,6 +28,7 @@ function deployed(dir: string, prefix = "sluice"): DeployedState {
     [`${prefix}-data-FailuresBucketArn`, "arn:aws:s3:::failures-bucket"],
     [`${prefix}-data-MetadataTableArn`, "arn:aws:dynamodb:us-east-1:000000000000:table/metadata"],
     [`${prefix}-data-KafkaSecretArn`, "arn:aws:secretsmanager:us-east-1:000000000000:secret:kafka-AbCdEf"],
+    [`${prefix}-data-TmdbSecretArn`, "arn:aws:secretsmanager:us-east-1:000000000000:secret:tmdb-AbCdEf"],
   ]);
   return {
     exports,
@@ -55,9 +56,10 @@ describe("loadAssembly", () => {
       handler: "index.handler",
       runtime: "nodejs22.x",
       architecture: "arm64",
-      timeoutSeconds: 60,
-      memoryMb: 512,
+      timeoutSeconds: 300,
+      memoryMb: 1024,
       logGroup: "/aws/lambda/sluice-pipeline-store",
+      layerDirs: [],
     });
     expect(store?.environment).toMatchObject({
       IMAGES_BUCKET: "images-bucket",
@@ -67,6 +69,15 @@ describe("loadAssembly", () => {
       OUTPUT_TOPIC: "images-stored",
     });
     expect(readFileSync(join(store?.codeDir ?? "", "index.js"), "utf8").length).toBeGreaterThan(1000);
+  });
+
+  test("mounts the clean stage's sharp layer from the assembly, built for this machine", () => {
+    const clean = functions.find((f) => f.name === "sluice-pipeline-clean");
+    expect(clean?.layerDirs).toHaveLength(1);
+    const sharpDir = join(clean?.layerDirs[0] ?? "", "nodejs", "node_modules", "sharp");
+    expect(JSON.parse(readFileSync(join(sharpDir, "package.json"), "utf8")).name).toBe("sharp");
+    const platform = join(clean?.layerDirs[0] ?? "", "nodejs", "node_modules", "@img", `sharp-linux-${process.arch}`);
+    expect(readFileSync(join(platform, "package.json"), "utf8")).toContain(`"${process.arch}"`);
   });
 
   test("finds the four mappings with AWS's defaults filled in", () => {

@@ -66,6 +66,27 @@ describe("production profile", () => {
     expect(pipeline.toJSON().Conditions).toBeUndefined();
   });
 
+  test("clean gets sharp from a layer built for Lambda's arm64 Linux, not from its bundle", () => {
+    pipeline.hasResourceProperties("AWS::Lambda::LayerVersion", {
+      CompatibleArchitectures: ["arm64"],
+      CompatibleRuntimes: ["nodejs22.x"],
+    });
+    const functions = Object.values(pipeline.findResources("AWS::Lambda::Function"));
+    const withLayers = functions.filter((f) => f.Properties.Layers !== undefined);
+    expect(withLayers.map((f) => f.Properties.FunctionName)).toEqual(["sluice-pipeline-clean"]);
+  });
+
+  test("production scrapers look at the real services and may not fetch from loopback", () => {
+    const scrape = Object.values(pipeline.findResources("AWS::Lambda::Function")).find(
+      (f) => f.Properties.FunctionName === "sluice-pipeline-scrape",
+    );
+    expect(scrape?.Properties.Environment.Variables).toMatchObject({
+      WIKIDATA_API_URL: "https://www.wikidata.org/w/api.php",
+      TMDB_API_URL: "https://api.themoviedb.org/3",
+      URL_ALLOW_LIST: "",
+    });
+  });
+
   test("each execution role may write logs to its own log group only, and read the Kafka secret", () => {
     const policies = Object.values(pipeline.findResources("AWS::IAM::Policy"));
     expect(policies).toHaveLength(4);
@@ -78,10 +99,13 @@ describe("production profile", () => {
         Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
         Resource: { "Fn::GetAtt": [expect.stringMatching(new RegExp(`^${stage}FunctionLogGroup`)), "Arn"] },
       });
+      const kafka = { "Fn::ImportValue": "sluice-data-KafkaSecretArn" };
+      const tmdb = { "Fn::ImportValue": "sluice-data-TmdbSecretArn" };
       expect(statements).toContainEqual({
         Effect: "Allow",
         Action: ["secretsmanager:DescribeSecret", "secretsmanager:GetSecretValue"],
-        Resource: { "Fn::ImportValue": "sluice-data-KafkaSecretArn" },
+        // Only scrape calls TMDB, so only scrape may read its token.
+        Resource: stage === "scrape" ? [kafka, tmdb] : kafka,
       });
     }
     for (const role of Object.values(pipeline.findResources("AWS::IAM::Role"))) {
@@ -157,6 +181,7 @@ describe("production profile", () => {
         "KafkaSecretArn",
         "LakeBucketName",
         "MetadataTableName",
+        "TmdbSecretArn",
       ].sort(),
     );
     for (const stage of Object.keys(TOPICS)) {
@@ -222,7 +247,7 @@ describe("local profile", () => {
   test("functions and mappings stay in the template behind an always-false condition", () => {
     expect(json.Conditions).toEqual({ SluiceDeployedByCloudFormation: { "Fn::Equals": ["local", "aws"] } });
     const hosted = Object.values(json.Resources).filter((r) => r.Type.startsWith("AWS::Lambda::"));
-    expect(hosted).toHaveLength(8);
+    expect(hosted).toHaveLength(9); // 4 functions, 4 mappings, the sharp layer
     for (const r of hosted) expect(r.Condition).toBe("SluiceDeployedByCloudFormation");
   });
 

@@ -64,6 +64,7 @@ function spec(name: string, fixture: string, overrides: Partial<FunctionSpec> = 
     runtime: "nodejs22.x",
     architecture: "arm64",
     codeDir: join(FIXTURES, fixture),
+    layerDirs: [],
     environment: {},
     timeoutSeconds: 3,
     memoryMb: 128,
@@ -144,6 +145,7 @@ describe("FunctionExecutor", () => {
     spec("nothing", "circular", { handler: "index.nothing" }),
     spec("nested", "nested", { handler: "lib/handlers/fn.deep.handler" }),
     spec("esm", "esm"),
+    spec("layered", "layered", { layerDirs: [join(FIXTURES, "layer-a"), join(FIXTURES, "layer-b")] }),
     spec("timeout", "timeout", { timeoutSeconds: 1 }),
     spec("crash", "crash"),
     spec("memhog", "memhog"),
@@ -262,6 +264,19 @@ describe("FunctionExecutor", () => {
     it("resolves nested handler paths and ES modules", async () => {
       expect(json(await executor.invoke("nested", Buffer.from("{}")))).toEqual({ nested: true });
       expect(json(await executor.invoke("esm", event({ a: 1 })))).toEqual({ esm: true, event: { a: 1 } });
+    });
+
+    it("finds layer packages on Lambda's NODE_PATH, a later layer over an earlier one", async () => {
+      const result = json(await executor.invoke("layered", Buffer.from("{}"))) as Record<string, string>;
+      expect(result.dep).toBe("layered-dep from layer-a");
+      expect(result.shadowed).toBe("layer-b (node22)");
+      expect(result.nodePath?.split(":")).toEqual([
+        join(FIXTURES, "layer-b", "nodejs", "node22", "node_modules"),
+        join(FIXTURES, "layer-b", "nodejs", "node_modules"),
+        join(FIXTURES, "layer-a", "nodejs", "node22", "node_modules"),
+        join(FIXTURES, "layer-a", "nodejs", "node_modules"),
+        join(FIXTURES, "layered"),
+      ]);
     });
 
     it("returns null for an undefined result, and treats an empty payload as {}", async () => {
