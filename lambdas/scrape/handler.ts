@@ -1,11 +1,23 @@
+import { z } from "zod";
+import { dynamo, readSecretJson, requireEnv } from "#shared/aws";
+import type { ImageCandidate } from "#shared/contracts";
+import { stageFetcher } from "#shared/fetch-policy";
+import { putProfile, type Table } from "#shared/metadata";
 import { kafkaStageHandler } from "#shared/stage-handler";
+import { scrapeRecord } from "./scrape";
+import { findCandidates, sourceConfigFrom } from "./sources/index";
 
-/** scrape: for now, decodes each record and logs it; the pipeline issue gives it its work. */
-export const handler = kafkaStageHandler(async (record, log) => {
-  log.info("record received", {
-    topic: record.topic,
-    partition: record.partition,
-    offset: record.offset,
-    bytes: record.value.length,
+const table: Table = { db: dynamo(), name: requireEnv("METADATA_TABLE") };
+// API responses and pages are small: a tighter cap than for images, the usual timeout.
+const http = stageFetcher(process.env, undefined, { maxBytes: 5 * 1024 * 1024 });
+const TmdbSecret = z.object({ apiKey: z.string().default("") });
+
+export const handler = kafkaStageHandler<ImageCandidate[]>(async (record, { correlationId }) => {
+  const tmdb = process.env.TMDB_SECRET_ARN ? await readSecretJson(process.env.TMDB_SECRET_ARN, TmdbSecret) : undefined;
+  const config = sourceConfigFrom(process.env, tmdb?.apiKey ? { tmdbApiKey: tmdb.apiKey } : {});
+  return scrapeRecord(record.value, correlationId, {
+    findCandidates: (person) => findCandidates(person, { config, http, now: () => new Date() }),
+    putProfile: (profile) => putProfile(table, profile),
+    now: () => new Date(),
   });
 });

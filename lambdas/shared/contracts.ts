@@ -92,7 +92,14 @@ export type DatasetRow = z.infer<typeof DatasetRowSchema>;
  * the item in DynamoDB and counted in the summary.
  */
 export const REJECTIONS = {
-  validate: ["invalid-url", "unsafe-scheme", "credentials-in-url", "private-address", "unresolvable-host", "already-seen"],
+  validate: [
+    "invalid-url",
+    "unsafe-scheme",
+    "credentials-in-url",
+    "private-address",
+    "unresolvable-host",
+    "already-seen",
+  ],
   store: [
     "unsafe-redirect",
     "too-many-redirects",

@@ -1,7 +1,8 @@
 /**
- * Wires a stage's per-record domain function into a Lambda handler: context in the logs,
- * the event validated and decoded with Powertools' self-managed Kafka schema, and a partial-batch
- * response. Handler files call this and nothing else.
+ * Wires a stage's per-record domain function into a Lambda handler: context in the logs, the event
+ * validated and decoded with Powertools' self-managed Kafka schema, one structured log line per
+ * record, the record's output messages sent before it counts as done, and a partial-batch response.
+ * Handler files call this and nothing else.
  */
 import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
 import { parser } from "@aws-lambda-powertools/parser/middleware";
@@ -11,25 +12,74 @@ import type { Context } from "aws-lambda";
 import type { z } from "zod";
 import { correlationId, type KafkaBatchResponse, processKafkaBatch } from "./kafka-batch";
 import { logger } from "./logger";
+import { emit as emitToKafka, type OutputMessage } from "./output";
 
 export type KafkaEvent = z.infer<typeof KafkaSelfManagedEventSchema>;
 export type DecodedKafkaRecord = KafkaEvent["records"][string][number];
 
-/** Processes one decoded record (value as UTF-8 text); throw to fail it. */
-export type StageRecordHandler = (record: DecodedKafkaRecord, log: typeof logger) => Promise<void>;
+/** What became of one record: logged as one line, its messages sent to OUTPUT_TOPIC. */
+export interface RecordOutcome<T = undefined> {
+  /** e.g. `verified`, `rejected`, `already-seen`, `stored`, `clean`. */
+  readonly outcome: string;
+  readonly reason?: string;
+  /** Further fields of the record's log line. */
+  readonly fields?: Record<string, unknown>;
+  readonly emit?: readonly OutputMessage[];
+  /** Passed on to `afterBatch`. */
+  readonly value?: T;
+}
 
-export function kafkaStageHandler(processRecord: StageRecordHandler) {
+export interface RecordContext {
+  /** `topic-partition-offset` of the record: the idempotency key of everything it writes. */
+  readonly correlationId: string;
+  readonly log: typeof logger;
+}
+
+/** Processes one decoded record (value as UTF-8 text); throw to fail it (it is retried, then sent to the on-failure destination). */
+export type StageRecordHandler<T> = (record: DecodedKafkaRecord, ctx: RecordContext) => Promise<RecordOutcome<T>>;
+
+export interface ProcessedRecord<T> {
+  readonly record: DecodedKafkaRecord;
+  readonly outcome: RecordOutcome<T>;
+}
+
+export interface StageOptions<T> {
+  /**
+   * Runs once the batch's records are processed, with the ones that succeeded (in offset order per
+   * partition). Throwing fails the whole batch, which Lambda then retries as a whole.
+   */
+  readonly afterBatch?: (processed: ProcessedRecord<T>[], event: KafkaEvent) => Promise<void>;
+  /** @default the stage's Kafka producer */
+  readonly emit?: (messages: readonly OutputMessage[]) => Promise<void>;
+}
+
+export function kafkaStageHandler<T = undefined>(processRecord: StageRecordHandler<T>, options: StageOptions<T> = {}) {
+  const emit = options.emit ?? emitToKafka;
   return middy<KafkaEvent, KafkaBatchResponse, Error, Context>()
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(parser({ schema: KafkaSelfManagedEventSchema }))
-    .handler(async (event) =>
-      processKafkaBatch(
+    .handler(async (event) => {
+      const processed: ProcessedRecord<T>[] = [];
+      const response = await processKafkaBatch(
         event.records,
         async (record) => {
-          const child = logger.createChild({ persistentKeys: { correlationId: correlationId(record) } });
-          await processRecord(record, child);
+          const id = correlationId(record);
+          const log = logger.createChild({ persistentKeys: { correlationId: id } });
+          const started = performance.now();
+          const outcome = await processRecord(record, { correlationId: id, log });
+          if (outcome.emit !== undefined) await emit(outcome.emit);
+          log.info("record processed", {
+            outcome: outcome.outcome,
+            ...(outcome.reason === undefined ? {} : { reason: outcome.reason }),
+            emitted: outcome.emit?.length ?? 0,
+            durationMs: Math.round((performance.now() - started) * 10) / 10,
+            ...outcome.fields,
+          });
+          processed.push({ record, outcome });
         },
         logger,
-      ),
-    );
+      );
+      if (options.afterBatch) await options.afterBatch(processed, event);
+      return response;
+    });
 }

@@ -1,11 +1,28 @@
+import { PutObjectCommand } from "@aws-sdk/client-s3";
+import { dynamo, requireEnv, s3 } from "#shared/aws";
+import { limitsFrom, type StoredImage } from "#shared/contracts";
+import { stageFetcher } from "#shared/fetch-policy";
+import { inspectDownload } from "#shared/media/index";
+import { putImage, recordDownload, type Table } from "#shared/metadata";
 import { kafkaStageHandler } from "#shared/stage-handler";
+import { downloadImage } from "./download";
+import { storeRecord } from "./store";
 
-/** store: for now, decodes each record and logs it; the pipeline issue gives it its work. */
-export const handler = kafkaStageHandler(async (record, log) => {
-  log.info("record received", {
-    topic: record.topic,
-    partition: record.partition,
-    offset: record.offset,
-    bytes: record.value.length,
-  });
-});
+const limits = limitsFrom();
+const table: Table = { db: dynamo(), name: requireEnv("METADATA_TABLE") };
+const bucket = requireEnv("IMAGES_BUCKET");
+const http = stageFetcher(process.env, limits);
+
+export const handler = kafkaStageHandler<StoredImage>((record, { correlationId }) =>
+  storeRecord(record.value, correlationId, {
+    download: (url) => downloadImage(http, url),
+    inspect: inspectDownload,
+    putObject: async (key, body, contentType) => {
+      await s3().send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentType: contentType }));
+    },
+    putImage: (item) => putImage(table, item),
+    recordDownload: (id, urlHash, outcome) => recordDownload(table, id, urlHash, outcome),
+    limits,
+    now: () => new Date(),
+  }),
+);
