@@ -3,7 +3,10 @@
  * sluice's local stack: Kafka (KRaft, SCRAM) and LocalStack on this machine, no Docker.
  * Usage: tsx localstack/cli.ts <command>; see `help`.
  */
+import { parseArgs } from "node:util";
+import { stackOutputs } from "./aws";
 import { type LocalConfig, loadLocalConfig } from "./config";
+import { formatSummary, runJob } from "./pipeline/job";
 import { MissingPrerequisiteError } from "./proc";
 import { type DeployResult, deploy, destroy, down, install, type Log, status, up } from "./stack";
 
@@ -11,7 +14,9 @@ const HELP = `sluice local stack — Kafka and LocalStack on this machine, no Do
 
 usage: npm run <script>            (or: npx tsx localstack/cli.ts <command>)
 
-  npm start             install, start, deploy, and print what is running   (command: start)
+  npm start             install, start, deploy, seed the sample people, follow the pipeline until it
+                        drains and print a summary; the stack keeps running   (command: start)
+  npx tsx localstack/cli.ts seed     seed people onto the running pipeline and follow it (as start does)
   npm run local:up      install if needed and start Kafka + LocalStack       (command: up)
   npm run local:down    stop them                                             (command: down)
   npm run local:status  what runs, what is deployed (--json for JSON)        (command: status)
@@ -19,10 +24,17 @@ usage: npm run <script>            (or: npx tsx localstack/cli.ts <command>)
   npm run destroy:local empty the buckets and cdk destroy --all              (command: destroy)
   npx tsx localstack/cli.ts install    only install (Kafka jars, LocalStack venv, DynamoDB Local)
 
+options of start and seed:
+  --from sample|wikidata|<file.csv|file.json>   where the people come from (default: sample, or wikidata
+                                               with --sources live)
+  --limit N             seed at most N people (default 50)
+  --sources sample|live start only: scrape the offline sample web (default) or the real Wikidata, TMDB
+                        and Wikipedia (needs the internet; put a TMDB token in the TmdbSecretArn secret)
+
 environment (defaults):
   SLUICE_PORT=4566 (the endpoint)  LOCALSTACK_PORT=4567  KAFKA_PORT=9092  KAFKA_CONTROLLER_PORT=9093  AWS_REGION=us-east-1
   SLUICE_STATE_DIR=<repo>/.local (data, logs, venv)   SLUICE_CACHE_DIR=~/.cache/sluice (downloads)
-  SLUICE_STACK_PREFIX=sluice   SLUICE_KAFKA_HEAP=512m
+  SLUICE_STACK_PREFIX=sluice   SLUICE_KAFKA_HEAP=512m   SLUICE_SOURCES=sample   SAMPLE_WEB_PORT=4580
 `;
 
 const log: Log = (message) => process.stdout.write(`${message}\n`);
@@ -45,8 +57,11 @@ function summary(cfg: LocalConfig, result: DeployResult): string {
     "",
     "look around (AWS CLI v2):",
     `  export ${env}`,
-    `  aws --endpoint-url ${cfg.endpoint.url} s3 ls`,
-    `  aws --endpoint-url ${cfg.endpoint.url} dynamodb list-tables`,
+    `  aws --endpoint-url ${cfg.endpoint.url} s3 ls s3://${o.LakeBucketName}/datasets/ --recursive`,
+    `  aws --endpoint-url ${cfg.endpoint.url} s3 ls s3://${o.ImagesBucketName}/clean/ --recursive | head`,
+    `  aws --endpoint-url ${cfg.endpoint.url} dynamodb scan --table-name ${o.MetadataTableName} --max-items 5`,
+    `  aws --endpoint-url ${cfg.endpoint.url} logs tail /aws/lambda/${functions[3] ?? "<clean>"} --since 10m`,
+    `  aws --endpoint-url ${cfg.endpoint.url} lambda list-event-source-mappings`,
     `  aws --endpoint-url ${cfg.endpoint.url} secretsmanager get-secret-value --secret-id ${o.KafkaSecretArn ?? "<KafkaSecretArn>"} --query SecretString`,
     "",
     `logs: ${cfg.logDir}    status: npm run local:status    stop: npm run local:down`,
@@ -99,6 +114,31 @@ async function printStatus(cfg: LocalConfig, json: boolean): Promise<void> {
   }
 }
 
+function defaultFrom(cfg: LocalConfig): string {
+  return cfg.sources === "live" ? "wikidata" : "sample";
+}
+
+function jobOptions(
+  args: string[],
+  allowSources: boolean,
+): { from?: string; limit: number; sources?: "sample" | "live" } {
+  const { values } = parseArgs({
+    args,
+    options: { from: { type: "string" }, limit: { type: "string" }, sources: { type: "string" } },
+    strict: true,
+  });
+  const limit = values.limit === undefined ? 50 : Number(values.limit);
+  if (!Number.isInteger(limit) || limit < 1)
+    throw new Error(`--limit must be a whole number ≥ 1, got "${values.limit}"`);
+  if (values.sources !== undefined) {
+    if (!allowSources) throw new Error("--sources is chosen at deploy time: use it with start");
+    if (values.sources !== "sample" && values.sources !== "live") {
+      throw new Error(`--sources must be "sample" or "live", got "${values.sources}"`);
+    }
+  }
+  return { from: values.from, limit, sources: values.sources as "sample" | "live" | undefined };
+}
+
 export async function main(argv: string[]): Promise<number> {
   const [command = "help", ...rest] = argv;
   if (command === "help" || command === "--help" || command === "-h" || rest.includes("--help")) {
@@ -126,11 +166,36 @@ export async function main(argv: string[]): Promise<number> {
       await destroy(cfg, log);
       return 0;
     case "start": {
+      const options = jobOptions(rest, true);
       const started = Date.now();
-      await up(cfg, log);
-      const result = await deploy(cfg, log);
-      log(summary(cfg, result));
-      log(`\nready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+      const run = { ...cfg, sources: options.sources ?? cfg.sources };
+      await up(run, log);
+      const result = await deploy(run, log);
+      const job = await runJob(run, result.outputs, {
+        ...options,
+        from: options.from ?? defaultFrom(run),
+        log,
+        interactive: process.stdout.isTTY === true,
+      });
+      log(formatSummary(job));
+      log(summary(run, result));
+      log(
+        `\nall done in ${((Date.now() - started) / 1000).toFixed(1)} s; the stack keeps running (npm run local:down stops it)`,
+      );
+      return 0;
+    }
+    case "seed": {
+      const options = jobOptions(rest, false);
+      const outputs = await stackOutputs(cfg, cfg.stackPrefix);
+      if (!outputs.MetadataTableName)
+        throw new Error("nothing is deployed: run `npm start` (or npm run deploy:local) first");
+      const job = await runJob(cfg, outputs, {
+        ...options,
+        from: options.from ?? defaultFrom(cfg),
+        log,
+        interactive: process.stdout.isTTY === true,
+      });
+      log(formatSummary(job));
       return 0;
     }
     default:

@@ -5,7 +5,7 @@
 import { spawn } from "node:child_process";
 import { join } from "node:path";
 import { DeleteObjectsCommand, ListObjectsV2Command, S3Client } from "@aws-sdk/client-s3";
-import { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
+import { PutSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { awsEnv, deployedStacks, sdkConfig, stackOutputs, stackStatus } from "./aws";
 import type { LocalConfig } from "./config";
 import {
@@ -27,6 +27,8 @@ import {
   startLocalStack,
   stopLocalStack,
 } from "./localstack";
+import { startSampleWeb, stopSampleWeb } from "./sample-daemon";
+import { SAMPLE_TMDB_KEY } from "./sample-web/server";
 
 export type Log = (message: string) => void;
 
@@ -45,7 +47,8 @@ export async function up(cfg: LocalConfig, log: Log): Promise<{ alreadyRunning: 
   const start = Date.now();
   const [ls, kafka] = await Promise.all([startLocalStack(cfg, log), startKafka(cfg, log)]);
   const lambda = await startLambdaService(cfg, log);
-  const alreadyRunning = ls.alreadyRunning && kafka.alreadyRunning && lambda.alreadyRunning;
+  const sample = cfg.sources === "sample" ? await startSampleWeb(cfg, log) : { alreadyRunning: true };
+  const alreadyRunning = ls.alreadyRunning && kafka.alreadyRunning && lambda.alreadyRunning && sample.alreadyRunning;
   const what = `endpoint ${cfg.endpoint.url} (Lambda service → LocalStack ${cfg.localstack.url}), Kafka ${cfg.kafka.bootstrapServers}`;
   log(alreadyRunning ? `local stack already running: ${what}` : `local stack up in ${elapsed(start)}: ${what}`);
   return { alreadyRunning };
@@ -54,9 +57,9 @@ export async function up(cfg: LocalConfig, log: Log): Promise<{ alreadyRunning: 
 export async function down(cfg: LocalConfig, log: Log): Promise<void> {
   // The service first: its pollers finish their batches and commit while Kafka and LocalStack still run.
   const lambda = await stopLambdaService(cfg);
-  const [kafka, ls] = await Promise.all([stopKafka(cfg), stopLocalStack(cfg)]);
+  const [kafka, ls, sample] = await Promise.all([stopKafka(cfg), stopLocalStack(cfg), stopSampleWeb(cfg)]);
   const said = (stopped: boolean): string => (stopped ? "stopped" : "was not running");
-  log(`Lambda service ${said(lambda)}; Kafka ${said(kafka)}; LocalStack ${said(ls)}`);
+  log(`Lambda service ${said(lambda)}; Kafka ${said(kafka)}; LocalStack ${said(ls)}; sample web ${said(sample)}`);
 }
 
 /** Runs the CDK CLI against the local endpoint, streaming its output through log. */
@@ -109,6 +112,18 @@ export async function readKafkaUser(cfg: LocalConfig, secretArn: string): Promis
   }
 }
 
+/** The sample web's TMDB stands in for the real one and wants its own token, which the scrape stage reads from the secret. */
+async function putSampleTmdbKey(cfg: LocalConfig, secretArn: string): Promise<void> {
+  const sm = new SecretsManagerClient(sdkConfig(cfg));
+  try {
+    await sm.send(
+      new PutSecretValueCommand({ SecretId: secretArn, SecretString: JSON.stringify({ apiKey: SAMPLE_TMDB_KEY }) }),
+    );
+  } finally {
+    sm.destroy();
+  }
+}
+
 export interface DeployResult {
   readonly outputs: Record<string, string>;
   readonly topics: string[];
@@ -137,6 +152,7 @@ export async function deploy(cfg: LocalConfig, log: Log): Promise<DeployResult> 
   if (!secretArn) throw new Error(`no KafkaSecretArn output in the ${cfg.stackPrefix}-* stacks after deploy`);
   const user = await readKafkaUser(cfg, secretArn);
   await upsertScramUser(cfg, user);
+  if (cfg.sources === "sample" && outputs.TmdbSecretArn) await putSampleTmdbKey(cfg, outputs.TmdbSecretArn);
   const topics = (outputs.Topics ?? "").split(",").filter((t) => t !== "");
   await ensureTopics(
     cfg,

@@ -9,10 +9,11 @@ export const WIKIDATA_ID = /^Q[1-9][0-9]{0,11}$/;
 const SHA256_HEX = /^[0-9a-f]{64}$/;
 const Sha256 = z.string().regex(SHA256_HEX, "expected a lowercase hex SHA-256");
 const Timestamp = z.iso.datetime();
+const WikidataId = z.string().regex(WIKIDATA_ID, "expected a Wikidata item id such as Q42");
 
 /** `celebrities`: one well-known person to find images of. */
 export const CelebritySchema = z.strictObject({
-  wikidataId: z.string().regex(WIKIDATA_ID, "expected a Wikidata item id such as Q42"),
+  wikidataId: WikidataId,
   name: z.string().trim().min(1).max(300),
   occupations: z.array(z.string().trim().min(1).max(200)).max(50).default([]),
 });
@@ -25,7 +26,7 @@ export type SourceKind = (typeof SOURCE_KINDS)[number];
 export const ImageCandidateSchema = z.strictObject({
   /** SHA-256 of wikidataId, source, foundOn and url: the same discovery always has the same id. */
   candidateId: Sha256,
-  wikidataId: z.string().regex(WIKIDATA_ID),
+  wikidataId: WikidataId,
   name: z.string().min(1).max(300),
   source: z.enum(SOURCE_KINDS),
   url: z.string().min(1).max(4096),
@@ -68,7 +69,7 @@ export type StoredImage = z.infer<typeof StoredImageSchema>;
 /** `dataset`: one accepted training image; the same fields as a row of the Parquet dataset. */
 export const DatasetRowSchema = z.strictObject({
   image_sha256: Sha256,
-  wikidata_id: z.string().regex(WIKIDATA_ID),
+  wikidata_id: WikidataId,
   person_name: z.string(),
   source: z.enum(SOURCE_KINDS),
   source_url: z.string(),
