@@ -2,7 +2,7 @@ import { PutObjectCommand } from "@aws-sdk/client-s3";
 import { dynamo, requireEnv, s3 } from "#shared/aws";
 import { limitsFrom, type StoredImage } from "#shared/contracts";
 import { stageFetcher } from "#shared/fetch-policy";
-import { inspectDownload } from "#shared/media/index";
+import { inspectDownload } from "#shared/media/sniff";
 import { putImage, recordDownload, type Table } from "#shared/metadata";
 import { kafkaStageHandler } from "#shared/stage-handler";
 import { downloadImage } from "./download";

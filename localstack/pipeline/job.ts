@@ -95,8 +95,9 @@ export async function runJob(
       onProgress: (progress) => {
         for (const p of progress) {
           const bar = stageBars.get(STAGE_ORDER.find((s) => p.functionName.endsWith(`-${s}`)) ?? "");
-          bar?.setTotal(Math.max(1, p.polled + p.lag));
-          bar?.update(p.polled, { lag: p.lag, errors: p.errors });
+          // Lag counts what is read but not committed yet too: done = read − lag.
+          bar?.setTotal(Math.max(1, p.polled));
+          bar?.update(Math.max(0, p.polled - p.lag), { lag: p.lag, errors: p.errors });
         }
       },
     });

@@ -115,10 +115,11 @@ function cliInvoke(functionName: string, payload: string, outFile: string) {
 describe("a record produced to celebrities", () => {
   test("reaches the scrape function as an AWS-shaped event, and its log lines are in CloudWatch Logs", async () => {
     const fn = await output("ScrapeFunctionName");
-    const { partition, offset } = await produce("celebrities", { wikidataId: "Q7259", name: "Ada Lovelace" });
+    // Someone the sample web does not know: scrape finds nothing for them, and the sample's people stay untouched.
+    const { partition, offset } = await produce("celebrities", { wikidataId: "Q99999001", name: "Test Person One" });
     const correlationId = `celebrities-${partition}-${offset}`;
-    // The handler logs each record with its correlation id; Powertools parsed the event with its
-    // KafkaSelfManagedEventSchema first, so the line only exists if the event had AWS's shape.
+    // The handler logs one line per record with its correlation id; Powertools parsed the event with
+    // its KafkaSelfManagedEventSchema first, so the line only exists if the event had AWS's shape.
     const [line] = await waitFor(`the log line of ${correlationId}`, async () => {
       const found = await logEvents(fn, `"correlationId":"${correlationId}"`);
       return found.length > 0 ? found : undefined;
@@ -126,11 +127,11 @@ describe("a record produced to celebrities", () => {
     const entry = JSON.parse(line?.message ?? "{}") as Record<string, unknown>;
     expect(entry).toMatchObject({
       level: "INFO",
-      message: "record received",
+      message: "record processed",
+      outcome: "scraped",
+      wikidataId: "Q99999001",
+      candidates: 0,
       correlationId,
-      topic: "celebrities",
-      partition,
-      offset: Number(offset),
       function_name: fn,
     });
     const stream = line?.logStreamName ?? "";
@@ -248,7 +249,7 @@ describe("the Lambda API on the endpoint", () => {
       return m.State === "Disabled" ? m : undefined;
     });
     // While disabled, nothing is delivered; enabled again, the record arrives from the committed offset.
-    const { partition, offset } = await produce("celebrities", { wikidataId: "Q937", name: "Albert Einstein" });
+    const { partition, offset } = await produce("celebrities", { wikidataId: "Q99999002", name: "Test Person Two" });
     const correlationId = `celebrities-${partition}-${offset}`;
     await new Promise((r) => setTimeout(r, 2000));
     expect(await logEvents(name, `"correlationId":"${correlationId}"`)).toEqual([]);
@@ -263,16 +264,22 @@ describe("the Lambda API on the endpoint", () => {
 });
 
 describe("the AWS CLI v2 against the endpoint", () => {
-  test.each(STAGES)("aws lambda invoke runs %s with a Kafka event", async (stage) => {
-    const name = await output(`${stage.charAt(0).toUpperCase()}${stage.slice(1)}FunctionName`);
-    const out = `/tmp/sluice-invoke-${unique(stage)}.json`;
-    const r = cliInvoke(name, JSON.stringify(kafkaEvent("topic", { stage })), out);
-    expect(r.stderr).toBe("");
-    expect(JSON.parse(r.stdout)).toEqual({ StatusCode: 200, ExecutedVersion: "$LATEST" });
-    const { readFileSync, rmSync } = await import("node:fs");
-    expect(JSON.parse(readFileSync(out, "utf8"))).toEqual({ batchItemFailures: [] });
-    rmSync(out, { force: true });
-  });
+  test.each(STAGES)(
+    "aws lambda invoke runs %s with a Kafka event, and a bad record comes back as a batch item failure",
+    async (stage) => {
+      const name = await output(`${stage.charAt(0).toUpperCase()}${stage.slice(1)}FunctionName`);
+      const out = `/tmp/sluice-invoke-${unique(stage)}.json`;
+      // Not any stage's message: the record fails alone, reported in Lambda's partial-batch shape.
+      const r = cliInvoke(name, JSON.stringify(kafkaEvent("topic", { stage })), out);
+      expect(r.stderr).toBe("");
+      expect(JSON.parse(r.stdout)).toEqual({ StatusCode: 200, ExecutedVersion: "$LATEST" });
+      const { readFileSync, rmSync } = await import("node:fs");
+      expect(JSON.parse(readFileSync(out, "utf8"))).toEqual({
+        batchItemFailures: [{ itemIdentifier: { partition: "topic-0", offset: 42 } }],
+      });
+      rmSync(out, { force: true });
+    },
+  );
 
   test("aws lambda list-event-source-mappings shows the four mappings", () => {
     const r = aws(["lambda", "list-event-source-mappings"]);
