@@ -1,0 +1,158 @@
+/**
+ * `npm run bench` (pipeline part): images per second and MB/s through the deployed face pipeline on the
+ * sample web scaled up, and, in the same run, the raw rate of S3 PutObject + DynamoDB PutItem against the
+ * same endpoint: the emulator's ceiling for the two writes every stored image needs. A measurement, not
+ * a test: nothing here asserts.
+ */
+import { randomBytes } from "node:crypto";
+import { writeFileSync } from "node:fs";
+import { cpus, loadavg } from "node:os";
+import { parseArgs } from "node:util";
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import { DynamoDBDocumentClient, PutCommand } from "@aws-sdk/lib-dynamodb";
+import { sdkConfig, stackOutputs } from "../localstack/aws";
+import { loadLocalConfig } from "../localstack/config";
+import { runJob } from "../localstack/pipeline/job";
+import { pipelineSummary } from "../localstack/pipeline/report";
+import { readSampleManifest, startSampleWeb, stopSampleWeb } from "../localstack/sample-daemon";
+import { deploy, up } from "../localstack/stack";
+
+const HELP = `Usage: npm run bench -- --part pipeline [options]
+
+  --scale N         sample web scale: N × 50 people (default 4); the pipeline runs the people it has not seen
+  --puts N          raw S3 PutObject + DynamoDB PutItem pairs for the ceiling (default 400)
+  --concurrency N   of the raw writes (default 8)
+  --out FILE        also write the results as JSON
+`;
+
+const log = (m: string): void => {
+  process.stderr.write(`${m}\n`);
+};
+
+async function rawCeiling(puts: number, concurrency: number, objectBytes: number, bucket: string, table: string) {
+  const cfg = loadLocalConfig();
+  const s3 = new S3Client(sdkConfig(cfg));
+  const db = DynamoDBDocumentClient.from(new DynamoDBClient(sdkConfig(cfg)));
+  const body = randomBytes(objectBytes);
+  const run = `bench-${Date.now().toString(36)}`;
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      for (let i = next++; i < puts; i = next++) {
+        await s3.send(
+          new PutObjectCommand({ Bucket: bucket, Key: `bench/${run}/${i}`, Body: body, ContentType: "image/jpeg" }),
+        );
+        await db.send(
+          new PutCommand({
+            TableName: table,
+            Item: {
+              pk: `BENCH#${run}`,
+              sk: `IMAGE#${i}`,
+              type: "bench",
+              bytes: objectBytes,
+              at: new Date().toISOString(),
+            },
+            ConditionExpression: "attribute_not_exists(pk)",
+          }),
+        );
+      }
+    }),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  s3.destroy();
+  db.destroy();
+  return {
+    pairs: puts,
+    seconds,
+    pairsPerSecond: puts / seconds,
+    mbPerSecond: (puts * objectBytes) / 1024 / 1024 / seconds,
+  };
+}
+
+export async function main(argv = process.argv.slice(2)): Promise<void> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      scale: { type: "string", default: "4" },
+      puts: { type: "string", default: "400" },
+      concurrency: { type: "string", default: "8" },
+      out: { type: "string" },
+      help: { type: "boolean" },
+    },
+    strict: true,
+  });
+  if (values.help) {
+    process.stdout.write(HELP);
+    return;
+  }
+  const scale = Number(values.scale);
+  const cfg = loadLocalConfig();
+  await up(cfg, log);
+  let outputs = await stackOutputs(cfg, cfg.stackPrefix);
+  if (!outputs.MetadataTableName || !outputs.CleanFunctionName) outputs = (await deploy(cfg, log)).outputs;
+
+  log(`restarting the sample web at scale ${scale}…`);
+  await stopSampleWeb(cfg);
+  await startSampleWeb(cfg, log, scale);
+  try {
+    const manifest = readSampleManifest(cfg);
+    const before = await pipelineSummary(cfg, outputs);
+    const job = await runJob(cfg, outputs, { from: "sample", limit: manifest.people.length, log, interactive: false });
+    const after = job.summary;
+    const stored = after.stored - before.stored;
+    const clean = after.clean - before.clean;
+    const downloadedBytes = after.images.bytes - before.images.bytes;
+    const pipeline = {
+      people: manifest.people.length,
+      newImagesStored: stored,
+      newImagesClean: clean,
+      seconds: job.seconds,
+      imagesPerSecond: stored / job.seconds,
+      mbPerSecond: downloadedBytes / 1024 / 1024 / job.seconds,
+    };
+    const typical =
+      stored > 0 ? Math.round(downloadedBytes / Math.max(1, after.images.objects - before.images.objects)) : 30_000;
+    log(`raw ceiling: ${values.puts} PutObject (${typical} B) + PutItem pairs, concurrency ${values.concurrency}…`);
+    const raw = await rawCeiling(
+      Number(values.puts),
+      Number(values.concurrency),
+      typical,
+      outputs.ImagesBucketName ?? "",
+      outputs.MetadataTableName ?? "",
+    );
+    const results = {
+      at: new Date().toISOString(),
+      machine: { cpus: cpus().length, loadavg: loadavg() },
+      pipeline,
+      raw,
+      ratio: pipeline.imagesPerSecond / raw.pairsPerSecond,
+    };
+    const f = (n: number, d = 1) => n.toFixed(d);
+    process.stdout.write(
+      [
+        "",
+        "pipeline (validate + store + clean, on the sample web)",
+        `  ${pipeline.people} people; ${stored} new images stored, ${clean} clean, in ${f(pipeline.seconds)} s (scrape included)`,
+        `  ${f(pipeline.imagesPerSecond)} images/s, ${f(pipeline.mbPerSecond, 2)} MB/s downloaded and stored`,
+        "raw emulator ceiling (S3 PutObject + DynamoDB PutItem, same endpoint)",
+        `  ${f(raw.pairsPerSecond)} pairs/s, ${f(raw.mbPerSecond, 2)} MB/s (${raw.pairs} pairs in ${f(raw.seconds)} s)`,
+        `ratio pipeline / ceiling: ${f(results.ratio, 3)}`,
+        "",
+      ].join("\n"),
+    );
+    if (values.out) writeFileSync(values.out, `${JSON.stringify(results, null, 2)}\n`);
+  } finally {
+    log("restoring the sample web at scale 1…");
+    await stopSampleWeb(cfg);
+    await startSampleWeb(cfg, log, 1);
+  }
+}
+
+if (require.main === module) {
+  main().catch((error: unknown) => {
+    process.stderr.write(`bench: ${(error as Error).message}\n`);
+    process.exit(1);
+  });
+}
