@@ -2,8 +2,8 @@
  * The outcome the pipeline must reach for every candidate the sample web hands it, and the totals.
  *
  * Nothing here is typed in by hand: the per-candidate outcomes come from replaying the pipeline's
- * rules (see the README of this folder, or buildManifest below) over what the sample web actually
- * serves, and the totals are counted from the per-candidate list.
+ * rules (buildManifest below) over what the sample web actually serves, and the totals are counted
+ * from the per-candidate list.
  */
 import { isIP } from "node:net";
 import ipaddr from "ipaddr.js";

@@ -52,9 +52,9 @@ import { REAL_PEOPLE, type SamplePerson, syntheticPeople } from "./people";
 import { Rng } from "./prng";
 
 /** Distinct pictures of one person differ in at least this many of the 64 hash bits. */
-export const DISTINCT_MIN_BITS = 16;
+export const DISTINCT_MIN_BITS = 18;
 /** A deliberate near-duplicate differs from its original in at most this many bits. */
-export const VARIANT_MAX_BITS = 6;
+export const VARIANT_MAX_BITS = 5;
 /** People per block; scale N gives N blocks (the real people, then generated ones). */
 export const BLOCK_SIZE = REAL_PEOPLE.length;
 
@@ -129,7 +129,6 @@ class PersonBuilder {
   constructor(
     readonly setup: PersonSetup,
     readonly rng: Rng,
-    readonly tmdbFiles: Set<string>,
   ) {
     this.slug = setup.person.wikidataId.toLowerCase();
   }
@@ -282,8 +281,8 @@ class PersonBuilder {
 
   tmdbProfile(resource: Resource | undefined, dims: { width?: number; height?: number }, caseName: string): string {
     let file = "";
-    while (file === "" || this.tmdbFiles.has(file)) file = `/${this.rng.token(27)}.jpg`;
-    this.tmdbFiles.add(file);
+    // 27 random characters, as TMDB's file names: never the same twice (checked when blocks are joined).
+    while (file === "" || this.profiles.some((p) => p.file === file)) file = `/${this.rng.token(27)}.jpg`;
     if (resource) this.serve(`${TMDB_IMAGE_PREFIX}${file}`, resource);
     this.profiles.push({ file, width: dims.width ?? 1000, height: dims.height ?? 1500, case: caseName });
     return file;
@@ -456,9 +455,10 @@ export const CASES: CaseKind[] = [
     count: 1,
     needs: ["page"],
     run: async (b) => {
-      // Two finds (the strings differ), one URL once the fragment is dropped: the second is already-seen.
-      b.img("javascript:void(0)", "unsafe-scheme-first");
-      b.img("javascript:void(0)#again", "unsafe-scheme-repeated");
+      // Two finds (the strings differ), one URL once the fragment is dropped: the second is
+      // already-seen, although the first was rejected.
+      b.img(`http://192.168.7.7/${b.slug}.jpg`, "private-address-first");
+      b.img(`http://192.168.7.7/${b.slug}.jpg#again`, "private-address-repeated");
     },
   },
   {
@@ -1227,18 +1227,13 @@ function blockSetups(people: SamplePerson[], rng: Rng): PersonSetup[] {
 }
 
 /** Two pictures each shown on two people's pages (a group photo): stored and clean for both. */
-async function addSharedPictures(
-  setups: PersonSetup[],
-  rng: Rng,
-  block: number,
-  tmdbFiles: Set<string>,
-): Promise<void> {
+async function addSharedPictures(setups: PersonSetup[], rng: Rng, block: number): Promise<void> {
   const withPage = rng.shuffle(setups.filter((s) => s.hasPage));
   for (let n = 0; n < 2; n++) {
     const a = withPage[2 * n];
     const c = withPage[2 * n + 1];
     if (a === undefined || c === undefined) return;
-    const maker = new PersonBuilder(a, rng.fork("shared", n), tmdbFiles);
+    const maker = new PersonBuilder(a, rng.fork("shared", n));
     const picture = await maker.picture({ kind: "jpeg" });
     const path = `/img/shared/${block + 1}-${n + 1}/group-photo.jpg`;
     a.shared.push({ path, picture });
@@ -1246,8 +1241,8 @@ async function addSharedPictures(
   }
 }
 
-async function buildPerson(setup: PersonSetup, seed: number, tmdbFiles: Set<string>): Promise<PersonBuilder> {
-  const b = new PersonBuilder(setup, new Rng("sample-web", seed, "person", setup.person.wikidataId), tmdbFiles);
+async function buildPerson(setup: PersonSetup, seed: number): Promise<PersonBuilder> {
+  const b = new PersonBuilder(setup, new Rng("sample-web", seed, "person", setup.person.wikidataId));
   for (const shared of setup.shared) b.hashes.push(shared.picture.dhash);
   await standardContent(b);
   for (const shared of setup.shared)
@@ -1277,7 +1272,7 @@ async function generateBlock(seed: number, block: number, persons: SamplePerson[
   const blockRng = new Rng("sample-web", seed, "block", block);
   const setups = blockSetups(persons, blockRng.fork("setups"));
   assignCases(setups, blockRng.fork("cases"));
-  await addSharedPictures(setups, blockRng.fork("shared"), block, new Set());
+  await addSharedPictures(setups, blockRng.fork("shared"), block);
   const resources = new Map<string, Resource>();
   for (const s of setups) {
     for (const shared of s.shared) {
@@ -1285,7 +1280,7 @@ async function generateBlock(seed: number, block: number, persons: SamplePerson[
     }
   }
   // Each person has its own random stream, so building them concurrently stays deterministic.
-  const builders = await Promise.all(setups.map((s) => buildPerson(s, seed, new Set())));
+  const builders = await Promise.all(setups.map((s) => buildPerson(s, seed)));
   const people: PersonPlan[] = [];
   const tmdbIds = new Set<number>();
   for (const b of builders) {

@@ -235,6 +235,9 @@ describe("the manifest's candidates", () => {
       timeoutMs: 10_000,
       maxBytes: 5 * 1024 * 1024,
       maxRedirects: 5,
+      // Every sample request goes to one host: the default politeness (10 requests/s) would make this test slow.
+      perHostRequestsPerSecond: 1_000,
+      perHostConcurrency: 16,
     });
     const config = sourceConfigFrom(
       {
@@ -264,6 +267,16 @@ describe("the manifest's candidates", () => {
     expect(withoutPage.length).toBeGreaterThan(0);
     for (const { wikidataId } of withoutPage)
       expect((await fetch(`${web.url}/web/people/${wikidataId}`)).status).toBe(404);
+  });
+
+  test("are what an independent HTML and srcset parser finds too", async () => {
+    const people = new Map(web.manifest.people.map((p) => [p.wikidataId, p]));
+    const scraped = await mapLimit(web.manifest.perPerson, 6, async ({ wikidataId }) =>
+      scrapePerson(web.url, wikidataId, people.get(wikidataId)?.name ?? "", SAMPLE_TMDB_KEY),
+    );
+    web.manifest.perPerson.forEach(({ candidates }, i) => {
+      expect(scraped[i]).toEqual(candidates.map(({ source, url }) => ({ source, url })));
+    });
   });
 });
 
