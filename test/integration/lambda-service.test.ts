@@ -165,7 +165,7 @@ describe("the Lambda API on the endpoint", () => {
       Runtime: "nodejs22.x",
       Handler: "index.handler",
       MemorySize: 512,
-      Timeout: 60,
+      Timeout: 120,
       State: "Active",
       LoggingConfig: { LogFormat: "Text", LogGroup: `/aws/lambda/${name}` },
     });
