@@ -13,7 +13,7 @@ async function checkSafety(raw: string): Promise<SafetyVerdict> {
   const url = checkUrl(raw, policy);
   if (!url.ok) return url;
   const host = await checkHost(url.url, policy);
-  return host.ok ? { ok: true, normalized: url.normalized } : host;
+  return host.ok ? { ok: true, normalized: url.normalized } : { ...host, normalized: url.normalized };
 }
 
 export const handler = kafkaStageHandler<VerifiedImage>((record, { correlationId }) =>

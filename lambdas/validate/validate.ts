@@ -14,7 +14,13 @@ import { parseMessage, sha256Hex } from "#shared/message";
 import type { Sighting, UrlItem } from "#shared/metadata";
 import type { RecordOutcome } from "#shared/stage-handler";
 
-export type SafetyVerdict = { ok: true; normalized: string } | { ok: false; reason: ValidateRejection; detail: string };
+/**
+ * `normalized` (WHATWG serialization without the fragment) whenever the URL parses with a safe scheme
+ * and no credentials, even if its host then fails: that is what "the same URL" means for dedupe.
+ */
+export type SafetyVerdict =
+  | { ok: true; normalized: string }
+  | { ok: false; reason: ValidateRejection; detail: string; normalized?: string };
 
 export interface ValidateDeps {
   /** Scheme, credentials and address checks of one URL (resolving its host). */
@@ -30,12 +36,13 @@ export async function validateRecord(
 ): Promise<RecordOutcome<VerifiedImage>> {
   const candidate: ImageCandidate = parseMessage(ImageCandidateSchema, value);
   const safety = await deps.checkSafety(candidate.url);
-  const urlHash = sha256Hex(safety.ok ? safety.normalized : candidate.url);
+  const key = safety.normalized ?? candidate.url;
+  const urlHash = sha256Hex(key);
   const sighting = await deps.recordSighting(
     {
       wikidataId: candidate.wikidataId,
       urlHash,
-      url: safety.ok ? safety.normalized : candidate.url,
+      url: key,
       source: candidate.source,
       foundOn: candidate.foundOn,
       candidateId: candidate.candidateId,

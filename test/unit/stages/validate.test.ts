@@ -17,7 +17,12 @@ const candidate = (url: string, extra: Partial<ImageCandidate> = {}): string =>
 
 const safe = async (url: string): Promise<SafetyVerdict> =>
   url.startsWith("http://10.")
-    ? { ok: false, reason: "private-address", detail: "10.0.0.5 is private" }
+    ? {
+        ok: false,
+        reason: "private-address",
+        detail: "10.0.0.5 is private",
+        normalized: new URL(url.split("#")[0] ?? url).href,
+      }
     : url.startsWith("ftp:")
       ? { ok: false, reason: "unsafe-scheme", detail: "ftp:" }
       : { ok: true, normalized: new URL(url).href };
@@ -77,6 +82,13 @@ describe("validate", () => {
       outcome: "rejected",
       reason: "unsafe-scheme",
     });
+  });
+
+  test("a URL whose host is unsafe is still deduplicated by its normalized form (fragment ignored)", async () => {
+    const db = new MemoryMetadata();
+    const deps = { checkSafety: safe, recordSighting: db.recordSighting, now };
+    expect((await validateRecord(candidate("http://10.0.0.5/x.jpg"), "t-0-1", deps)).reason).toBe("private-address");
+    expect((await validateRecord(candidate("http://10.0.0.5/x.jpg#again"), "t-0-2", deps)).reason).toBe("already-seen");
   });
 
   test("a value that is not a candidate fails the record with what is wrong", async () => {
