@@ -2,8 +2,12 @@
  * Images for the media tests, generated in memory: synthetic pictures rendered pixel by pixel and
  * files assembled byte by byte, so every case is reproducible and nothing is read from disk.
  */
-import { crc32, deflateSync } from "node:zlib";
+import { deflateSync } from "node:zlib";
 import sharp from "sharp";
+import { pngChunk, zipArchive } from "../../../localstack/sample-web/imaging";
+
+// The same byte-level builders the sample web serves its bad cases with.
+export { pngChunk };
 
 /**
  * Math's functions, bound once: under jest every global lookup inside a hot loop goes through the
@@ -100,16 +104,6 @@ export const fromRaw = (raw: Raw) =>
 export const jpegOf = (raw: Raw, quality = 90) => fromRaw(raw).jpeg({ quality }).toBuffer();
 export const pngOf = (raw: Raw) => fromRaw(raw).png().toBuffer();
 
-/** A PNG chunk: length, type, data, CRC over type and data. */
-export function pngChunk(type: string, data: Buffer): Buffer {
-  const typeAndData = Buffer.concat([Buffer.from(type, "latin1"), data]);
-  const length = Buffer.alloc(4);
-  length.writeUInt32BE(data.length);
-  const crc = Buffer.alloc(4);
-  crc.writeUInt32BE(crc32(typeAndData));
-  return Buffer.concat([length, typeAndData, crc]);
-}
-
 /** The PNG with `chunk` inserted right after IHDR (signature 8 + IHDR 25 bytes). */
 export function withChunkAfterIhdr(png: Buffer, chunk: Buffer): Buffer {
   return Buffer.concat([png.subarray(0, 33), chunk, png.subarray(33)]);
@@ -151,34 +145,7 @@ export function withGifComment(gif: Buffer, text: string): Buffer {
 }
 
 /** A minimal ZIP: one stored file "a.txt" (local header, data, central directory, end record). */
-export function tinyZip(): Buffer {
-  const name = Buffer.from("a.txt");
-  const content = Buffer.from("hello");
-  const crc = crc32(content);
-  const local = Buffer.alloc(30);
-  local.writeUInt32LE(0x04034b50, 0);
-  local.writeUInt16LE(20, 4);
-  local.writeUInt32LE(crc, 14);
-  local.writeUInt32LE(content.length, 18);
-  local.writeUInt32LE(content.length, 22);
-  local.writeUInt16LE(name.length, 26);
-  const central = Buffer.alloc(46);
-  central.writeUInt32LE(0x02014b50, 0);
-  central.writeUInt16LE(20, 4);
-  central.writeUInt16LE(20, 6);
-  central.writeUInt32LE(crc, 16);
-  central.writeUInt32LE(content.length, 20);
-  central.writeUInt32LE(content.length, 24);
-  central.writeUInt16LE(name.length, 28);
-  const centralAt = local.length + name.length + content.length;
-  const end = Buffer.alloc(22);
-  end.writeUInt32LE(0x06054b50, 0);
-  end.writeUInt16LE(1, 8);
-  end.writeUInt16LE(1, 10);
-  end.writeUInt32LE(central.length + name.length, 12);
-  end.writeUInt32LE(centralAt, 16);
-  return Buffer.concat([local, name, content, central, name, end]);
-}
+export const tinyZip = (): Buffer => zipArchive([{ name: "a.txt", content: "hello" }]);
 
 /** A `frames`-frame animated GIF, each frame a different noise picture. */
 export function animatedGif(width = 96, height = 96, frames = 3): Promise<Buffer> {
