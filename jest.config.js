@@ -1,10 +1,15 @@
 /**
- * Unit and CDK assertion tests: no local stack needed. The lambda project runs real worker processes (Node.js 22
- * from the node@22 package) but needs nothing else.
+ * Unit and CDK assertion tests: no local stack needed. `test/` mirrors the source tree: `test/lambdas` and
+ * `test/localstack` hold unit tests (the Lambda runtime's run real worker processes on Node.js 22 from the node@22
+ * package, and need nothing else), `test/lib` the CDK assertion tests.
  */
 const base = require("./jest.base");
 
-const project = (name) => ({ ...base, displayName: name, testMatch: [`<rootDir>/test/${name}/**/*.test.ts`] });
+const project = (name, ...dirs) => ({
+  ...base,
+  displayName: name,
+  testMatch: dirs.map((dir) => `<rootDir>/test/${dir}/**/*.test.ts`),
+});
 
 /** @type {import('jest').Config} */
-module.exports = { projects: [project("unit"), project("cdk"), project("lambda")] };
+module.exports = { projects: [project("unit", "lambdas", "localstack"), project("cdk", "lib")] };

@@ -1,7 +1,7 @@
 /** Kafka side of the benchmark: topics, producing, and the raw kafkajs consumer that sets the ceiling. */
 import { Kafka, logLevel, type Producer } from "kafkajs";
 import type { LocalConfig } from "../localstack/config";
-import { adminCredentials, ensureTopics, kafkaClientConfig } from "../localstack/kafka";
+import { adminCredentials, ensureTopics, kafkaClientConfig } from "../localstack/launchers/kafka";
 import { sleep } from "./stats";
 
 export const PARTITIONS = 3;

@@ -11,12 +11,12 @@ import { parseArgs } from "node:util";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { DynamoDBDocumentClient, PutCommand } from "@aws-sdk/lib-dynamodb";
-import { sdkConfig, stackOutputs } from "../localstack/aws";
 import { loadLocalConfig } from "../localstack/config";
-import { runJob } from "../localstack/pipeline/job";
-import { pipelineSummary } from "../localstack/pipeline/report";
-import { readSampleManifest, startSampleWeb, stopSampleWeb } from "../localstack/sample-daemon";
+import { runJob } from "../localstack/jobs/faces/job";
+import { pipelineSummary } from "../localstack/jobs/faces/report";
+import { readSampleManifest, startSampleWeb, stopSampleWeb } from "../localstack/sample-web/daemon";
 import { deploy, up } from "../localstack/stack";
+import { sdkConfig, stackOutputs } from "../localstack/support/aws";
 
 const HELP = `Usage: npm run bench -- --part pipeline [options]
 

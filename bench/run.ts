@@ -13,11 +13,11 @@ import { dirname, join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import type { Producer } from "kafkajs";
 import { type LocalConfig, loadLocalConfig } from "../localstack/config";
-import { kafkaStatus, stopKafka } from "../localstack/kafka";
-import { lambdaServiceStatus, stopLambdaService } from "../localstack/lambda/daemon";
-import { localStackStatus, stopLocalStack } from "../localstack/localstack";
-import { readPid } from "../localstack/proc";
+import { lambdaServiceStatus, stopLambdaService } from "../localstack/lambda-service/daemon";
+import { kafkaStatus, stopKafka } from "../localstack/launchers/kafka";
+import { localStackStatus, stopLocalStack } from "../localstack/launchers/localstack-host";
 import { up } from "../localstack/stack";
+import { readPid } from "../localstack/support/proc";
 import { createKafkaSecret, type KafkaSecret } from "../test/integration/support/kafka";
 import { type BenchAssembly, type BenchFunction, type BenchMapping, writeBenchAssembly } from "./assembly";
 import {

@@ -10,9 +10,9 @@ import {
   serviceLogFile,
   startLambdaService,
   stopLambdaService,
-} from "../localstack/lambda/daemon";
-import type { ServiceStatus } from "../localstack/lambda/service";
-import { readPid } from "../localstack/proc";
+} from "../localstack/lambda-service/daemon";
+import type { ServiceStatus } from "../localstack/lambda-service/service";
+import { readPid } from "../localstack/support/proc";
 import { freePort, testServiceConfig } from "../test/integration/support/service";
 import { sleep } from "./stats";
 

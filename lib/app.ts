@@ -2,10 +2,10 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { App, RemovalPolicy, type StackProps, Validations } from "aws-cdk-lib";
 import { AwsSolutionsChecks } from "cdk-nag";
-import { DataStack } from "./data-stack";
 import { LocalProfile } from "./local-profile";
-import { PipelineStack } from "./pipeline-stack";
 import { loadSettings, type SluiceSettings } from "./settings";
+import { DataStack } from "./stacks/data-stack";
+import { PipelineStack } from "./stacks/pipeline-stack";
 
 function cdkJsonContext(): Record<string, unknown> {
   const file = join(__dirname, "..", "cdk.json");

@@ -4,11 +4,11 @@
  * Usage: tsx localstack/cli.ts <command>; see `help`.
  */
 import { parseArgs } from "node:util";
-import { stackOutputs } from "./aws";
 import { type LocalConfig, loadLocalConfig } from "./config";
-import { formatSummary, runJob } from "./pipeline/job";
-import { MissingPrerequisiteError } from "./proc";
+import { formatSummary, runJob } from "./jobs/faces/job";
 import { type DeployResult, deploy, destroy, down, install, type Log, status, up } from "./stack";
+import { stackOutputs } from "./support/aws";
+import { MissingPrerequisiteError } from "./support/proc";
 
 const HELP = `sluice local stack — Kafka and LocalStack on this machine, no Docker, no licence
 

@@ -6,8 +6,14 @@ import { spawn } from "node:child_process";
 import { join } from "node:path";
 import { DeleteObjectsCommand, ListObjectsV2Command, S3Client } from "@aws-sdk/client-s3";
 import { PutSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
-import { awsEnv, deployedStacks, sdkConfig, stackOutputs, stackStatus } from "./aws";
 import type { LocalConfig } from "./config";
+import {
+  lambdaServiceStatus,
+  reloadLambdaService,
+  startLambdaService,
+  stopLambdaService,
+} from "./lambda-service/daemon";
+import { readKafkaSecret } from "./lambda-service/esm/kafka-client";
 import {
   checkKafkaPrerequisites,
   ensureTopics,
@@ -17,18 +23,17 @@ import {
   startKafka,
   stopKafka,
   upsertScramUser,
-} from "./kafka";
-import { lambdaServiceStatus, reloadLambdaService, startLambdaService, stopLambdaService } from "./lambda/daemon";
-import { readKafkaSecret } from "./lambda/esm/kafka-client";
+} from "./launchers/kafka";
 import {
   checkLocalStackPrerequisites,
   installLocalStack,
   localStackStatus,
   startLocalStack,
   stopLocalStack,
-} from "./localstack";
-import { startSampleWeb, stopSampleWeb } from "./sample-daemon";
+} from "./launchers/localstack-host";
+import { startSampleWeb, stopSampleWeb } from "./sample-web/daemon";
 import { SAMPLE_TMDB_KEY } from "./sample-web/server";
+import { awsEnv, deployedStacks, sdkConfig, stackOutputs, stackStatus } from "./support/aws";
 
 export type Log = (message: string) => void;
 

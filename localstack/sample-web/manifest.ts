@@ -15,8 +15,8 @@ import {
   type SourceKind,
   type StoreRejection,
   type ValidateRejection,
-} from "../../lambdas/shared/contracts";
-import { hammingDistance } from "../../lambdas/shared/media/phash";
+} from "#faces/contracts";
+import { hammingDistance } from "#faces/media/phash";
 import {
   type Blob,
   decodedPath,

@@ -4,7 +4,7 @@
  * the order it must emit them. URLs are kept as templates until the server's port is known.
  */
 import { createHash } from "node:crypto";
-import type { CleanRejection, SourceKind } from "../../lambdas/shared/contracts";
+import type { CleanRejection, SourceKind } from "#faces/contracts";
 import type { SamplePerson } from "./people";
 
 /** What the clean stage decides about some bytes on their own; near-duplicate depends on order. */
@@ -20,7 +20,7 @@ export interface Blob {
   /** What the header declares (what the store stage reads without decoding); absent for non-rasters. */
   width?: number;
   height?: number;
-  /** Difference hash of the bytes (lambdas/shared/media/phash.ts), for every blob whose verdict is clean. */
+  /** Difference hash of the bytes (lambdas/faces/shared/media/phash.ts), for every blob whose verdict is clean. */
   dhash?: string;
 }
 

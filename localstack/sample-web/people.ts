@@ -6,7 +6,7 @@
  * shaped like real ones: spaces, parentheses, a year, the odd lower-case first letter (the scraper
  * must upper-case it, as MediaWiki does) and non-ASCII letters (percent-encoded in the file URL).
  */
-import type { Celebrity } from "../../lambdas/shared/contracts";
+import type { Celebrity } from "#faces/contracts";
 import type { Rng } from "./prng";
 
 /** TMDB's `gender`: 0 not set, 1 female, 2 male, 3 non-binary. */

@@ -8,8 +8,8 @@
  * original: both well clear of the pipeline's threshold (LIMITS.nearDuplicateDistance = 10), so a
  * hash computed a little differently (after re-encoding, say) cannot flip a decision.
  */
-import { LIMITS } from "../../lambdas/shared/contracts";
-import { differenceHash, hammingDistance } from "../../lambdas/shared/media/phash";
+import { LIMITS } from "#faces/contracts";
+import { differenceHash, hammingDistance } from "#faces/media/phash";
 import {
   CONTENT_TYPE,
   cropRaster,

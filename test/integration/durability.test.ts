@@ -13,8 +13,8 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { ensureTopics, startKafka, stopKafka } from "../../localstack/kafka";
-import { waitFor } from "../../localstack/proc";
+import { ensureTopics, startKafka, stopKafka } from "../../localstack/launchers/kafka";
+import { waitFor } from "../../localstack/support/proc";
 import { cfg, unique } from "./helpers";
 import { type TestAssembly, writeTestAssembly } from "./support/assembly";
 import {

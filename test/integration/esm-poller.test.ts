@@ -26,20 +26,20 @@ import {
 } from "@aws-sdk/client-sqs";
 import type { Context } from "aws-lambda";
 import { type Admin, Kafka, type KafkaMessage, logLevel, type Message, type Producer } from "kafkajs";
-import { sdkConfig } from "../../localstack/aws";
-import { adminCredentials, kafkaClientConfig } from "../../localstack/kafka";
-import { createFailureSink, type FailureSink } from "../../localstack/lambda/esm/destinations";
+import { createFailureSink, type FailureSink } from "../../localstack/lambda-service/esm/destinations";
 import {
   EventSizer,
   type PolledRecord,
   renderEvent,
   type SelfManagedKafkaEvent,
   toPolledRecord,
-} from "../../localstack/lambda/esm/event";
-import { mappingKafkaConfigFactory } from "../../localstack/lambda/esm/kafka-client";
-import { KafkaEventSourcePoller, type PollerDeps, type PollerLog } from "../../localstack/lambda/esm/poller";
-import { parseBatchResponse } from "../../localstack/lambda/esm/response";
-import type { InvokeResult, Invoker, KafkaMappingSpec } from "../../localstack/lambda/types";
+} from "../../localstack/lambda-service/esm/event";
+import { mappingKafkaConfigFactory } from "../../localstack/lambda-service/esm/kafka-client";
+import { KafkaEventSourcePoller, type PollerDeps, type PollerLog } from "../../localstack/lambda-service/esm/poller";
+import { parseBatchResponse } from "../../localstack/lambda-service/esm/response";
+import type { InvokeResult, Invoker, KafkaMappingSpec } from "../../localstack/lambda-service/types";
+import { adminCredentials, kafkaClientConfig } from "../../localstack/launchers/kafka";
+import { sdkConfig } from "../../localstack/support/aws";
 import { cfg, unique } from "./helpers";
 
 jest.setTimeout(120_000);

@@ -7,9 +7,9 @@ import { CloudFormationClient, ListStackResourcesCommand } from "@aws-sdk/client
 import { DeleteItemCommand, DynamoDBClient, GetItemCommand, PutItemCommand } from "@aws-sdk/client-dynamodb";
 import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { Kafka, logLevel } from "kafkajs";
-import { sdkConfig } from "../../localstack/aws";
-import { kafkaClientConfig } from "../../localstack/kafka";
+import { kafkaClientConfig } from "../../localstack/launchers/kafka";
 import { readKafkaUser } from "../../localstack/stack";
+import { sdkConfig } from "../../localstack/support/aws";
 import { cfg, output, unique } from "./helpers";
 
 const s3 = new S3Client(sdkConfig(cfg));

@@ -1,5 +1,5 @@
-import { stackOutputs } from "../../localstack/aws";
 import { type LocalConfig, loadLocalConfig } from "../../localstack/config";
+import { stackOutputs } from "../../localstack/support/aws";
 
 export const cfg: LocalConfig = loadLocalConfig();
 

@@ -16,9 +16,9 @@ import {
   UpdateEventSourceMappingCommand,
 } from "@aws-sdk/client-lambda";
 import { Kafka } from "kafkajs";
-import { awsEnv, sdkConfig } from "../../localstack/aws";
-import { adminCredentials, kafkaClientConfig } from "../../localstack/kafka";
-import { waitFor } from "../../localstack/proc";
+import { adminCredentials, kafkaClientConfig } from "../../localstack/launchers/kafka";
+import { awsEnv, sdkConfig } from "../../localstack/support/aws";
+import { waitFor } from "../../localstack/support/proc";
 import { cfg, output, unique } from "./helpers";
 
 const lambda = new LambdaClient(sdkConfig(cfg));

@@ -5,11 +5,11 @@
  * the sample web's manifest says each candidate should become.
  */
 import { HeadObjectCommand, S3Client } from "@aws-sdk/client-s3";
-import { sdkConfig, stackOutputs } from "../../localstack/aws";
-import { type JobResult, runJob } from "../../localstack/pipeline/job";
-import { type Item, pipelineSummary, readDataset, scanTable, summarizeItems } from "../../localstack/pipeline/report";
-import { readSampleManifest } from "../../localstack/sample-daemon";
+import { type JobResult, runJob } from "../../localstack/jobs/faces/job";
+import { type Item, pipelineSummary, readDataset, scanTable, summarizeItems } from "../../localstack/jobs/faces/report";
+import { readSampleManifest } from "../../localstack/sample-web/daemon";
 import type { Manifest } from "../../localstack/sample-web/manifest";
+import { sdkConfig, stackOutputs } from "../../localstack/support/aws";
 import { cfg } from "./helpers";
 
 jest.setTimeout(15 * 60_000);

@@ -1,11 +1,11 @@
 /**
  * A minimal cloud assembly (cdk.out) written by a test: one stack with Lambda functions whose code is a
  * local directory, and self-managed Kafka event-source mappings — exactly what the local Lambda service
- * reads (see localstack/lambda/assembly.ts), without synthesizing or deploying a CDK app.
+ * reads (see localstack/lambda-service/assembly.ts), without synthesizing or deploying a CDK app.
  */
 import { mkdirSync, renameSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { stableUuid } from "../../../localstack/lambda/assembly";
+import { stableUuid } from "../../../localstack/lambda-service/assembly";
 
 export interface TestFunction {
   /** Logical id in the template, e.g. "Recorder". */

@@ -4,9 +4,15 @@
  */
 import { CreateSecretCommand, DeleteSecretCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { type Admin, Kafka, logLevel, type Message } from "kafkajs";
-import { sdkConfig } from "../../../localstack/aws";
 import type { LocalConfig } from "../../../localstack/config";
-import { adminCredentials, kafkaClientConfig, type ScramUser, startKafka, stopKafka } from "../../../localstack/kafka";
+import {
+  adminCredentials,
+  kafkaClientConfig,
+  type ScramUser,
+  startKafka,
+  stopKafka,
+} from "../../../localstack/launchers/kafka";
+import { sdkConfig } from "../../../localstack/support/aws";
 
 /** A kafkajs client for the local broker as the admin user (quiet). */
 export function adminKafka(cfg: LocalConfig, clientId = "sluice-test"): Kafka {

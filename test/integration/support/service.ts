@@ -1,14 +1,13 @@
 /**
  * A second local Lambda service for a test: its own state directory (pid file, logs, run dir with the
  * bundled service and worker), its own assembly and endpoint port, and the main stack's Kafka and
- * LocalStack. It runs as a real daemon (localstack/lambda/daemon.ts), so a test can SIGKILL it.
+ * LocalStack. It runs as a real daemon (localstack/lambda-service/daemon.ts), so a test can SIGKILL it.
  */
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { CloudWatchLogsClient, DeleteLogGroupCommand } from "@aws-sdk/client-cloudwatch-logs";
-import { sdkConfig } from "../../../localstack/aws";
 import { type LocalConfig, loadLocalConfig } from "../../../localstack/config";
 import {
   lambdaServiceStatus,
@@ -16,9 +15,10 @@ import {
   serviceLogFile,
   startLambdaService,
   stopLambdaService,
-} from "../../../localstack/lambda/daemon";
-import type { ServiceStatus } from "../../../localstack/lambda/service";
-import { readPid, tail, waitFor } from "../../../localstack/proc";
+} from "../../../localstack/lambda-service/daemon";
+import type { ServiceStatus } from "../../../localstack/lambda-service/service";
+import { sdkConfig } from "../../../localstack/support/aws";
+import { readPid, tail, waitFor } from "../../../localstack/support/proc";
 
 /** A TCP port nothing listens on right now (the kernel's pick). */
 export function freePort(host = "127.0.0.1"): Promise<number> {

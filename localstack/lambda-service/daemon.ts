@@ -1,0 +1,94 @@
+/** Starts, stops and asks the local Lambda service daemon (bundled once by esbuild, run by this Node). */
+import { join } from "node:path";
+import { buildSync } from "esbuild";
+import type { LocalConfig } from "../config";
+import { runningPid, spawnDaemon, stopDaemon, tail, waitFor } from "../support/proc";
+import type { ServiceStatus } from "./service";
+
+const pidFile = (cfg: LocalConfig): string => join(cfg.runDir, "lambda-service.pid");
+export const serviceLogFile = (cfg: LocalConfig): string => join(cfg.logDir, "lambda.log");
+
+/** The service's status, or undefined when nothing answers at the endpoint. */
+export async function lambdaServiceStatus(cfg: LocalConfig): Promise<ServiceStatus | undefined> {
+  try {
+    const res = await fetch(`${cfg.endpoint.url}/_sluice/status`, { signal: AbortSignal.timeout(2000) });
+    return res.ok ? ((await res.json()) as ServiceStatus) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export async function reloadLambdaService(cfg: LocalConfig): Promise<ServiceStatus> {
+  const res = await fetch(`${cfg.endpoint.url}/_sluice/reload`, {
+    method: "POST",
+    signal: AbortSignal.timeout(120_000),
+  });
+  if (!res.ok) throw new Error(`the Lambda service did not reload (HTTP ${res.status}): ${await res.text()}`);
+  return (await res.json()) as ServiceStatus;
+}
+
+export async function startLambdaService(
+  cfg: LocalConfig,
+  log: (m: string) => void,
+): Promise<{ alreadyRunning: boolean; startMs: number }> {
+  const begin = Date.now();
+  if (runningPid(pidFile(cfg)) !== undefined && (await lambdaServiceStatus(cfg))) {
+    return { alreadyRunning: true, startMs: 0 };
+  }
+  // The service and, beside it, the worker bootstrap its executor looks for next to itself.
+  const bundle = join(cfg.runDir, "lambda-service.js");
+  const build = (entry: string, outfile: string, external: boolean): void => {
+    buildSync({
+      entryPoints: [join(cfg.root, "localstack", "lambda", entry)],
+      outfile,
+      bundle: true,
+      platform: "node",
+      target: "node18",
+      format: "cjs",
+      // import() of an external package must become require(): the ESM resolver ignores NODE_PATH.
+      ...(external
+        ? { packages: "external" as const, sourcemap: "inline" as const, supported: { "dynamic-import": false } }
+        : {}),
+      logLevel: "error",
+    });
+  };
+  build("main.ts", bundle, true);
+  // Self-contained: it runs inside each function's sandbox, on the function's Node.js.
+  build("worker.ts", join(cfg.runDir, "lambda-worker.js"), false);
+  const spawnedAt = Date.now();
+  const pid = spawnDaemon({
+    name: "Lambda service",
+    cmd: process.execPath,
+    args: ["--enable-source-maps", bundle],
+    env: {
+      ...process.env,
+      NODE_PATH: join(cfg.root, "node_modules"),
+      // Node 22 caches compiled modules across starts (Node 20 ignores it).
+      NODE_COMPILE_CACHE: join(cfg.runDir, "compile-cache"),
+      SLUICE_ROOT: cfg.root,
+      SLUICE_STATE_DIR: cfg.stateDir,
+      SLUICE_ASSEMBLY_DIR: cfg.assemblyDir,
+      SLUICE_PORT: String(cfg.endpoint.port),
+      LOCALSTACK_PORT: String(cfg.localstack.port),
+      KAFKA_PORT: String(cfg.kafka.port),
+      KAFKA_CONTROLLER_PORT: String(cfg.kafka.controllerPort),
+    },
+    cwd: cfg.root,
+    logFile: serviceLogFile(cfg),
+    pidFile: pidFile(cfg),
+  });
+  await waitFor("the local Lambda service", async () => (await lambdaServiceStatus(cfg)) ?? undefined, {
+    timeoutMs: 30_000,
+    intervalMs: 20,
+    onTimeout: () => tail(serviceLogFile(cfg)),
+  });
+  const startMs = Date.now() - spawnedAt;
+  log(
+    `Lambda service (pid ${pid}) answering at ${cfg.endpoint.url} after ${startMs} ms (build ${spawnedAt - begin} ms)`,
+  );
+  return { alreadyRunning: false, startMs };
+}
+
+export function stopLambdaService(cfg: LocalConfig): Promise<boolean> {
+  return stopDaemon(pidFile(cfg), 30_000);
+}

@@ -1,0 +1,45 @@
+import { join } from "node:path";
+import { App, Duration, Stack } from "aws-cdk-lib";
+import { Bucket } from "aws-cdk-lib/aws-s3";
+import { Secret } from "aws-cdk-lib/aws-secretsmanager";
+import { KafkaStage, type KafkaStageProps } from "../../../lib/constructs/kafka-stage";
+
+function props(overrides: Partial<KafkaStageProps> = {}): KafkaStageProps {
+  const stack = new Stack(new App(), "s");
+  return {
+    stageName: "demo",
+    entry: join(__dirname, "../../../lambdas/faces/scrape/handler.ts"),
+    inputTopic: "in",
+    outputTopic: "out",
+    bootstrapServers: ["127.0.0.1:9092"],
+    kafkaSecret: new Secret(stack, "Secret"),
+    failureBucket: new Bucket(stack, "Failures"),
+    ...overrides,
+  };
+}
+
+describe("KafkaStage props are checked before synthesis", () => {
+  test.each<[string, Partial<KafkaStageProps>, RegExp]>([
+    ["batch size 0", { batchSize: 0 }, /batchSize must be a whole number from 1 to 10,000/],
+    ["batch size 10,001", { batchSize: 10_001 }, /batchSize/],
+    ["a window in milliseconds", { maxBatchingWindow: Duration.millis(500) }, /whole seconds.*leave it unset/],
+    ["a window over 300 s", { maxBatchingWindow: Duration.seconds(301) }, /maxBatchingWindow/],
+    ["output = input", { outputTopic: "in" }, /outputTopic must differ from inputTopic/],
+    ["11 brokers", { bootstrapServers: Array.from({ length: 11 }, (_, i) => `b${i}:9092`) }, /1 to 10 brokers/],
+    ["no brokers", { bootstrapServers: [] }, /1 to 10 brokers/],
+    ["a bad topic", { inputTopic: "a/b" }, /not a valid Kafka topic/],
+    ["retries below -1", { retryAttempts: -2 }, /retryAttempts/],
+    ["record age under a minute", { maxRecordAge: Duration.seconds(30) }, /maxRecordAge/],
+    ["AT_TIMESTAMP without a timestamp", { startingPosition: "AT_TIMESTAMP" }, /startingPositionTimestamp/],
+    ["a timestamp without AT_TIMESTAMP", { startingPositionTimestamp: 1 }, /startingPositionTimestamp/],
+    ["an upper-case stage name", { stageName: "Demo" }, /stageName/],
+  ])("%s is refused", (_what, overrides, message) => {
+    expect(() => KafkaStage.validate(props(overrides))).toThrow(message);
+  });
+
+  test("valid props pass", () => {
+    expect(() =>
+      KafkaStage.validate(props({ maxBatchingWindow: Duration.seconds(1), retryAttempts: -1, batchSize: 10_000 })),
+    ).not.toThrow();
+  });
+});
