@@ -35,7 +35,7 @@ export async function startSampleWeb(
     name: "sample web",
     cmd: join(cfg.root, "node_modules", ".bin", "tsx"),
     args: [
-      join(cfg.root, "localstack", "sample-web", "main.ts"),
+      join(__dirname, "main.ts"),
       "--host",
       cfg.sampleWeb.host,
       "--port",
