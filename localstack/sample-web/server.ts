@@ -8,6 +8,7 @@
 import { createHash } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { escapeHtml } from "./html";
 import { jpegHead } from "./imaging";
 import { type Manifest, sampleManifest } from "./manifest";
 import {
@@ -24,7 +25,7 @@ import {
   TMDB_IMAGE_PREFIX,
   type UrlContext,
 } from "./model";
-import { type BlockCache, escapeHtml, generateSample, type SampleOptions } from "./plan";
+import { type BlockCache, generateSample, type SampleOptions } from "./plan";
 
 /** The only credential the sample TMDB accepts: as `Authorization: Bearer …` or as `api_key=…`. */
 export const SAMPLE_TMDB_KEY = "sluice-sample-tmdb-read-access-token";
