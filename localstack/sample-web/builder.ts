@@ -11,8 +11,9 @@
  * (after re-encoding, say) cannot flip a decision.
  */
 
+import { type Raster, randomFace, renderFace } from "./drawing";
 import { bitsApart, fingerprint } from "./fingerprint";
-import { CONTENT_TYPE, EXTENSION, encode, type Raster, type RasterKind, randomFace, renderFace } from "./imaging";
+import { CONTENT_TYPE, EXTENSION, encode, type RasterKind } from "./imaging";
 import {
   type Blob,
   commonsPath,

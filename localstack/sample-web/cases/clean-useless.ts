@@ -5,6 +5,7 @@
  * marker, a harmless comment). Each declares the outcome it is built for.
  */
 import { badPicture, type CaseKind } from "../builder";
+import { randomFace, renderFace, renderFlat } from "../drawing";
 import {
   CONTENT_TYPE,
   EXTENSION,
@@ -14,9 +15,6 @@ import {
   jpegSegment,
   onePixel,
   type RasterKind,
-  randomFace,
-  renderFace,
-  renderFlat,
 } from "../imaging";
 import { makeBlob } from "../model";
 import { ASSUMED_LIMITS } from "../thresholds";
