@@ -12,22 +12,14 @@ import { sourceEnvironment } from "../../../lib/sources";
 import { bitsApart, fingerprint } from "../../../localstack/sample-web/fingerprint";
 import type { ExpectedCandidate } from "../../../localstack/sample-web/manifest";
 import { REASONS, SOURCE_KINDS as SAMPLE_SOURCE_KINDS } from "../../../localstack/sample-web/outcome";
-import { type SampleWeb, startSampleWeb } from "../../../localstack/sample-web/server";
 import { ASSUMED_LIMITS } from "../../../localstack/sample-web/thresholds";
+import { sampleWebForThisFile } from "./fixture";
 import { runProductStages } from "./product-stages";
 import { download, mapLimit } from "./support";
 
 jest.setTimeout(120_000);
 
-let web: SampleWeb;
-
-beforeAll(async () => {
-  web = await startSampleWeb({ port: 0, seed: 1 });
-});
-
-afterAll(async () => {
-  await web?.close();
-});
+const sample = sampleWebForThisFile();
 
 /** A manifest entry as `clean` or `stage/reason`, the way the end-to-end test reads it. */
 const declared = (c: ExpectedCandidate): string =>
@@ -55,12 +47,14 @@ describe("the sample's own words and numbers", () => {
       maxAspectRatio: LIMITS.maxAspectRatio,
       nearDuplicateDistance: LIMITS.nearDuplicateDistance,
     });
-    const env = sourceEnvironment({ sources: "sample", sampleWebUrl: web.url }).fetch;
+    const env = sourceEnvironment({ sources: "sample", sampleWebUrl: sample.web.url }).fetch;
     expect(String(downloadTimeoutMs)).toBe(env.DOWNLOAD_TIMEOUT_MS);
   });
 
   test("the picture fingerprint is the pipeline's difference hash, bit for bit", async () => {
-    const stored = web.manifest.perPerson.flatMap((p) => p.candidates.filter((c) => c.clean === "clean")).slice(0, 60);
+    const stored = sample.web.manifest.perPerson
+      .flatMap((p) => p.candidates.filter((c) => c.clean === "clean"))
+      .slice(0, 60);
     const bytes = await mapLimit(stored, 8, (c) => download(c.url));
     const ours = await Promise.all(bytes.map((b) => fingerprint(b, LIMITS.maxImagePixels)));
     const theirs = await Promise.all(bytes.map((b) => differenceHash(b, LIMITS.maxImagePixels)));
@@ -74,9 +68,9 @@ describe("the sample's own words and numbers", () => {
 
 describe("the pipeline's stages, run in process over the sample web", () => {
   test("reach exactly the outcome every case declares, candidate by candidate", async () => {
-    const reached = await runProductStages(web.manifest, web.url);
+    const reached = await runProductStages(sample.web.manifest, sample.web.url);
     const mismatches: string[] = [];
-    web.manifest.perPerson.forEach(({ wikidataId, candidates }, p) => {
+    sample.web.manifest.perPerson.forEach(({ wikidataId, candidates }, p) => {
       candidates.forEach((c, i) => {
         const got = reached[p]?.[i];
         if (got !== declared(c))
@@ -84,6 +78,6 @@ describe("the pipeline's stages, run in process over the sample web", () => {
       });
     });
     expect(mismatches).toEqual([]);
-    expect(reached.flat()).toHaveLength(web.manifest.expected.candidates);
+    expect(reached.flat()).toHaveLength(sample.web.manifest.expected.candidates);
   });
 });
