@@ -35,12 +35,8 @@ import { ASSUMED_LIMITS } from "./thresholds";
 export const DISTINCT_MIN_BITS = 18;
 /** A deliberate near-duplicate differs from its original in at most this many bits. */
 export const VARIANT_MAX_BITS = 5;
-if (
-  !(
-    VARIANT_MAX_BITS + 3 < ASSUMED_LIMITS.nearDuplicateDistance &&
-    ASSUMED_LIMITS.nearDuplicateDistance + 3 < DISTINCT_MIN_BITS
-  )
-)
+const THRESHOLD = ASSUMED_LIMITS.nearDuplicateDistance;
+if (VARIANT_MAX_BITS > THRESHOLD - 4 || DISTINCT_MIN_BITS < THRESHOLD + 4)
   throw new Error("the picture distances must stay well clear of the near-duplicate threshold");
 
 /** Decoding a picture to fingerprint it never takes more pixels than the pipeline would. */

@@ -13,6 +13,15 @@ import { NOT_A_CANDIDATE } from "../outcome";
 
 /** What every person has before the cases: plain pictures in each of their sources. */
 export async function standardContent(b: PersonBuilder): Promise<void> {
+  await p18Content(b);
+  if (b.setup.onTmdb) await tmdbContent(b);
+  if (!b.setup.hasPage) return;
+  await pageHead(b);
+  await pageBody(b);
+}
+
+/** One or two P18 files (the first preferred when there are two), and maybe a statement of unknown value. */
+async function p18Content(b: PersonBuilder): Promise<void> {
   const { setup, person } = b;
   for (let k = 0; k < setup.p18Count; k++) {
     const first = person.commons[0] ?? `${person.name}.jpg`;
@@ -35,13 +44,16 @@ export async function standardContent(b: PersonBuilder): Promise<void> {
       case: "p18-unknown-value",
       expect: NOT_A_CANDIDATE,
     });
-  if (setup.onTmdb) {
-    const picture = await b.picture({ kind: "jpeg" });
-    const file = b.tmdbProfile({ kind: "file", blob: picture.blob }, dims(picture.raster), "tmdb-profile", "clean");
-    b.primary ??= { picture, path: `${TMDB_IMAGE_PREFIX}${file}`, url: `${TOKENS.origin}${TMDB_IMAGE_PREFIX}${file}` };
-  }
-  if (!setup.hasPage) return;
+}
 
+async function tmdbContent(b: PersonBuilder): Promise<void> {
+  const picture = await b.picture({ kind: "jpeg" });
+  const file = b.tmdbProfile({ kind: "file", blob: picture.blob }, dims(picture.raster), "tmdb-profile", "clean");
+  b.primary ??= { picture, path: `${TMDB_IMAGE_PREFIX}${file}`, url: `${TOKENS.origin}${TMDB_IMAGE_PREFIX}${file}` };
+}
+
+/** Maybe a `<base href>`; an og:image that is the P18 file again, another picture, or none. */
+async function pageHead(b: PersonBuilder): Promise<void> {
   if (b.rng.chance(0.3)) b.base = `${TOKENS.origin}/img/${b.slug}/`;
   const commons = b.p18[0];
   const og = b.rng.next();
@@ -63,6 +75,11 @@ export async function standardContent(b: PersonBuilder): Promise<void> {
     b.head.push({ tag: "og", image: { url: b.absolute(path), case: "og-image", expect: "clean" } });
     b.primary ??= { picture, path, url: b.absolute(path) };
   }
+}
+
+/** A paragraph, a figure, maybe a second one with spaces around its URL, and what must not be reported. */
+async function pageBody(b: PersonBuilder): Promise<void> {
+  const { person } = b;
   b.body.push({
     tag: "p",
     html: `<b>${escapeHtml(person.name)}</b> (${escapeHtml(person.occupations.join(", "))}) &mdash; a page of the offline sample web, with pictures &amp; captions.`,

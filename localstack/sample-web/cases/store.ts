@@ -16,7 +16,16 @@ import { withSlug } from "./validate";
 const MIB = 1024 * 1024;
 /** Far beyond the download deadline (thresholds.ts: 2 s). */
 const STALL_MS = 20_000;
-if (STALL_MS < 5 * ASSUMED_LIMITS.downloadTimeoutMs) throw new Error("a stall must outlast the download deadline");
+/** Late, but well within the download deadline. */
+const SLOW_MS = [300, 900] as const;
+/** Well over MAX_IMAGE_BYTES (10 MiB), with and without a Content-Length. */
+const HUGE_BYTES = [12 * MIB, 11 * MIB] as const;
+if (
+  STALL_MS < 5 * ASSUMED_LIMITS.downloadTimeoutMs ||
+  Math.max(...SLOW_MS) * 2 > ASSUMED_LIMITS.downloadTimeoutMs ||
+  Math.min(...HUGE_BYTES) < ASSUMED_LIMITS.maxImageBytes + MIB
+)
+  throw new Error("the store cases must keep clear of the limits they are built around");
 
 const HTTP_ERROR: Outcome = { store: "http-error" };
 const DUPLICATE: Outcome = { store: "duplicate-image" };
@@ -141,7 +150,7 @@ export const STORE_CASES: CaseKind[] = [
     count: 2,
     needs: ["page"],
     run: async (b, i) => {
-      const delayMs = i % 2 === 0 ? 300 : 900;
+      const delayMs = SLOW_MS[i % 2] ?? SLOW_MS[0];
       const picture = await b.picture();
       const path = b.file(
         `/slow/${delayMs}ms/${b.slug}/${b.fileName(b.word(), EXTENSION[picture.kind])}`,
@@ -187,7 +196,7 @@ export const STORE_CASES: CaseKind[] = [
       const declared = i % 2 === 0;
       const path = b.serve(b.imgPath(declared ? "poster-full" : "panorama", "jpg"), {
         kind: "huge",
-        length: declared ? 12 * MIB : 11 * MIB,
+        length: declared ? HUGE_BYTES[0] : HUGE_BYTES[1],
         declareLength: declared,
         seed: b.rng.uint32(),
       });
