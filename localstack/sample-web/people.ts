@@ -6,13 +6,16 @@
  * shaped like real ones: spaces, parentheses, a year, the odd lower-case first letter (the scraper
  * must upper-case it, as MediaWiki does) and non-ASCII letters (percent-encoded in the file URL).
  */
-import type { Celebrity } from "#faces/contracts";
 import type { Rng } from "./prng";
 
 /** TMDB's `gender`: 0 not set, 1 female, 2 male, 3 non-binary. */
 export type TmdbGender = 0 | 1 | 2 | 3;
 
-export interface SamplePerson extends Celebrity {
+export interface SamplePerson {
+  /** As the pipeline's `celebrities` topic carries a person: item id, English label, occupations. */
+  wikidataId: string;
+  name: string;
+  occupations: string[];
   gender: TmdbGender;
   /** TMDB's `known_for_department`. */
   department: "Acting" | "Directing" | "Writing" | "Sound" | "Production" | "Crew";

@@ -1,7 +1,8 @@
 /**
  * Test support for the sample web: the real response shapes as zod schemas, an independent
- * reference scraper (what the scrape stage must find, rebuilt from the HTTP answers alone), a
- * downloader that follows redirects and retries 503 like the store stage, and byte checks.
+ * reference scraper (what the scrape stage must find, rebuilt from the HTTP answers alone), a plain
+ * downloader that fetches the bytes behind a stored candidate's URL, and byte checks. None of it
+ * decides an outcome: the cases declare those (localstack/sample-web/outcome.ts).
  */
 import { createHash } from "node:crypto";
 import { Parser } from "htmlparser2";
@@ -195,7 +196,7 @@ export async function scrapePerson(
   return out.filter(({ source, url }) => !seen.has(`${source} ${url}`) && Boolean(seen.add(`${source} ${url}`)));
 }
 
-/** Downloads like the store stage: redirects by hand, 503 retried up to twice. */
+/** The bytes a URL of the sample web ends at: redirects followed, the flaky 503s waited out. Decides nothing. */
 export async function download(url: string): Promise<Buffer> {
   let current = url;
   for (let hop = 0; hop <= 5; hop++) {
