@@ -23,52 +23,14 @@ import { StringDecoder } from "node:string_decoder";
 import { pathToFileURL } from "node:url";
 import { format, types } from "node:util";
 
-/** Names the fd the worker writes its frames to; removed from the environment before user code loads. */
-export const TELEMETRY_FD_ENV = "_SLUICE_LAMBDA_TELEMETRY_FD";
-
-/** AWS's maximum synchronous response payload, in bytes (6 MiB + 100, as Lambda enforces it). */
-export const MAX_RESPONSE_BYTES = 6_291_556;
-
-/** An error in the shape Lambda returns it as the invoke payload (`Errors.toRapidResponse` of the runtime). */
-export interface ErrorPayload {
-  readonly errorType: string;
-  readonly errorMessage: string;
-  readonly trace?: readonly string[];
-}
-
-export interface MemorySample {
-  /** Resident set size now, KiB. */
-  readonly rssKb: number;
-  /** Peak resident set size of the process, KiB. */
-  readonly maxRssKb: number;
-}
-
-/** Sent by the parent to start one invocation. */
-export interface InvokeMessage {
-  readonly t: "invoke";
-  readonly id: string;
-  /** The event as JSON text. */
-  readonly event: string;
-  /** Epoch milliseconds at which the invocation times out. */
-  readonly deadlineMs: number;
-  readonly invokedFunctionArn: string;
-  /** The X-Ray trace header (`_X_AMZN_TRACE_ID`). */
-  readonly traceId?: string;
-}
-
-export type WorkerFrame =
-  | { readonly t: "ready"; readonly mem: MemorySample }
-  | { readonly t: "initError"; readonly error: ErrorPayload }
-  | { readonly t: "log"; readonly ts: number; readonly msg: string }
-  | { readonly t: "done"; readonly id: string; readonly payload: string; readonly mem: MemorySample }
-  | {
-      readonly t: "fail";
-      readonly id: string;
-      readonly error: ErrorPayload;
-      readonly mem: MemorySample;
-      /** The worker exits right after this frame (uncaught exception, unhandled rejection). */
-      readonly fatal?: true;
-    };
+import {
+  type ErrorPayload,
+  type InvokeMessage,
+  MAX_RESPONSE_BYTES,
+  type MemorySample,
+  TELEMETRY_FD_ENV,
+  type WorkerFrame,
+} from "./runtime/protocol";
 
 type Handler = (event: unknown, context: LambdaContext, callback: Callback) => unknown;
 type Callback = (error?: unknown, result?: unknown) => void;
