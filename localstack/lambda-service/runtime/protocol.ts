@@ -1,7 +1,7 @@
 /**
  * The contract between the executor and the worker process it spawns, kept apart because both sides compile it:
- * the executor into the service, the worker into its self-contained bootstrap (so: types and constants only, no
- * imports).
+ * the executor into the service, the worker into its self-contained bootstrap (so: no imports; types, constants and
+ * the worker's check of IPC messages only).
  *
  * - parent → worker: IPC messages (`process.send`), one {@link InvokeMessage} per invocation, never two at once.
  * - worker → parent: newline-delimited JSON {@link WorkerFrame}s written synchronously to a dedicated pipe (the fd
@@ -60,3 +60,8 @@ export type WorkerFrame =
       /** The worker exits right after this frame (uncaught exception, unhandled rejection). */
       readonly fatal?: true;
     };
+
+/** The worker's check of what arrives over IPC. */
+export function isInvokeMessage(value: unknown): value is InvokeMessage {
+  return typeof value === "object" && value !== null && (value as { t?: unknown }).t === "invoke";
+}
