@@ -1,6 +1,6 @@
 /** Which Node.js runs a function, with which flags, and the compiled worker bootstrap. */
 import { execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
@@ -101,6 +101,40 @@ describe("ensureWorkerScript", () => {
     rmSync(join(dir, "src"), { recursive: true });
     expect(execFileSync(process.execPath, [script], { encoding: "utf8" })).toBe("hello from a part\n");
     expect(ensureWorkerScript(join(dir, "run"), bootstrap)).toBe(script);
+  });
+
+  it("in a later process, rebuilds when any imported module is newer than the build, and only then", () => {
+    // A fresh copy of the module stands for a later process: its once-per-process cache is empty.
+    const laterProcess = (): typeof ensureWorkerScript => {
+      let fresh: typeof ensureWorkerScript | undefined;
+      jest.isolateModules(() => {
+        fresh = (
+          require("../../../../localstack/lambda-service/runtime/node-runtime") as {
+            ensureWorkerScript: typeof ensureWorkerScript;
+          }
+        ).ensureWorkerScript;
+      });
+      if (!fresh) throw new Error("node-runtime did not load");
+      return fresh;
+    };
+    const part = join(dir, "src", "part.ts");
+    mkdirSync(join(dir, "src"));
+    writeFileSync(part, 'export const word: string = "first";\n');
+    writeFileSync(join(dir, "src", "entry.ts"), 'import { word } from "./part";\nconsole.log(word);\n');
+    const bootstrap = { source: join(dir, "src", "entry.ts"), prebuilt: join(dir, "none.js") };
+    const runDir = join(dir, "run");
+    const script = ensureWorkerScript(runDir, bootstrap);
+    const past = new Date(Date.now() - 60_000);
+    utimesSync(script, past, past);
+    utimesSync(part, new Date(past.getTime() - 60_000), new Date(past.getTime() - 60_000));
+    utimesSync(bootstrap.source, new Date(past.getTime() - 60_000), new Date(past.getTime() - 60_000));
+
+    laterProcess()(runDir, bootstrap);
+    expect(statSync(script).mtimeMs).toBe(past.getTime());
+
+    writeFileSync(part, 'export const word: string = "second";\n');
+    laterProcess()(runDir, bootstrap);
+    expect(execFileSync(process.execPath, [script], { encoding: "utf8" })).toBe("second\n");
   });
 
   it("uses the prebuilt bootstrap when there is no source, and names both when neither exists", () => {
