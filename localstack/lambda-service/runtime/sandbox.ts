@@ -12,7 +12,7 @@ import { describeExit, isHeapExhaustion } from "./exit";
 import { logText, readLines } from "./line-splitter";
 import { workerArgs } from "./node-runtime";
 import type { InitOutcome, RunOutcome } from "./outcome";
-import { readProcMemory } from "./proc-status";
+import { type ProcMemory, readProcMemory } from "./proc-status";
 import {
   type ErrorPayload,
   type InvokeMessage,
@@ -224,7 +224,7 @@ export class Sandbox {
     });
   }
 
-  private procMemory() {
+  private procMemory(): ProcMemory | undefined {
     return this.state === "dead" ? undefined : readProcMemory(this.pid);
   }
 
