@@ -1,126 +1,34 @@
 /**
  * The function executor against real worker processes (Node.js 22, whichever Node.js runs the tests), with tiny
- * fixture handlers in ./fixtures. No mocks: every invocation crosses a process boundary.
+ * fixture handlers in ./fixtures. No mocks: every invocation crosses a process boundary. This file: what a function
+ * sees of its runtime, the Invoke API, concurrency, reload and close. Logs, function errors, callbacks, timeouts,
+ * crashes and init errors are in ./runtime/, beside the modules that produce them.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import {
   ExecutorClosedError,
-  FunctionExecutor,
-  type FunctionExecutorOptions,
+  type FunctionExecutor,
   InvocationAbortedError,
   LambdaServiceError,
   MAX_REQUEST_BYTES,
 } from "../../../localstack/lambda-service/executor";
-import type { FunctionSpec, InvokeResult, LogEvent, LogSink } from "../../../localstack/lambda-service/types";
 import { isAlive } from "../../../localstack/support/proc";
+import {
+  event,
+  FIXTURES,
+  json,
+  LOG_STREAM,
+  type MemorySink,
+  REGION,
+  spec,
+  UUID,
+  useExecutors,
+} from "./runtime/executor-harness";
 
 jest.setTimeout(60_000);
 
-const FIXTURES = join(__dirname, "fixtures");
-const REGION = "eu-west-1";
-const ISO = String.raw`\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z`;
-const UUID = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}";
-const LOG_STREAM = /^\d{4}\/\d{2}\/\d{2}\/\[\$LATEST\][0-9a-f]{32}$/;
-
-interface SinkRecord {
-  readonly fn: string;
-  readonly logStream: string;
-  readonly event: LogEvent;
-}
-
-class MemorySink implements LogSink {
-  readonly records: SinkRecord[] = [];
-  onWrite: ((record: SinkRecord) => void) | undefined;
-
-  write(fn: FunctionSpec, logStream: string, event: LogEvent): void {
-    const record = { fn: fn.name, logStream, event };
-    this.records.push(record);
-    this.onWrite?.(record);
-  }
-
-  /** The messages of one invocation, START to REPORT. */
-  invocation(requestId: string): string[] {
-    const messages = this.records.map((record) => record.event.message);
-    const start = messages.indexOf(`START RequestId: ${requestId} Version: $LATEST`);
-    const end = messages.findIndex((message) => message.startsWith(`REPORT RequestId: ${requestId}\t`));
-    if (start < 0 || end < 0) throw new Error(`no complete log for ${requestId}`);
-    return messages.slice(start, end + 1);
-  }
-
-  of(fn: string): string[] {
-    return this.records.filter((record) => record.fn === fn).map((record) => record.event.message);
-  }
-}
-
-function spec(name: string, fixture: string, overrides: Partial<FunctionSpec> = {}): FunctionSpec {
-  return {
-    name,
-    stackName: "sluice-test",
-    logicalId: name.replace(/[^A-Za-z0-9]/g, ""),
-    handler: "index.handler",
-    runtime: "nodejs22.x",
-    architecture: "arm64",
-    codeDir: join(FIXTURES, fixture),
-    layerDirs: [],
-    environment: {},
-    timeoutSeconds: 3,
-    memoryMb: 128,
-    logGroup: `/aws/lambda/${name}`,
-    codeSha256: `${fixture}-1`,
-    ...overrides,
-  };
-}
-
-const json = (result: InvokeResult): unknown => JSON.parse(result.payload.toString("utf8"));
-const event = (value: unknown): Buffer => Buffer.from(JSON.stringify(value));
-
-const REPORT = (requestId: string, status = "\t") =>
-  new RegExp(
-    `^REPORT RequestId: ${requestId}\\tDuration: \\d+\\.\\d{2} ms\\tBilled Duration: \\d+ ms\\tMemory Size: 128 MB\\t` +
-      `Max Memory Used: \\d+ MB(\\tInit Duration: \\d+\\.\\d{2} ms)?${status.replace(/\./g, "\\.")}$`,
-  );
-
-let stateDir: string;
-let syntaxErrorDir: string;
-
-beforeAll(() => {
-  stateDir = mkdtempSync(join(tmpdir(), "sluice-lambda-test-"));
-  // Not a checked-in fixture: the linter would refuse it.
-  syntaxErrorDir = join(stateDir, "syntax-error");
-  mkdirSync(syntaxErrorDir);
-  writeFileSync(join(syntaxErrorDir, "index.js"), "exports.handler = async () => {\n  return { unclosed: true ;\n};\n");
-});
-
-afterAll(() => {
-  rmSync(stateDir, { recursive: true, force: true });
-});
-
-const executors: FunctionExecutor[] = [];
-
-function newExecutor(functions: FunctionSpec[], options: Partial<FunctionExecutorOptions> = {}) {
-  const sink = new MemorySink();
-  const executor = new FunctionExecutor({
-    functions,
-    runDir: join(stateDir, "run"),
-    baseEnv: {
-      AWS_REGION: REGION,
-      AWS_ACCESS_KEY_ID: "test-key",
-      AWS_SECRET_ACCESS_KEY: "test-secret",
-      AWS_ENDPOINT_URL: "http://127.0.0.1:4566",
-    },
-    logSink: sink,
-    ...options,
-  });
-  executors.push(executor);
-  return { executor, sink };
-}
-
-afterAll(async () => {
-  await Promise.all(executors.map((executor) => executor.close()));
-});
+const { newExecutor, stateDir } = useExecutors();
 
 describe("FunctionExecutor", () => {
   const functions = [
@@ -129,32 +37,10 @@ describe("FunctionExecutor", () => {
     spec("env", "env", {
       environment: { MY_VAR: "mine", NODE_OPTIONS: "--enable-source-maps", AWS_REGION: "not-allowed" },
     }),
-    spec("logging", "logging"),
-    spec("slow-log", "slow-log"),
-    spec("chatty", "chatty"),
-    spec("throws", "throws"),
-    spec("rejects", "rejects"),
-    spec("throws-string", "rejects", { handler: "index.throwsString" }),
-    spec("callback", "callback"),
-    spec("callback-fails", "callback", { handler: "index.fails" }),
-    spec("callback-waits", "callback", { handler: "index.waits" }),
-    spec("callback-no-wait", "callback", { handler: "index.noWait" }),
-    spec("callback-succeeds", "callback", { handler: "index.succeeds" }),
-    spec("callback-forgets", "callback", { handler: "index.forgets" }),
-    spec("circular", "circular"),
-    spec("nothing", "circular", { handler: "index.nothing" }),
     spec("nested", "nested", { handler: "lib/handlers/fn.deep.handler" }),
     spec("esm", "esm"),
     spec("layered", "layered", { layerDirs: [join(FIXTURES, "layer-a"), join(FIXTURES, "layer-b")] }),
-    spec("timeout", "timeout", { timeoutSeconds: 1 }),
-    spec("crash", "crash"),
-    spec("memhog", "memhog"),
-    spec("missing-handler", "missing-handler"),
-    spec("missing-module", "ok", { handler: "nope.handler" }),
-    spec("init-throws", "init-throws"),
-    spec("uncaught", "uncaught"),
-    spec("unhandled-rejection", "unhandled-rejection"),
-    spec("never-settles", "never-settles"),
+    spec("nothing", "circular", { handler: "index.nothing" }),
     spec("big-response", "big-response"),
     spec("slow", "slow", { reservedConcurrency: 2 }),
     spec("serial", "slow", { reservedConcurrency: 1 }),
@@ -164,8 +50,6 @@ describe("FunctionExecutor", () => {
   let sink: MemorySink;
 
   beforeAll(() => {
-    // The syntax-error fixture lives in the temporary state directory.
-    functions.push(spec("syntax-error", "syntax-error", { codeDir: syntaxErrorDir }));
     ({ executor, sink } = newExecutor(functions));
   });
 
@@ -198,7 +82,7 @@ describe("FunctionExecutor", () => {
           AWS_DEFAULT_REGION: REGION,
           AWS_EXECUTION_ENV: "AWS_Lambda_nodejs22.x",
           LAMBDA_TASK_ROOT: join(FIXTURES, "env"),
-          LAMBDA_RUNTIME_DIR: join(stateDir, "run"),
+          LAMBDA_RUNTIME_DIR: join(stateDir(), "run"),
           TZ: ":UTC",
           LANG: "en_US.UTF-8",
           AWS_ACCESS_KEY_ID: "test-key",
@@ -283,272 +167,6 @@ describe("FunctionExecutor", () => {
       const result = await executor.invoke("nothing", Buffer.alloc(0));
       expect(result.payload.toString()).toBe("null");
       expect((json(await executor.invoke("echo", Buffer.alloc(0))) as { event: unknown }).event).toEqual({});
-    });
-  });
-
-  describe("logs", () => {
-    it("writes START, END and REPORT lines as Lambda does", async () => {
-      const { executor: own, sink: ownSink } = newExecutor([spec("report", "ok")]);
-      const cold = await own.invoke("report", Buffer.from("{}"));
-      const warm = await own.invoke("report", Buffer.from("{}"));
-      for (const result of [cold, warm]) {
-        const lines = ownSink.invocation(result.requestId);
-        expect(lines[0]).toBe(`START RequestId: ${result.requestId} Version: $LATEST`);
-        expect(lines.at(-2)).toBe(`END RequestId: ${result.requestId}`);
-        expect(lines.at(-1)).toMatch(REPORT(result.requestId));
-        expect(result.logTail).toBe(`${lines.join("\n")}\n`);
-        expect(result.billedDurationMs).toBeGreaterThanOrEqual(Math.ceil(result.durationMs));
-        expect(result.maxMemoryUsedMb).toBeGreaterThan(1);
-      }
-      expect(ownSink.invocation(cold.requestId).at(-1)).toMatch(/\tInit Duration: \d+\.\d{2} ms\t$/);
-      expect(ownSink.invocation(warm.requestId).at(-1)).toMatch(/\tMax Memory Used: \d+ MB\t$/);
-    });
-
-    it("formats console output like the Node.js runtime, one event per call", async () => {
-      const result = await executor.invoke("logging", Buffer.from("{}"));
-      const id = result.requestId;
-      const all = sink.of("logging");
-      const init = all.slice(0, all.indexOf(`START RequestId: ${id} Version: $LATEST`));
-      expect(init).toEqual([expect.stringMatching(new RegExp(`^${ISO}\\tundefined\\tINFO\\tinit says hello$`))]);
-      const lines = sink.invocation(id);
-      const at = (level: string, text: string) => new RegExp(`^${ISO}\\t${id}\\t${level}\\t${text}$`);
-      expect(lines.slice(1, -2)).toEqual([
-        expect.stringMatching(at("INFO", "hello world 42")),
-        expect.stringMatching(at("INFO", "an info")),
-        expect.stringMatching(at("WARN", "a warning")),
-        expect.stringMatching(at("ERROR", String.raw`an error \{ detail: 1 \}`)),
-        expect.stringMatching(at("DEBUG", "a debug")),
-        expect.stringMatching(at("TRACE", "a trace")),
-        expect.stringMatching(at("INFO", "line one\nline two")),
-        '{"level":"INFO","message":"structured"}',
-        "partial line",
-        "to stderr",
-        "no newline at the end",
-      ]);
-      // The cold start's tail includes what init logged.
-      expect(result.logTail.startsWith(`${init[0]}\nSTART RequestId: ${id}`)).toBe(true);
-    });
-
-    it("delivers each log event as it happens, not when the invocation ends", async () => {
-      let resolved = false;
-      let firstBeforeResult: boolean | undefined;
-      sink.onWrite = (record) => {
-        if (record.fn === "slow-log" && record.event.message.endsWith("\tfirst")) firstBeforeResult = !resolved;
-      };
-      try {
-        const result = await executor.invoke("slow-log", Buffer.from("{}"));
-        resolved = true;
-        expect(result.payload.toString()).toBe('"done"');
-        expect(firstBeforeResult).toBe(true);
-      } finally {
-        sink.onWrite = undefined;
-      }
-    });
-
-    it("returns the last 4 KB of the invocation's log as the tail", async () => {
-      const result = await executor.invoke("chatty", Buffer.from("{}"));
-      expect(Buffer.byteLength(result.logTail)).toBeLessThanOrEqual(4096);
-      expect(Buffer.byteLength(result.logTail)).toBeGreaterThan(4000);
-      expect(result.logTail).toMatch(new RegExp(`${REPORT(result.requestId).source.slice(1, -1)}\\n$`));
-      expect(result.logTail).not.toContain("\uFFFD");
-    });
-  });
-
-  describe("function errors", () => {
-    it("returns a thrown error in Lambda's shape and logs it as an Invoke Error", async () => {
-      const result = await executor.invoke("throws", Buffer.from("{}"));
-      expect(result.functionError).toBe("Unhandled");
-      const body = json(result) as { errorType: string; errorMessage: string; trace: string[] };
-      expect(body).toEqual({ errorType: "Error", errorMessage: "boom", trace: expect.any(Array) });
-      expect(body.trace[0]).toBe("Error: boom");
-      const lines = sink.invocation(result.requestId);
-      expect(lines[1]).toMatch(
-        new RegExp(
-          `^${ISO}\\t${result.requestId}\\tERROR\\tInvoke Error \\t\\{"errorType":"Error","errorMessage":"boom","code":"E_BOOM","stack":\\["Error: boom",`,
-        ),
-      );
-      expect(lines.at(-1)).toMatch(REPORT(result.requestId));
-      // The worker survives a function error.
-      expect((await executor.invoke("throws", Buffer.from("{}"))).initDurationMs).toBeUndefined();
-    });
-
-    it("returns rejections and thrown non-errors as the runtime does", async () => {
-      const rejected = await executor.invoke("rejects", Buffer.from("{}"));
-      expect(json(rejected)).toMatchObject({ errorType: "ValidationError", errorMessage: "bad input" });
-      const thrown = await executor.invoke("throws-string", Buffer.from("{}"));
-      expect(json(thrown)).toEqual({ errorType: "string", errorMessage: "just a string", trace: [] });
-      expect(thrown.functionError).toBe("Unhandled");
-    });
-
-    it("fails a result that cannot be serialised", async () => {
-      const result = await executor.invoke("circular", Buffer.from("{}"));
-      expect(result.functionError).toBe("Unhandled");
-      expect(json(result)).toMatchObject({ errorType: "Error", errorMessage: "Unable to stringify response body" });
-    });
-
-    it("reports an async handler whose promise never settles as Runtime.NodeJsExit", async () => {
-      const result = await executor.invoke("never-settles", Buffer.from("{}"));
-      expect(result.functionError).toBe("Unhandled");
-      expect(json(result)).toMatchObject({
-        errorType: "Runtime.NodeJsExit",
-        errorMessage: expect.stringContaining("a Promise that was never settled"),
-      });
-    });
-
-    it("crashes the worker on an uncaught exception and reports it for the running invocation", async () => {
-      const result = await executor.invoke("uncaught", Buffer.from("{}"));
-      expect(result.functionError).toBe("Unhandled");
-      expect(json(result)).toMatchObject({ errorType: "Error", errorMessage: "async boom" });
-      expect(sink.invocation(result.requestId)[1]).toMatch(
-        new RegExp(`^${ISO}\\t${result.requestId}\\tERROR\\tUncaught Exception \\t\\{"errorType":"Error"`),
-      );
-      const next = await executor.invoke("uncaught", event({}));
-      expect(next.initDurationMs).toBeGreaterThan(0);
-    });
-
-    it("crashes the worker on an unhandled rejection", async () => {
-      const result = await executor.invoke("unhandled-rejection", Buffer.from("{}"));
-      expect(json(result)).toMatchObject({
-        errorType: "Runtime.UnhandledPromiseRejection",
-        errorMessage: "Error: nobody catches me",
-      });
-      expect(sink.invocation(result.requestId)[1]).toContain("\tERROR\tUnhandled Promise Rejection \t{");
-    });
-  });
-
-  describe("callback handlers", () => {
-    it("returns what the callback is given", async () => {
-      expect(json(await executor.invoke("callback", event({ n: 7 })))).toEqual({ via: "callback", n: 7 });
-      expect(json(await executor.invoke("callback-succeeds", Buffer.from("{}")))).toEqual({ via: "succeed" });
-      const failed = await executor.invoke("callback-fails", Buffer.from("{}"));
-      expect(failed.functionError).toBe("Unhandled");
-      expect(json(failed)).toMatchObject({ errorType: "Error", errorMessage: "callback failure" });
-    });
-
-    it("waits for the event loop to drain unless callbackWaitsForEmptyEventLoop is false", async () => {
-      const waited = await executor.invoke("callback-waits", Buffer.from("{}"));
-      expect(waited.payload.toString()).toBe('"waited"');
-      expect(sink.invocation(waited.requestId).some((line) => line.endsWith("\tINFO\ttimer fired"))).toBe(true);
-
-      const notWaited = await executor.invoke("callback-no-wait", Buffer.from("{}"));
-      expect(notWaited.payload.toString()).toBe('"did not wait"');
-      expect(sink.invocation(notWaited.requestId).some((line) => line.includes("late timer fired"))).toBe(false);
-    });
-
-    it("returns null when a sync handler never calls back", async () => {
-      const result = await executor.invoke("callback-forgets", Buffer.from("{}"));
-      expect(result.functionError).toBeUndefined();
-      expect(result.payload.toString()).toBe("null");
-    });
-  });
-
-  describe("timeouts and crashes", () => {
-    it("kills a worker at the timeout, reports Sandbox.Timedout, and cold-starts the next invocation", async () => {
-      const result = await executor.invoke("timeout", event({}));
-      const id = result.requestId;
-      expect(result.functionError).toBe("Unhandled");
-      expect(json(result)).toEqual({
-        errorType: "Sandbox.Timedout",
-        errorMessage: `RequestId: ${id} Error: Task timed out after 1.00 seconds`,
-      });
-      const lines = sink.invocation(id);
-      const pid = Number(/sleeping in (\d+)$/.exec(lines[1] ?? "")?.[1]);
-      expect(pid).toBeGreaterThan(0);
-      expect(isAlive(pid)).toBe(false);
-      expect(lines.at(-3)).toMatch(new RegExp(`^${ISO} ${id} Task timed out after 1\\.00 seconds$`));
-      expect(lines.at(-1)).toMatch(REPORT(id, "\tStatus: timeout"));
-      expect(result.durationMs).toBeLessThanOrEqual(1000);
-
-      const next = await executor.invoke("timeout", event({ sleepMs: 0 }));
-      expect(next.functionError).toBeUndefined();
-      expect(next.initDurationMs).toBeGreaterThan(0);
-      expect((json(next) as { pid: number }).pid).not.toBe(pid);
-      expect(executor.stats().timeout).toMatchObject({ timeouts: 1, errors: 1, coldStarts: 2, workers: 1 });
-    });
-
-    it("reports a worker that exits mid-invocation as Runtime.ExitError and replaces it", async () => {
-      const result = await executor.invoke("crash", Buffer.from("{}"));
-      const id = result.requestId;
-      expect(result.functionError).toBe("Unhandled");
-      expect(json(result)).toEqual({
-        errorType: "Runtime.ExitError",
-        errorMessage: `RequestId: ${id} Error: Runtime exited with error: exit status 1`,
-      });
-      const lines = sink.invocation(id);
-      // Written right before process.exit(1), and not lost.
-      expect(lines[1]).toMatch(new RegExp(`^${ISO}\\t${id}\\tINFO\\tabout to exit$`));
-      expect(lines).toContain(`RequestId: ${id} Error: Runtime exited with error: exit status 1\nRuntime.ExitError`);
-      expect(lines.at(-1)).toMatch(REPORT(id, "\tStatus: error\tError Type: Runtime.ExitError"));
-      expect(executor.stats().crash?.workers).toBe(0);
-      expect((await executor.invoke("crash", Buffer.from("{}"))).initDurationMs).toBeGreaterThan(0);
-    });
-
-    it("reports a worker that outgrows its memory as Runtime.OutOfMemory", async () => {
-      const result = await executor.invoke("memhog", Buffer.from("{}"));
-      expect(result.functionError).toBe("Unhandled");
-      const body = json(result) as { errorType: string; errorMessage: string };
-      expect(body.errorType).toBe("Runtime.OutOfMemory");
-      expect(body.errorMessage).toMatch(
-        new RegExp(`^RequestId: ${result.requestId} Error: Runtime exited with error: signal: (killed|aborted)$`),
-      );
-      expect(sink.invocation(result.requestId).at(-1)).toContain("\tStatus: error\tError Type: Runtime.OutOfMemory");
-    });
-
-    it("also when only the V8 heap limit stops it (no RSS watchdog)", async () => {
-      // Near its limit V8 collects garbage for seconds before it gives up: more than the 3 s default timeout.
-      const { executor: own } = newExecutor([spec("heap-hog", "memhog", { timeoutSeconds: 30 })], {
-        enforceMemoryLimit: false,
-      });
-      const result = await own.invoke("heap-hog", Buffer.from("{}"));
-      expect(json(result)).toMatchObject({ errorType: "Runtime.OutOfMemory" });
-    });
-  });
-
-  describe("init errors", () => {
-    const initFailure = async (name: string) => {
-      const result = await executor.invoke(name, Buffer.from("{}"));
-      expect(result.functionError).toBe("Unhandled");
-      const body = json(result) as { errorType: string; errorMessage: string; trace: string[] };
-      const all = sink.of(name);
-      const start = all.indexOf(`START RequestId: ${result.requestId} Version: $LATEST`);
-      return { result, body, before: all.slice(0, start), lines: sink.invocation(result.requestId) };
-    };
-
-    it("reports a handler that is not exported as Runtime.HandlerNotFound", async () => {
-      const { body, before, lines, result } = await initFailure("missing-handler");
-      expect(body).toMatchObject({
-        errorType: "Runtime.HandlerNotFound",
-        errorMessage: "index.handler is undefined or not exported",
-      });
-      expect(before[0]).toMatch(
-        new RegExp(`^${ISO}\\tundefined\\tERROR\\tUncaught Exception \\t\\{"errorType":"Runtime.HandlerNotFound"`),
-      );
-      expect(before.at(-1)).toMatch(
-        /^INIT_REPORT Init Duration: \d+\.\d{2} ms\tPhase: init\tStatus: error\tError Type: Runtime\.HandlerNotFound$/,
-      );
-      expect(lines.at(-1)).toMatch(REPORT(result.requestId, "\tStatus: error\tError Type: Runtime.HandlerNotFound"));
-      expect(executor.stats()["missing-handler"]?.workers).toBe(0);
-    });
-
-    it("reports a missing module as Runtime.ImportModuleError", async () => {
-      const { body } = await initFailure("missing-module");
-      expect(body.errorType).toBe("Runtime.ImportModuleError");
-      expect(body.errorMessage).toMatch(/^Error: Cannot find module 'nope'/);
-    });
-
-    it("reports a syntax error as Runtime.UserCodeSyntaxError", async () => {
-      const { body } = await initFailure("syntax-error");
-      expect(body.errorType).toBe("Runtime.UserCodeSyntaxError");
-      expect(body.errorMessage).toMatch(/^SyntaxError: /);
-    });
-
-    it("reports an error thrown while the module loads, after what it logged", async () => {
-      const { body, before } = await initFailure("init-throws");
-      expect(body).toMatchObject({ errorType: "Error", errorMessage: "init failed" });
-      expect(before[0]).toMatch(new RegExp(`^${ISO}\\tundefined\\tINFO\\tinitialising$`));
-      // Every invocation tries the init again.
-      expect((await executor.invoke("init-throws", Buffer.from("{}"))).functionError).toBe("Unhandled");
-      expect(executor.stats()["init-throws"]?.coldStarts).toBe(2);
     });
   });
 

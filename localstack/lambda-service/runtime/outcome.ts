@@ -1,0 +1,148 @@
+/**
+ * How an invocation ended, in AWS's terms: a sandbox reports what happened (a result, an error, a timeout, a death),
+ * and these pure functions turn that into the payload, the function error, the extra log lines and REPORT status
+ * Lambda would produce, and into what the function's counters count it as.
+ */
+import type { ErrorPayload } from "./protocol";
+import { errorStatus, initReportLine, TIMEOUT_STATUS, timedOutLine, timedOutMessage } from "./report";
+
+/** How a sandbox's Init phase ended. */
+export type InitOutcome =
+  | { readonly ok: true; readonly durationMs: number }
+  | {
+      readonly ok: false;
+      readonly durationMs: number;
+      readonly status: "error" | "timeout";
+      /** Set for "error". */
+      readonly error?: ErrorPayload;
+    };
+
+export type InitFailure = Extract<InitOutcome, { ok: false }>;
+
+/** How one invocation on a sandbox ended. */
+export type RunOutcome =
+  | { readonly kind: "ok"; readonly payload: string }
+  | { readonly kind: "error"; readonly error: ErrorPayload }
+  | { readonly kind: "timeout" }
+  | { readonly kind: "exit"; readonly description: string; readonly outOfMemory: boolean }
+  | { readonly kind: "closed" };
+
+/** What an ended invocation counts as. */
+export type Tally = "ok" | "error" | "timeout" | "crash";
+
+export interface Settlement {
+  readonly payload: Buffer;
+  readonly functionError?: "Unhandled";
+  readonly durationMs: number;
+  /** Logged after START (or the output so far) and before END. */
+  readonly lines: readonly string[];
+  /** REPORT's suffix; none for a clean end. */
+  readonly statusText?: string;
+  readonly tally: Tally;
+}
+
+/** A function's counters, as its stats report them. */
+export class Tallies {
+  invocations = 0;
+  /** Invocations that returned a function error (timeouts and crashes included). */
+  errors = 0;
+  coldStarts = 0;
+  timeouts = 0;
+  /** Workers that died mid-invocation or during init (timeouts excluded). */
+  crashes = 0;
+
+  record(tally: Tally): void {
+    if (tally === "ok") return;
+    this.errors++;
+    if (tally === "timeout") this.timeouts++;
+    if (tally === "crash") this.crashes++;
+  }
+}
+
+function errorPayloadBuffer(error: ErrorPayload): Buffer {
+  return Buffer.from(JSON.stringify(error), "utf8");
+}
+
+function timeoutError(requestId: string, timeoutSeconds: number): ErrorPayload {
+  return {
+    errorType: "Sandbox.Timedout",
+    errorMessage: `RequestId: ${requestId} Error: ${timedOutMessage(timeoutSeconds)}`,
+  };
+}
+
+const UNKNOWN_INIT_ERROR: ErrorPayload = {
+  errorType: "Runtime.Unknown",
+  errorMessage: "Unknown application error occurred",
+};
+
+/**
+ * A failed Init: AWS retries it inside the invocation, so its time is the invocation's duration, and an
+ * INIT_REPORT line precedes START.
+ */
+export function settleInitFailure(
+  init: InitFailure,
+  requestId: string,
+  timeoutSeconds: number,
+  now: Date,
+): { readonly initReport: string; readonly settlement: Settlement } {
+  const timedOut = init.status === "timeout";
+  const error = timedOut ? timeoutError(requestId, timeoutSeconds) : (init.error ?? UNKNOWN_INIT_ERROR);
+  const statusText = timedOut ? TIMEOUT_STATUS : errorStatus(error.errorType);
+  return {
+    initReport: initReportLine(init.durationMs, statusText),
+    settlement: {
+      payload: errorPayloadBuffer(error),
+      functionError: "Unhandled",
+      durationMs: init.durationMs,
+      lines: timedOut ? [timedOutLine(requestId, timeoutSeconds, now)] : [],
+      statusText,
+      tally: timedOut ? "timeout" : "crash",
+    },
+  };
+}
+
+export interface RunFacts {
+  readonly requestId: string;
+  readonly timeoutSeconds: number;
+  /** Measured from START to the outcome. */
+  readonly durationMs: number;
+  readonly now: Date;
+}
+
+/** An invocation that ran (a closed executor is the caller's to report, not a function result). */
+export function settleRun(outcome: Exclude<RunOutcome, { kind: "closed" }>, facts: RunFacts): Settlement {
+  const { requestId, timeoutSeconds, durationMs } = facts;
+  switch (outcome.kind) {
+    case "ok":
+      return { payload: Buffer.from(outcome.payload, "utf8"), durationMs, lines: [], tally: "ok" };
+    case "error":
+      return {
+        payload: errorPayloadBuffer(outcome.error),
+        functionError: "Unhandled",
+        durationMs,
+        lines: [],
+        tally: "error",
+      };
+    case "timeout":
+      return {
+        payload: errorPayloadBuffer(timeoutError(requestId, timeoutSeconds)),
+        functionError: "Unhandled",
+        durationMs: Math.min(durationMs, timeoutSeconds * 1000),
+        lines: [timedOutLine(requestId, timeoutSeconds, facts.now)],
+        statusText: TIMEOUT_STATUS,
+        tally: "timeout",
+      };
+    case "exit": {
+      const errorType = outcome.outOfMemory ? "Runtime.OutOfMemory" : "Runtime.ExitError";
+      const errorMessage = `RequestId: ${requestId} Error: Runtime exited with error: ${outcome.description}`;
+      return {
+        payload: errorPayloadBuffer({ errorType, errorMessage }),
+        functionError: "Unhandled",
+        durationMs,
+        lines: [`${errorMessage}\n${errorType}`],
+        statusText: errorStatus(errorType),
+        tally: "crash",
+      };
+    }
+  }
+}

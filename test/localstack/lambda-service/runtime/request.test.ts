@@ -1,0 +1,30 @@
+/** The Invoke API's checks of a request payload. */
+import { LambdaServiceError } from "../../../../localstack/lambda-service/runtime/errors";
+import { eventTextOf, MAX_REQUEST_BYTES } from "../../../../localstack/lambda-service/runtime/request";
+
+describe("eventTextOf", () => {
+  it("returns the JSON text, and {} for an empty payload", () => {
+    expect(eventTextOf(Buffer.from('{"a":1}'))).toBe('{"a":1}');
+    expect(eventTextOf(Buffer.alloc(0))).toBe("{}");
+  });
+
+  it("refuses a payload over 6 MiB with a 413", () => {
+    expect(MAX_REQUEST_BYTES).toBe(6 * 1024 * 1024);
+    expect(() => eventTextOf(Buffer.alloc(MAX_REQUEST_BYTES + 1, 0x20))).toThrow(
+      expect.objectContaining({ code: "RequestEntityTooLargeException", statusCode: 413 }),
+    );
+  });
+
+  it("refuses text that is not JSON with a 400 that keeps the parser's error", () => {
+    let thrown: unknown;
+    try {
+      eventTextOf(Buffer.from("{not json"));
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(LambdaServiceError);
+    expect(thrown).toMatchObject({ code: "InvalidRequestContentException", statusCode: 400 });
+    expect((thrown as Error).message).toMatch(/^Could not parse request body into json: /);
+    expect((thrown as Error).cause).toBeInstanceOf(SyntaxError);
+  });
+});
