@@ -93,9 +93,13 @@ export class OffsetCommitter {
       const due = dueCommits(this.deps.partitions());
       if (due.length === 0) return;
       const offsets = commitRequest(due);
+      // What was sent, not pendingCommit as it is now: a job may advance it while the commit is on its way.
+      const sent = due.map((s) => s.pendingCommit);
       try {
         await consumer.commitOffsets(offsets);
-        for (const s of due) s.committed = s.pendingCommit;
+        due.forEach((s, i) => {
+          s.committed = sent[i];
+        });
       } catch (error) {
         this.deps.onError(offsets, error);
       }
