@@ -1,5 +1,5 @@
 /** Builds PolledRecords for the poller's unit tests, rendered exactly as the poller renders what it reads. */
-import { type PolledRecord, renderRecord } from "../../../../localstack/lambda-service/esm/event";
+import { type PolledRecord, renderRecord, toPolledRecord } from "../../../../localstack/lambda-service/esm/event";
 import type { QueuedRecord } from "../../../../localstack/lambda-service/esm/partition-state";
 
 export interface RecordOptions {
@@ -31,3 +31,19 @@ export function queued(
 ): QueuedRecord {
   return { record, arrivedAt, filtered: flags.filtered ?? false, oversized: flags.oversized ?? false };
 }
+
+/** A record as kafkajs hands it over (through toPolledRecord), on topic t, with one header. */
+export const fetched = (
+  partition: number,
+  offset: number,
+  value: string | null,
+  key: string | null = null,
+): PolledRecord =>
+  toPolledRecord("t", partition, {
+    key: key === null ? null : Buffer.from(key),
+    value: value === null ? null : Buffer.from(value),
+    timestamp: "1700000000000",
+    attributes: 0,
+    offset: String(offset),
+    headers: { h: "v" },
+  });
