@@ -1,0 +1,80 @@
+/**
+ * The poller's public contract: what callers give it (PollerDeps) and what it reports (PollerMetrics).
+ * Kept apart from the poller so the modules that do its work can name these types without importing the
+ * class that wires them together.
+ */
+import type { KafkaConfig } from "kafkajs";
+import type { Invoker } from "../types";
+import type { FailureSink } from "./destinations";
+
+/** Event-source mapping states, as the Lambda API reports them. */
+export type MappingState = "Creating" | "Enabling" | "Enabled" | "Disabling" | "Disabled" | "Deleting";
+
+export type PollerLogLevel = "debug" | "info" | "warn" | "error";
+/** A structured log sink: one call per line. */
+export type PollerLog = (level: PollerLogLevel, message: string, fields?: Record<string, unknown>) => void;
+
+/** Delay between retries of a failed batch: doubles from initialMs up to maxMs. */
+export interface RetryBackoff {
+  readonly initialMs: number;
+  readonly maxMs: number;
+}
+
+export interface PollerDeps {
+  readonly invoker: Invoker;
+  /**
+   * The source cluster's kafkajs configuration with the mapping's credentials, or a function returning it
+   * (called on every connect — e.g. mappingKafkaConfigFactory, which reads the SCRAM secret).
+   */
+  readonly kafka: KafkaConfig | (() => Promise<KafkaConfig>);
+  /** Required when spec.onFailure is set (see createFailureSink). The poller does not close it. */
+  readonly failureSink?: FailureSink;
+  readonly log?: PollerLog;
+  /** Clock (epoch ms), for record age and the failure records' timestamps. */
+  readonly now?: () => number;
+  /** Batches in flight at once, e.g. the function's reserved concurrency. Default: one per partition. */
+  readonly concurrency?: number;
+  /** For the failure records. Default arn:aws:lambda:us-east-1:000000000000:function:<functionName>. */
+  readonly functionArn?: string;
+  /** Delay between retries of a failed batch: doubles from initialMs up to maxMs. Default 100 ms → 5 s. */
+  readonly retryBackoff?: RetryBackoff;
+  /** Attempts to hand discarded records to the destination before they are logged and dropped. Default 5. */
+  readonly destinationAttempts?: number;
+}
+
+export interface PartitionMetrics {
+  /** High watermark minus the next offset to process (AWS's OffsetLag). */
+  readonly offsetLag?: number;
+  readonly highWatermark?: number;
+  /** The next offset this poller will commit / has committed for the group. */
+  readonly committedOffset?: number;
+  readonly queued: number;
+  readonly inFlight: boolean;
+}
+
+export interface PollerMetrics {
+  readonly uuid: string;
+  readonly state: MappingState;
+  readonly stateTransitionReason: string;
+  /** As GetEventSourceMapping's LastProcessingResult: "No records processed", "OK", "PROBLEM: …". */
+  readonly lastProcessingResult: string;
+  /** "<topic>-<n>" → OffsetLag, for the partitions this poller owns. */
+  readonly offsetLag: Readonly<Record<string, number>>;
+  readonly partitions: Readonly<Record<string, PartitionMetrics>>;
+  /** Records read from Kafka (PolledEventCount). */
+  readonly polledEventCount: number;
+  /** Records dropped by FilterCriteria (FilteredOutEventCount). */
+  readonly filteredOutEventCount: number;
+  /** Records sent to the function, counting every attempt (InvokedEventCount). */
+  readonly invokedEventCount: number;
+  readonly invocations: number;
+  /** Invocations that failed: function errors, malformed batch responses, invoke errors. */
+  readonly errors: number;
+  /** Records in failed invocations (FailedInvokeEventCount). */
+  readonly failedInvokeEventCount: number;
+  /** Records handed to the on-failure destination (OnFailureDestinationDeliveredEventCount). */
+  readonly onFailureDestinationDeliveredEventCount: number;
+  /** Records discarded without reaching a destination (DroppedEventCount). */
+  readonly droppedEventCount: number;
+  readonly batchesInFlight: number;
+}

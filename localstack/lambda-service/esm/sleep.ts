@@ -1,0 +1,31 @@
+/**
+ * Waiting between attempts. Retry back-offs end early when the poller is disabled or stopped (they reject
+ * with Aborted, which callers treat as a stop, not a failure); waits before a destination retry do not,
+ * so that records already given up on still reach their destination during a graceful stop.
+ */
+
+/** The poller stopped while a batch was waiting to be retried. */
+export class Aborted extends Error {
+  constructor() {
+    super("the poller stopped");
+    this.name = "Aborted";
+  }
+}
+
+export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Waits ms, or rejects with Aborted as soon as signal aborts. */
+export function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
+  if (signal.aborted) return Promise.reject(new Aborted());
+  return new Promise((resolve, reject) => {
+    const onAbort = (): void => {
+      clearTimeout(timer);
+      reject(new Aborted());
+    };
+    const timer = setTimeout(() => {
+      signal.removeEventListener("abort", onAbort);
+      resolve();
+    }, ms);
+    signal.addEventListener("abort", onAbort, { once: true });
+  });
+}
