@@ -14,7 +14,7 @@ import {
 } from "#faces/contracts";
 import type { CleanVerdict, ImageItem } from "#faces/metadata";
 import { parseMessage, sha256Hex } from "#shared/message";
-import type { DecodedKafkaRecord, RecordOutcome } from "#shared/stage-handler";
+import type { DecodedKafkaRecord, RecordOutcome } from "#shared/outcome";
 
 export type Assessment =
   | { verdict: "accept"; jpeg: Buffer; width: number; height: number; phash: string }

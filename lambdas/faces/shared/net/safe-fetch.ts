@@ -299,7 +299,7 @@ export function createSafeFetcher(options: SafeFetchOptions): SafeFetcher {
     } catch (error) {
       throw unsafeRedirect(from, location, "invalid-url", `Location ${JSON.stringify(location)} is not a URL`, error);
     }
-    const syntax = checkUrl(raw, policy);
+    const syntax = checkUrl(raw);
     if (!syntax.ok) throw unsafeRedirect(from, raw, syntax.reason, syntax.detail);
     const host = await checkHost(syntax.url, policy, lookup);
     if (!host.ok) throw unsafeRedirect(from, raw, host.reason, host.detail);
@@ -308,7 +308,7 @@ export function createSafeFetcher(options: SafeFetchOptions): SafeFetcher {
 
   async function fetchBytes(raw: string, init: FetchInit = {}): Promise<FetchResult<Buffer>> {
     const startedAt = now();
-    const syntax = checkUrl(raw, policy);
+    const syntax = checkUrl(raw);
     if (!syntax.ok) throw new FetchFailure(syntax.reason, syntax.detail, { url: raw });
     const host = await checkHost(syntax.url, policy, lookup);
     if (!host.ok) throw new FetchFailure(host.reason, host.detail, { url: syntax.normalized });
