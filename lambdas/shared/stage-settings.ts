@@ -20,7 +20,7 @@ export const STAGE_SETTINGS = {
   /** Set by the Lambda runtime; names the stage's Kafka client. */
   AWS_LAMBDA_FUNCTION_NAME: envString.default("sluice-stage"),
 };
-export const StageSettingsSchema = z.object(STAGE_SETTINGS);
+const StageSettingsSchema = z.object(STAGE_SETTINGS);
 export type StageSettings = z.infer<typeof StageSettingsSchema>;
 
 export interface StageEnvironmentProps {

@@ -5,7 +5,6 @@
  */
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DeleteCommand, DynamoDBDocumentClient, QueryCommand } from "@aws-sdk/lib-dynamodb";
-import { personKey } from "#faces/metadata";
 import { sdkConfig } from "../../localstack/support/aws";
 import { describeMetadataContract, dynamoMetadata } from "../lambdas/faces/metadata-contract";
 import { cfg, output } from "./helpers";
@@ -27,7 +26,7 @@ describeMetadataContract("the deployed DynamoDB table", async () => {
           new QueryCommand({
             TableName: name,
             KeyConditionExpression: "pk = :pk",
-            ExpressionAttributeValues: { ":pk": personKey(person) },
+            ExpressionAttributeValues: { ":pk": `PERSON#${person}` },
             ProjectionExpression: "pk, sk",
             ConsistentRead: true,
           }),

@@ -43,14 +43,14 @@ export interface CleanDeps {
 }
 
 /** Content-addressed key of a re-encoded image. */
-export function cleanObjectKey(jpeg: Buffer): string {
+function cleanObjectKey(jpeg: Buffer): string {
   const sha = sha256Hex(jpeg);
   return `clean/sha256/${sha.slice(0, 2)}/${sha}.jpg`;
 }
 
 type Coordinates = Pick<DecodedKafkaRecord, "topic" | "partition" | "offset">;
 
-export function datasetRow(stored: StoredImage, item: ImageItem, at: Coordinates): DatasetRow {
+function datasetRow(stored: StoredImage, item: ImageItem, at: Coordinates): DatasetRow {
   return DatasetRowSchema.parse({
     image_sha256: item.sha256,
     wikidata_id: stored.wikidataId,

@@ -15,7 +15,7 @@ export interface ScrapeDeps {
   readonly now: () => Date;
 }
 
-export class TransientSourceError extends Error {
+class TransientSourceError extends Error {
   constructor(message: string) {
     super(message);
     this.name = "TransientSourceError";

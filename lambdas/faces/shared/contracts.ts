@@ -19,7 +19,7 @@ export const CelebritySchema = z.strictObject({
 });
 export type Celebrity = z.infer<typeof CelebritySchema>;
 
-export const SOURCE_KINDS = ["wikidata", "tmdb", "web"] as const;
+const SOURCE_KINDS = ["wikidata", "tmdb", "web"] as const;
 export type SourceKind = (typeof SOURCE_KINDS)[number];
 
 /** `image-candidates`: one image URL found for a person by one source. The URL is not yet trusted. */
@@ -48,7 +48,7 @@ export type VerifiedImage = z.infer<typeof VerifiedImageSchema>;
 
 /** Formats the store stage can tell apart by their bytes; only the raster ones can ever be clean. */
 export const RASTER_FORMATS = ["jpeg", "png", "gif", "webp", "avif", "tiff", "bmp"] as const;
-export const SNIFFED_FORMATS = [...RASTER_FORMATS, "svg", "html", "unknown"] as const;
+const SNIFFED_FORMATS = [...RASTER_FORMATS, "svg", "html", "unknown"] as const;
 export type SniffedFormat = (typeof SNIFFED_FORMATS)[number];
 
 /** `images-stored`: downloaded bytes, content-addressed in the images bucket, with what their header says. */

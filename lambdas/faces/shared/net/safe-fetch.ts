@@ -153,7 +153,7 @@ export interface SafeFetcher {
   close(): Promise<void>;
 }
 
-export const DEFAULT_USER_AGENT = "sluice/0.1 (+https://github.com/sluice)";
+const DEFAULT_USER_AGENT = "sluice/0.1 (+https://github.com/sluice)";
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 /** Headers that identify us to one origin and must not be handed to another by a redirect. */
 const ORIGIN_BOUND_HEADERS = ["authorization", "cookie", "proxy-authorization"];

@@ -159,7 +159,7 @@ export function normalizeAllowList(entries: readonly string[]): Set<string> {
   return out;
 }
 
-export function isAllowListed(url: URL, policy: UrlPolicy): boolean {
+function isAllowListed(url: URL, policy: UrlPolicy): boolean {
   return normalizeAllowList(policy.allowList).has(hostPort(url));
 }
 
