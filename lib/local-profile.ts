@@ -2,7 +2,7 @@ import { Aspects, CfnCondition, CfnResource, Fn, type IAspect, Stack, Validation
 import type { IConstruct } from "constructs";
 
 /** CloudFormation types the local emulator cannot host; the local Lambda service runs them from cdk.out. */
-export const LOCAL_SERVICE_TYPES: ReadonlySet<string> = new Set([
+const LOCAL_SERVICE_TYPES: ReadonlySet<string> = new Set([
   "AWS::Lambda::Function",
   "AWS::Lambda::EventSourceMapping",
   "AWS::Lambda::Permission",
@@ -14,7 +14,7 @@ export const LOCAL_SERVICE_TYPES: ReadonlySet<string> = new Set([
   "AWS::Lambda::LayerVersionPermission",
 ]);
 
-export const LOCAL_CONDITION_ID = "SluiceDeployedByCloudFormation";
+const LOCAL_CONDITION_ID = "SluiceDeployedByCloudFormation";
 
 /**
  * The local profile: every resource the emulator cannot host gets a CloudFormation Condition that

@@ -8,7 +8,7 @@ export type Profile = "production" | "local";
 export type StartingPositionName = "TRIM_HORIZON" | "LATEST" | "AT_TIMESTAMP";
 
 /** The pipeline's Kafka topics, in the order records flow through them. */
-export const DEFAULT_TOPICS = {
+const DEFAULT_TOPICS = {
   celebrities: "celebrities",
   imageCandidates: "image-candidates",
   imagesVerified: "images-verified",

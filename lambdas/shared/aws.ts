@@ -1,13 +1,14 @@
 /**
- * AWS clients and configuration of a stage, created once per process (per warm Lambda sandbox)
- * and only when first used. Clients find the endpoint, region and credentials the usual way
- * (AWS_ENDPOINT_URL locally, the execution role on AWS).
+ * AWS clients of a stage, created once per process (per warm Lambda sandbox) and only when first
+ * used. Clients find the endpoint, region and credentials the usual way (AWS_ENDPOINT_URL locally,
+ * the execution role on AWS); the one setting of ours is S3's addressing style.
  */
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { S3Client } from "@aws-sdk/client-s3";
 import { GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import type { z } from "zod";
+import { envFlag } from "./settings";
 
 function once<T>(create: () => T): () => T {
   let value: T | undefined;
@@ -17,22 +18,19 @@ function once<T>(create: () => T): () => T {
   };
 }
 
-export const s3 = once(
-  () => new S3Client({ forcePathStyle: process.env.AWS_S3_FORCE_PATH_STYLE === "true", maxAttempts: 5 }),
-);
+/** Declared by every stage that uses S3; set locally (the emulator serves buckets by path), never by the stack. */
+export const S3_SETTINGS = { AWS_S3_FORCE_PATH_STYLE: envFlag };
+
+/** The stage's S3 client; a handler makes it once, at init. */
+export function s3Client(settings: { readonly AWS_S3_FORCE_PATH_STYLE: boolean }): S3Client {
+  return new S3Client({ forcePathStyle: settings.AWS_S3_FORCE_PATH_STYLE, maxAttempts: 5 });
+}
 export const dynamo = once(() =>
   DynamoDBDocumentClient.from(new DynamoDBClient({ maxAttempts: 5 }), {
     marshallOptions: { removeUndefinedValues: true },
   }),
 );
 const secretsManager = once(() => new SecretsManagerClient({}));
-
-/** A required environment variable; its absence is a deployment error that names it. */
-export function requireEnv(name: string, env: NodeJS.ProcessEnv = process.env): string {
-  const value = env[name];
-  if (value === undefined || value === "") throw new Error(`environment variable ${name} is not set`);
-  return value;
-}
 
 const secretCache = new Map<string, Promise<unknown>>();
 

@@ -1,28 +1,31 @@
 /**
- * The stage's Kafka producer: writes to OUTPUT_TOPIC on the cluster the stage reads from, as the
- * SCRAM user of KAFKA_SECRET_ARN. One connection per process; a send waits for all in-sync replicas.
- * Messages are keyed by person, so one person's images stay in one partition, in order.
+ * The stage's Kafka producer: writes to the stage's output topic on the cluster it reads from, as the
+ * SCRAM user of its Kafka secret. One connection per producer (one producer per sandbox); a send waits
+ * for all in-sync replicas. Messages are keyed by person, so one person's images stay in one
+ * partition, in order.
  */
 import { CompressionTypes, Kafka, logLevel, type Producer } from "kafkajs";
 import { z } from "zod";
-import { readSecretJson, requireEnv } from "./aws";
+import { readSecretJson } from "./aws";
 import { logger } from "./logger";
+import type { OutputMessage } from "./outcome";
+import type { StageSettings } from "./stage-settings";
 
-export interface OutputMessage {
-  readonly key: string;
-  readonly value: unknown;
-}
+export type Emit = (messages: readonly OutputMessage[]) => Promise<void>;
+
+export type OutputSettings = Pick<
+  StageSettings,
+  "KAFKA_BOOTSTRAP_SERVERS" | "KAFKA_SECRET_ARN" | "KAFKA_SSL" | "OUTPUT_TOPIC" | "AWS_LAMBDA_FUNCTION_NAME"
+>;
 
 const KafkaUserSchema = z.object({ username: z.string().min(1), password: z.string().min(1) });
 
-let producer: Promise<Producer> | undefined;
-
-async function connect(): Promise<Producer> {
-  const user = await readSecretJson(requireEnv("KAFKA_SECRET_ARN"), KafkaUserSchema);
+async function connect(settings: OutputSettings): Promise<Producer> {
+  const user = await readSecretJson(settings.KAFKA_SECRET_ARN, KafkaUserSchema);
   const kafka = new Kafka({
-    clientId: process.env.AWS_LAMBDA_FUNCTION_NAME ?? "sluice-stage",
-    brokers: requireEnv("KAFKA_BOOTSTRAP_SERVERS").split(","),
-    ssl: process.env.KAFKA_SSL === "true",
+    clientId: settings.AWS_LAMBDA_FUNCTION_NAME,
+    brokers: settings.KAFKA_BOOTSTRAP_SERVERS,
+    ssl: settings.KAFKA_SSL,
     sasl: { mechanism: "scram-sha-512", username: user.username, password: user.password },
     logLevel: logLevel.WARN,
     logCreator:
@@ -38,21 +41,29 @@ async function connect(): Promise<Producer> {
   return p;
 }
 
-/** Sends all messages to the output topic in one request per partition; resolves once they are acknowledged. */
-export async function emit(messages: readonly OutputMessage[]): Promise<void> {
-  if (messages.length === 0) return;
-  producer ??= connect();
-  let p: Producer;
-  try {
-    p = await producer;
-  } catch (error) {
-    producer = undefined;
-    throw new Error("cannot connect the output producer to Kafka", { cause: error });
-  }
-  await p.send({
-    topic: requireEnv("OUTPUT_TOPIC"),
-    acks: -1,
-    compression: CompressionTypes.None,
-    messages: messages.map((m) => ({ key: m.key, value: JSON.stringify(m.value) })),
-  });
+/**
+ * The stage's `emit`: sends all messages to the output topic in one request per partition and
+ * resolves once they are acknowledged. Connects on the first non-empty send.
+ */
+export function kafkaOutput(settings: OutputSettings): Emit {
+  let producer: Promise<Producer> | undefined;
+  return async (messages) => {
+    if (messages.length === 0) return;
+    const topic = settings.OUTPUT_TOPIC;
+    if (topic === undefined) throw new Error("this stage has no OUTPUT_TOPIC, so it cannot emit messages");
+    producer ??= connect(settings);
+    let p: Producer;
+    try {
+      p = await producer;
+    } catch (error) {
+      producer = undefined;
+      throw new Error("cannot connect the output producer to Kafka", { cause: error });
+    }
+    await p.send({
+      topic,
+      acks: -1,
+      compression: CompressionTypes.None,
+      messages: messages.map((m) => ({ key: m.key, value: JSON.stringify(m.value) })),
+    });
+  };
 }

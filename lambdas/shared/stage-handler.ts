@@ -9,25 +9,10 @@ import { parser } from "@aws-lambda-powertools/parser/middleware";
 import { KafkaSelfManagedEventSchema } from "@aws-lambda-powertools/parser/schemas/kafka";
 import middy from "@middy/core";
 import type { Context } from "aws-lambda";
-import type { z } from "zod";
 import { correlationId, type KafkaBatchResponse, processKafkaBatch } from "./kafka-batch";
 import { logger } from "./logger";
-import { emit as emitToKafka, type OutputMessage } from "./output";
-
-export type KafkaEvent = z.infer<typeof KafkaSelfManagedEventSchema>;
-export type DecodedKafkaRecord = KafkaEvent["records"][string][number];
-
-/** What became of one record: logged as one line, its messages sent to OUTPUT_TOPIC. */
-export interface RecordOutcome<T = undefined> {
-  /** e.g. `verified`, `rejected`, `already-seen`, `stored`, `clean`. */
-  readonly outcome: string;
-  readonly reason?: string;
-  /** Further fields of the record's log line. */
-  readonly fields?: Record<string, unknown>;
-  readonly emit?: readonly OutputMessage[];
-  /** Passed on to `afterBatch`. */
-  readonly value?: T;
-}
+import type { DecodedKafkaRecord, KafkaEvent, OutputMessage, RecordOutcome } from "./outcome";
+import type { StageSettings } from "./stage-settings";
 
 export interface RecordContext {
   /** `topic-partition-offset` of the record: the idempotency key of everything it writes. */
@@ -44,17 +29,20 @@ export interface ProcessedRecord<T> {
 }
 
 export interface StageOptions<T> {
+  /** The stage's parsed settings: the input topic is named in every log line. */
+  readonly settings: Pick<StageSettings, "INPUT_TOPIC">;
+  /** Sends a record's output messages (the stage's Kafka producer); a record counts as done once they are sent. */
+  readonly emit: (messages: readonly OutputMessage[]) => Promise<void>;
   /**
    * Runs once the batch's records are processed, with the ones that succeeded (in offset order per
    * partition). Throwing fails the whole batch, which Lambda then retries as a whole.
    */
   readonly afterBatch?: (processed: ProcessedRecord<T>[], event: KafkaEvent) => Promise<void>;
-  /** @default the stage's Kafka producer */
-  readonly emit?: (messages: readonly OutputMessage[]) => Promise<void>;
 }
 
-export function kafkaStageHandler<T = undefined>(processRecord: StageRecordHandler<T>, options: StageOptions<T> = {}) {
-  const emit = options.emit ?? emitToKafka;
+export function kafkaStageHandler<T = undefined>(processRecord: StageRecordHandler<T>, options: StageOptions<T>) {
+  const { emit } = options;
+  logger.appendPersistentKeys({ inputTopic: options.settings.INPUT_TOPIC });
   return middy<KafkaEvent, KafkaBatchResponse, Error, Context>()
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(parser({ schema: KafkaSelfManagedEventSchema }))

@@ -8,6 +8,7 @@ import {
 import type { IBucket } from "aws-cdk-lib/aws-s3";
 import type { ISecret } from "aws-cdk-lib/aws-secretsmanager";
 import { Construct } from "constructs";
+import { stageEnvironment } from "../../lambdas/shared/stage-settings";
 import { parseBootstrapServers, type StartingPositionName, validateTopic } from "../settings";
 import { SluiceFunction } from "./sluice-function";
 
@@ -19,7 +20,7 @@ export interface KafkaStageProps {
   readonly description?: string;
   /** Topic whose records trigger the stage. */
   readonly inputTopic: string;
-  /** Topic the stage writes to, passed to the handler as OUTPUT_TOPIC. @default - the stage emits nothing */
+  /** Topic the stage writes to, passed to the handler with its other Kafka settings. @default - the stage emits nothing */
   readonly outputTopic?: string;
   /** Brokers, host:port, 1 to 10 of them. */
   readonly bootstrapServers: string[];
@@ -47,8 +48,8 @@ export interface KafkaStageProps {
   readonly memorySize?: number;
   /** @default Duration.seconds(60) */
   readonly timeout?: Duration;
-  /** @default - none */
-  readonly environment?: Record<string, string>;
+  /** The stage's own variables, built by its settings module (e.g. `storeEnvironment`). @default - none */
+  readonly environment?: Readonly<Record<string, string | undefined>>;
   /** @default - unreserved */
   readonly reservedConcurrentExecutions?: number;
   /** @default RemovalPolicy.RETAIN */
@@ -75,7 +76,6 @@ export class KafkaStage extends Construct {
     KafkaStage.validate(props);
     this.inputTopic = props.inputTopic;
     this.outputTopic = props.outputTopic;
-    const bootstrapServers = props.bootstrapServers.join(",");
 
     this.function = new SluiceFunction(this, "Function", {
       name: props.stageName,
@@ -88,13 +88,16 @@ export class KafkaStage extends Construct {
       layers: props.layers,
       externalModules: props.externalModules,
       environment: {
-        KAFKA_BOOTSTRAP_SERVERS: bootstrapServers,
-        INPUT_TOPIC: props.inputTopic,
-        ...(props.outputTopic ? { OUTPUT_TOPIC: props.outputTopic } : {}),
+        ...stageEnvironment({
+          bootstrapServers: props.bootstrapServers,
+          inputTopic: props.inputTopic,
+          outputTopic: props.outputTopic,
+          kafkaSecretArn: props.kafkaSecret.secretArn,
+        }),
         ...props.environment,
       },
     });
-    this.function.bindSecret("KAFKA_SECRET_ARN", props.kafkaSecret);
+    props.kafkaSecret.grantRead(this.function);
 
     const onFailure: IEventSourceDlq = new S3OnFailureDestination(props.failureBucket);
     this.eventSource = new SelfManagedKafkaEventSource({

@@ -1,11 +1,8 @@
 import { Duration, RemovalPolicy, Stack, Validations } from "aws-cdk-lib";
-import type { ITable } from "aws-cdk-lib/aws-dynamodb";
 import { Effect, PolicyStatement, Role, ServicePrincipal } from "aws-cdk-lib/aws-iam";
 import { Architecture, type ILayerVersion, Runtime, Tracing } from "aws-cdk-lib/aws-lambda";
 import { NodejsFunction, OutputFormat } from "aws-cdk-lib/aws-lambda-nodejs";
 import { LogGroup, RetentionDays } from "aws-cdk-lib/aws-logs";
-import type { IBucket } from "aws-cdk-lib/aws-s3";
-import type { ISecret } from "aws-cdk-lib/aws-secretsmanager";
 import type { Construct } from "constructs";
 
 export interface SluiceFunctionProps {
@@ -18,8 +15,8 @@ export interface SluiceFunctionProps {
   readonly memorySize?: number;
   /** @default Duration.seconds(60) */
   readonly timeout?: Duration;
-  /** @default - none */
-  readonly environment?: Record<string, string>;
+  /** Variables for the handler; unset (undefined) ones are left out. @default - none */
+  readonly environment?: Readonly<Record<string, string | undefined>>;
   /** @default RetentionDays.ONE_MONTH */
   readonly logRetention?: RetentionDays;
   /** @default RemovalPolicy.RETAIN */
@@ -35,7 +32,6 @@ export interface SluiceFunctionProps {
 /**
  * The house Lambda function: Node.js 22 on arm64, bundled locally by esbuild with source maps,
  * JSON logs to an explicit `/aws/lambda/<name>` log group, and a role that may write only there.
- * `bindBucket`, `bindTable` and `bindSecret` grant access and set the environment variable in one call.
  */
 export class SluiceFunction extends NodejsFunction {
   /**
@@ -86,7 +82,7 @@ export class SluiceFunction extends NodejsFunction {
         NODE_OPTIONS: "--enable-source-maps",
         POWERTOOLS_SERVICE_NAME: props.name,
         POWERTOOLS_LOG_LEVEL: "INFO",
-        ...props.environment,
+        ...definedOnly(props.environment ?? {}),
       },
       bundling: {
         format: OutputFormat.CJS,
@@ -104,25 +100,8 @@ export class SluiceFunction extends NodejsFunction {
       reason: "Node.js 22 on purpose: the runtime the local Lambda service and the tests run; upgrades are deliberate.",
     });
   }
+}
 
-  bindBucket(envVar: string, bucket: IBucket, access: "read" | "write" | "readWrite"): this {
-    if (access === "read") bucket.grantRead(this);
-    else if (access === "write") bucket.grantPut(this);
-    else bucket.grantReadWrite(this);
-    this.addEnvironment(envVar, bucket.bucketName);
-    return this;
-  }
-
-  bindTable(envVar: string, table: ITable, access: "read" | "readWrite"): this {
-    if (access === "read") table.grantReadData(this);
-    else table.grantReadWriteData(this);
-    this.addEnvironment(envVar, table.tableName);
-    return this;
-  }
-
-  bindSecret(envVar: string, secret: ISecret): this {
-    secret.grantRead(this);
-    this.addEnvironment(envVar, secret.secretArn);
-    return this;
-  }
+function definedOnly(values: Readonly<Record<string, string | undefined>>): Record<string, string> {
+  return Object.fromEntries(Object.entries(values).filter((e): e is [string, string] => e[1] !== undefined));
 }

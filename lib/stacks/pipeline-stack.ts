@@ -5,10 +5,14 @@ import { Architecture } from "aws-cdk-lib/aws-lambda";
 import { Bucket } from "aws-cdk-lib/aws-s3";
 import { Secret } from "aws-cdk-lib/aws-secretsmanager";
 import type { Construct } from "constructs";
+import { cleanEnvironment } from "../../lambdas/faces/clean/settings";
+import { scrapeEnvironment } from "../../lambdas/faces/scrape/settings";
+import { storeEnvironment } from "../../lambdas/faces/store/settings";
+import { validateEnvironment } from "../../lambdas/faces/validate/settings";
 import { KafkaStage, type KafkaStageProps } from "../constructs/kafka-stage";
 import { NodeModulesLayer } from "../constructs/node-modules-layer";
 import type { SluiceSettings } from "../settings";
-import { sourceEnvironment } from "../sources";
+import { sourceSetup } from "../sources";
 import type { DataExports } from "./data-stack";
 
 export interface PipelineStackProps extends StackProps {
@@ -41,7 +45,7 @@ export class PipelineStack extends Stack {
     const tmdbSecret = Secret.fromSecretAttributes(this, "TmdbSecret", {
       secretCompleteArn: Fn.importValue(data.tmdbSecretArn),
     });
-    const sources = sourceEnvironment(settings);
+    const sources = sourceSetup(settings);
     // sharp's libvips is native: a layer built for the function's platform (this machine's, locally).
     const sharpLayer = new NodeModulesLayer(this, "SharpLayer", {
       packages: ["sharp"],
@@ -79,37 +83,61 @@ export class PipelineStack extends Stack {
         ...extra,
       });
 
+    // Grants first, in the order the template has always had them; each stage's variables come from its settings module.
     const scrape = stage("scrape", topics.celebrities, topics.imageCandidates, "Finds image candidates of a person", {
       timeout: Duration.seconds(120),
-      environment: { ...sources.scrape, ...sources.fetch },
+      environment: scrapeEnvironment({
+        table: metadataTable.tableName,
+        tmdbSecretArn: tmdbSecret.secretArn,
+        ...sources,
+      }),
     });
-    scrape.function.bindSecret("TMDB_SECRET_ARN", tmdbSecret);
-    scrape.function.bindTable("METADATA_TABLE", metadataTable, "readWrite");
+    tmdbSecret.grantRead(scrape.function);
+    metadataTable.grantReadWriteData(scrape.function);
     const validate = stage(
       "validate",
       topics.imageCandidates,
       topics.imagesVerified,
       "Drops unsafe or already-seen image URLs",
-      { memorySize: 256, timeout: Duration.seconds(60), environment: sources.fetch },
+      {
+        memorySize: 256,
+        timeout: Duration.seconds(60),
+        environment: validateEnvironment({ table: metadataTable.tableName, urlAllowList: sources.urlAllowList }),
+      },
     );
-    validate.function.bindTable("METADATA_TABLE", metadataTable, "readWrite");
+    metadataTable.grantReadWriteData(validate.function);
     const store = stage("store", topics.imagesVerified, topics.imagesStored, "Downloads images into S3 with metadata", {
       memorySize: 1024,
       timeout: Duration.seconds(300),
-      environment: sources.fetch,
+      environment: storeEnvironment({
+        table: metadataTable.tableName,
+        imagesBucket: imagesBucket.bucketName,
+        urlAllowList: sources.urlAllowList,
+        downloadTimeoutMs: sources.downloadTimeoutMs,
+      }),
     });
-    store.function.bindBucket("IMAGES_BUCKET", imagesBucket, "readWrite");
-    store.function.bindTable("METADATA_TABLE", metadataTable, "readWrite");
+    imagesBucket.grantReadWrite(store.function);
+    metadataTable.grantReadWriteData(store.function);
     const clean = stage(
       "clean",
       topics.imagesStored,
       topics.dataset,
       "Rejects useless or malicious images, writes Parquet",
-      { memorySize: 1536, timeout: Duration.seconds(300), layers: [sharpLayer], externalModules: ["sharp"] },
+      {
+        memorySize: 1536,
+        timeout: Duration.seconds(300),
+        layers: [sharpLayer],
+        externalModules: ["sharp"],
+        environment: cleanEnvironment({
+          table: metadataTable.tableName,
+          imagesBucket: imagesBucket.bucketName,
+          lakeBucket: lakeBucket.bucketName,
+        }),
+      },
     );
-    clean.function.bindBucket("IMAGES_BUCKET", imagesBucket, "readWrite");
-    clean.function.bindBucket("LAKE_BUCKET", lakeBucket, "readWrite");
-    clean.function.bindTable("METADATA_TABLE", metadataTable, "readWrite");
+    imagesBucket.grantReadWrite(clean.function);
+    lakeBucket.grantReadWrite(clean.function);
+    metadataTable.grantReadWriteData(clean.function);
     this.stages = { scrape, validate, store, clean };
 
     // cdk-nag: the wildcards CDK's grants produce, each scoped to this deployment's own resources.

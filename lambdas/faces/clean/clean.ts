@@ -14,7 +14,7 @@ import {
 } from "#faces/contracts";
 import type { CleanVerdict, ImageItem } from "#faces/metadata";
 import { parseMessage, sha256Hex } from "#shared/message";
-import type { DecodedKafkaRecord, RecordOutcome } from "#shared/stage-handler";
+import type { DecodedKafkaRecord, RecordOutcome } from "#shared/outcome";
 
 export type Assessment =
   | { verdict: "accept"; jpeg: Buffer; width: number; height: number; phash: string }
@@ -43,14 +43,14 @@ export interface CleanDeps {
 }
 
 /** Content-addressed key of a re-encoded image. */
-export function cleanObjectKey(jpeg: Buffer): string {
+function cleanObjectKey(jpeg: Buffer): string {
   const sha = sha256Hex(jpeg);
   return `clean/sha256/${sha.slice(0, 2)}/${sha}.jpg`;
 }
 
 type Coordinates = Pick<DecodedKafkaRecord, "topic" | "partition" | "offset">;
 
-export function datasetRow(stored: StoredImage, item: ImageItem, at: Coordinates): DatasetRow {
+function datasetRow(stored: StoredImage, item: ImageItem, at: Coordinates): DatasetRow {
   return DatasetRowSchema.parse({
     image_sha256: item.sha256,
     wikidata_id: stored.wikidataId,

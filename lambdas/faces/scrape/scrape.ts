@@ -6,7 +6,7 @@
 import { type Celebrity, CelebritySchema, type ImageCandidate } from "#faces/contracts";
 import type { ProfileItem } from "#faces/metadata";
 import { parseMessage } from "#shared/message";
-import type { RecordOutcome } from "#shared/stage-handler";
+import type { RecordOutcome } from "#shared/outcome";
 import type { FindResult } from "./sources/index";
 
 export interface ScrapeDeps {
@@ -15,7 +15,7 @@ export interface ScrapeDeps {
   readonly now: () => Date;
 }
 
-export class TransientSourceError extends Error {
+class TransientSourceError extends Error {
   constructor(message: string) {
     super(message);
     this.name = "TransientSourceError";

@@ -19,7 +19,7 @@ export const CelebritySchema = z.strictObject({
 });
 export type Celebrity = z.infer<typeof CelebritySchema>;
 
-export const SOURCE_KINDS = ["wikidata", "tmdb", "web"] as const;
+const SOURCE_KINDS = ["wikidata", "tmdb", "web"] as const;
 export type SourceKind = (typeof SOURCE_KINDS)[number];
 
 /** `image-candidates`: one image URL found for a person by one source. The URL is not yet trusted. */
@@ -48,7 +48,7 @@ export type VerifiedImage = z.infer<typeof VerifiedImageSchema>;
 
 /** Formats the store stage can tell apart by their bytes; only the raster ones can ever be clean. */
 export const RASTER_FORMATS = ["jpeg", "png", "gif", "webp", "avif", "tiff", "bmp"] as const;
-export const SNIFFED_FORMATS = [...RASTER_FORMATS, "svg", "html", "unknown"] as const;
+const SNIFFED_FORMATS = [...RASTER_FORMATS, "svg", "html", "unknown"] as const;
 export type SniffedFormat = (typeof SNIFFED_FORMATS)[number];
 
 /** `images-stored`: downloaded bytes, content-addressed in the images bucket, with what their header says. */
@@ -130,7 +130,7 @@ export type StoreRejection = (typeof REJECTIONS.store)[number];
 export type CleanRejection = (typeof REJECTIONS.clean)[number];
 export type Rejection = ValidateRejection | StoreRejection | CleanRejection;
 
-/** Decision thresholds; each can be overridden by the environment variable named beside it. */
+/** Decision thresholds; each can be overridden by the environment variable named beside it (see `settings.ts`). */
 export const LIMITS = {
   /** MAX_IMAGE_BYTES: a download stops (too-large) past this many bytes. */
   maxImageBytes: 10 * 1024 * 1024,
@@ -150,29 +150,3 @@ export const LIMITS = {
   nearDuplicateDistance: 10,
 } as const;
 export type Limits = { -readonly [K in keyof typeof LIMITS]: number };
-
-const LIMIT_ENV: Record<keyof Limits, string> = {
-  maxImageBytes: "MAX_IMAGE_BYTES",
-  maxImagePixels: "MAX_IMAGE_PIXELS",
-  downloadTimeoutMs: "DOWNLOAD_TIMEOUT_MS",
-  maxRedirects: "MAX_REDIRECTS",
-  minImageSide: "MIN_IMAGE_SIDE",
-  maxAspectRatio: "MAX_ASPECT_RATIO",
-  minLumaStdev: "MIN_LUMA_STDEV",
-  nearDuplicateDistance: "NEAR_DUPLICATE_DISTANCE",
-};
-
-/** The limits with any environment overrides applied; a bad override is an error that names the variable. */
-export function limitsFrom(env: NodeJS.ProcessEnv = process.env): Limits {
-  const limits: Limits = { ...LIMITS };
-  for (const key of Object.keys(LIMIT_ENV) as Array<keyof Limits>) {
-    const raw = env[LIMIT_ENV[key]];
-    if (raw === undefined || raw === "") continue;
-    const value = Number(raw);
-    if (!Number.isFinite(value) || value <= 0) {
-      throw new Error(`${LIMIT_ENV[key]}=${JSON.stringify(raw)}: expected a positive number`);
-    }
-    limits[key] = value;
-  }
-  return limits;
-}

@@ -28,10 +28,10 @@ import type {
   ValidateRejection,
 } from "./contracts";
 
-export const personKey = (wikidataId: string): string => `PERSON#${wikidataId}`;
-export const PROFILE = "PROFILE";
-export const urlKey = (urlHash: string): string => `URL#${urlHash}`;
-export const imageKey = (sha256: string): string => `IMAGE#${sha256}`;
+const personKey = (wikidataId: string): string => `PERSON#${wikidataId}`;
+const PROFILE = "PROFILE";
+const urlKey = (urlHash: string): string => `URL#${urlHash}`;
+const imageKey = (sha256: string): string => `IMAGE#${sha256}`;
 
 export interface Table {
   readonly db: DynamoDBDocumentClient;

@@ -1,28 +1,37 @@
 import { PutObjectCommand } from "@aws-sdk/client-s3";
-import { limitsFrom, type StoredImage } from "#faces/contracts";
+import type { StoredImage } from "#faces/contracts";
 import { stageFetcher } from "#faces/fetch-policy";
 import { inspectDownload } from "#faces/media/sniff";
 import { putImage, recordDownload, type Table } from "#faces/metadata";
-import { dynamo, requireEnv, s3 } from "#shared/aws";
+import { limitsOf } from "#faces/settings";
+import { dynamo, s3Client } from "#shared/aws";
+import { kafkaOutput } from "#shared/output";
+import { parseSettings } from "#shared/settings";
 import { kafkaStageHandler } from "#shared/stage-handler";
 import { downloadImage } from "./download";
+import { StoreSettingsSchema } from "./settings";
 import { storeRecord } from "./store";
 
-const limits = limitsFrom();
-const table: Table = { db: dynamo(), name: requireEnv("METADATA_TABLE") };
-const bucket = requireEnv("IMAGES_BUCKET");
-const http = stageFetcher(process.env, limits);
+const settings = parseSettings(StoreSettingsSchema, process.env);
+const limits = limitsOf(settings);
+const table: Table = { db: dynamo(), name: settings.METADATA_TABLE };
+const s3 = s3Client(settings);
+const http = stageFetcher({ allowList: settings.URL_ALLOW_LIST }, limits);
 
-export const handler = kafkaStageHandler<StoredImage>((record, { correlationId }) =>
-  storeRecord(record.value, correlationId, {
-    download: (url) => downloadImage(http, url),
-    inspect: inspectDownload,
-    putObject: async (key, body, contentType) => {
-      await s3().send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentType: contentType }));
-    },
-    putImage: (item) => putImage(table, item),
-    recordDownload: (id, urlHash, outcome) => recordDownload(table, id, urlHash, outcome),
-    limits,
-    now: () => new Date(),
-  }),
+export const handler = kafkaStageHandler<StoredImage>(
+  (record, { correlationId }) =>
+    storeRecord(record.value, correlationId, {
+      download: (url) => downloadImage(http, url),
+      inspect: inspectDownload,
+      putObject: async (key, body, contentType) => {
+        await s3.send(
+          new PutObjectCommand({ Bucket: settings.IMAGES_BUCKET, Key: key, Body: body, ContentType: contentType }),
+        );
+      },
+      putImage: (item) => putImage(table, item),
+      recordDownload: (id, urlHash, outcome) => recordDownload(table, id, urlHash, outcome),
+      limits,
+      now: () => new Date(),
+    }),
+  { settings, emit: kafkaOutput(settings) },
 );

@@ -14,7 +14,7 @@ import {
 } from "#faces/contracts";
 import type { ImageItem, ImagePut } from "#faces/metadata";
 import { parseMessage, sha256Hex } from "#shared/message";
-import type { RecordOutcome } from "#shared/stage-handler";
+import type { RecordOutcome } from "#shared/outcome";
 
 export type Download =
   | { ok: true; body: Buffer; finalUrl: string; redirects: number }

@@ -1,25 +1,23 @@
 import type { VerifiedImage } from "#faces/contracts";
-import { urlPolicyFrom } from "#faces/fetch-policy";
 import { recordSighting, type Table } from "#faces/metadata";
-import { checkHost, checkUrl } from "#faces/net/url-safety";
-import { dynamo, requireEnv } from "#shared/aws";
+import { assessUrl } from "#faces/net/assess-url";
+import { dynamo } from "#shared/aws";
+import { kafkaOutput } from "#shared/output";
+import { parseSettings } from "#shared/settings";
 import { kafkaStageHandler } from "#shared/stage-handler";
-import { type SafetyVerdict, validateRecord } from "./validate";
+import { ValidateSettingsSchema } from "./settings";
+import { validateRecord } from "./validate";
 
-const table: Table = { db: dynamo(), name: requireEnv("METADATA_TABLE") };
-const policy = urlPolicyFrom();
+const settings = parseSettings(ValidateSettingsSchema, process.env);
+const table: Table = { db: dynamo(), name: settings.METADATA_TABLE };
+const policy = { allowList: settings.URL_ALLOW_LIST };
 
-async function checkSafety(raw: string): Promise<SafetyVerdict> {
-  const url = checkUrl(raw, policy);
-  if (!url.ok) return url;
-  const host = await checkHost(url.url, policy);
-  return host.ok ? { ok: true, normalized: url.normalized } : { ...host, normalized: url.normalized };
-}
-
-export const handler = kafkaStageHandler<VerifiedImage>((record, { correlationId }) =>
-  validateRecord(record.value, correlationId, {
-    checkSafety,
-    recordSighting: (item, by) => recordSighting(table, item, by),
-    now: () => new Date(),
-  }),
+export const handler = kafkaStageHandler<VerifiedImage>(
+  (record, { correlationId }) =>
+    validateRecord(record.value, correlationId, {
+      checkSafety: (url) => assessUrl(url, policy),
+      recordSighting: (item, by) => recordSighting(table, item, by),
+      now: () => new Date(),
+    }),
+  { settings, emit: kafkaOutput(settings) },
 );

@@ -3,24 +3,11 @@
  * rejected with their reason, a URL seen before for the person is dropped, and every decision is
  * recorded on the URL's metadata item. Only verified, first sightings go on to `images-verified`.
  */
-import {
-  type ImageCandidate,
-  ImageCandidateSchema,
-  type ValidateRejection,
-  type VerifiedImage,
-  VerifiedImageSchema,
-} from "#faces/contracts";
+import { type ImageCandidate, ImageCandidateSchema, type VerifiedImage, VerifiedImageSchema } from "#faces/contracts";
 import type { Sighting, UrlItem } from "#faces/metadata";
+import type { SafetyVerdict } from "#faces/net/assess-url";
 import { parseMessage, sha256Hex } from "#shared/message";
-import type { RecordOutcome } from "#shared/stage-handler";
-
-/**
- * `normalized` (WHATWG serialization without the fragment) whenever the URL parses with a safe scheme
- * and no credentials, even if its host then fails: that is what "the same URL" means for dedupe.
- */
-export type SafetyVerdict =
-  | { ok: true; normalized: string }
-  | { ok: false; reason: ValidateRejection; detail: string; normalized?: string };
+import type { RecordOutcome } from "#shared/outcome";
 
 export interface ValidateDeps {
   /** Scheme, credentials and address checks of one URL (resolving its host). */

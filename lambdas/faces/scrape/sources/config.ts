@@ -1,7 +1,11 @@
 /**
  * Where the scrape sources look. Every base URL is configurable so the local stack can point them at
- * fixtures; the defaults are the real services.
+ * fixtures; the defaults are the real services, and the one home of their addresses (the stack's
+ * live deployment sets these very values).
  */
+import { z } from "zod";
+import { type EnvironmentOf, envPositiveInt, envString, parseSettings } from "#shared/settings";
+
 export interface SourceConfig {
   /** MediaWiki Action API of Wikidata. */
   wikidataApiUrl: string;
@@ -29,36 +33,50 @@ export const DEFAULT_SOURCE_CONFIG: Readonly<SourceConfig> = {
   maxImagesPerSource: 20,
 };
 
-const ENV: Record<Exclude<keyof SourceConfig, "tmdbApiKey" | "maxImagesPerSource">, string> = {
-  wikidataApiUrl: "WIKIDATA_API_URL",
-  commonsFileBaseUrl: "COMMONS_FILE_BASE_URL",
-  tmdbApiUrl: "TMDB_API_URL",
-  tmdbImageBaseUrl: "TMDB_IMAGE_BASE_URL",
-  webPageUrlTemplate: "WEB_PAGE_URL_TEMPLATE",
+/** The variables that point the sources elsewhere (the local stack points them at the sample web). */
+export const SOURCE_SETTINGS = {
+  WIKIDATA_API_URL: envString.default(DEFAULT_SOURCE_CONFIG.wikidataApiUrl),
+  COMMONS_FILE_BASE_URL: envString.default(DEFAULT_SOURCE_CONFIG.commonsFileBaseUrl),
+  TMDB_API_URL: envString.default(DEFAULT_SOURCE_CONFIG.tmdbApiUrl),
+  TMDB_IMAGE_BASE_URL: envString.default(DEFAULT_SOURCE_CONFIG.tmdbImageBaseUrl),
+  WEB_PAGE_URL_TEMPLATE: envString.default(DEFAULT_SOURCE_CONFIG.webPageUrlTemplate),
+  MAX_IMAGES_PER_SOURCE: envPositiveInt.default(DEFAULT_SOURCE_CONFIG.maxImagesPerSource),
 };
+const SourceSettingsSchema = z.object(SOURCE_SETTINGS);
+export type SourceSettings = z.infer<typeof SourceSettingsSchema>;
 
-/**
- * The defaults with environment overrides applied (the variables named in ENV, plus
- * MAX_IMAGES_PER_SOURCE). The TMDB key is a secret, so it is not read here: pass it in `extra`.
- */
+/** Where the sources look, as the stack sets it: every base URL. */
+export type SourceUrls = Omit<SourceConfig, "tmdbApiKey" | "maxImagesPerSource">;
+
+export function sourceEnvironment(urls: SourceUrls): EnvironmentOf<typeof SOURCE_SETTINGS> {
+  return {
+    WIKIDATA_API_URL: urls.wikidataApiUrl,
+    COMMONS_FILE_BASE_URL: urls.commonsFileBaseUrl,
+    TMDB_API_URL: urls.tmdbApiUrl,
+    TMDB_IMAGE_BASE_URL: urls.tmdbImageBaseUrl,
+    WEB_PAGE_URL_TEMPLATE: urls.webPageUrlTemplate,
+  };
+}
+
+/** The sources' settings as parsed. The TMDB key is a secret, so it is not among them: pass it in `extra`. */
+export function sourceConfigOf(settings: SourceSettings, extra: Partial<SourceConfig> = {}): SourceConfig {
+  return {
+    wikidataApiUrl: settings.WIKIDATA_API_URL,
+    commonsFileBaseUrl: settings.COMMONS_FILE_BASE_URL,
+    tmdbApiUrl: settings.TMDB_API_URL,
+    tmdbImageBaseUrl: settings.TMDB_IMAGE_BASE_URL,
+    webPageUrlTemplate: settings.WEB_PAGE_URL_TEMPLATE,
+    maxImagesPerSource: settings.MAX_IMAGES_PER_SOURCE,
+    ...extra,
+  };
+}
+
+/** The defaults with the overrides of `env` applied (the variables of SOURCE_SETTINGS). */
 export function sourceConfigFrom(
-  env: NodeJS.ProcessEnv = process.env,
+  env: Readonly<Record<string, string | undefined>>,
   extra: Partial<SourceConfig> = {},
 ): SourceConfig {
-  const config: SourceConfig = { ...DEFAULT_SOURCE_CONFIG };
-  for (const [key, name] of Object.entries(ENV) as Array<[keyof typeof ENV, string]>) {
-    const value = env[name];
-    if (value) config[key] = value;
-  }
-  const max = env.MAX_IMAGES_PER_SOURCE;
-  if (max) {
-    const n = Number(max);
-    if (!Number.isInteger(n) || n <= 0) {
-      throw new Error(`MAX_IMAGES_PER_SOURCE=${JSON.stringify(max)}: expected a positive integer`);
-    }
-    config.maxImagesPerSource = n;
-  }
-  return { ...config, ...extra };
+  return sourceConfigOf(parseSettings(SourceSettingsSchema, env), extra);
 }
 
 /** Joins a base URL and a path without doubling or dropping the slash between them. */

@@ -36,7 +36,7 @@ export type Assessment =
  */
 export const FAIL_ON = "warning" as const;
 /** JPEG quality of the re-encoded image. */
-export const JPEG_QUALITY = 90;
+const JPEG_QUALITY = 90;
 /** Transparent pixels are composed onto white, the usual page background, before anything is measured. */
 const BACKGROUND = "#ffffff";
 
@@ -119,7 +119,7 @@ async function decode(bytes: Buffer, limits: Limits): Promise<Decoded> {
  * Population standard deviation of Rec. 601 luma (0–255). Computed here rather than with libvips,
  * so the measure is exactly the documented one.
  */
-export function lumaStandardDeviation(pixels: Buffer, channels: number): number {
+function lumaStandardDeviation(pixels: Buffer, channels: number): number {
   const count = Math.floor(pixels.length / channels);
   if (count === 0) return 0;
   let sum = 0;

@@ -8,7 +8,7 @@
 import sharp from "sharp";
 
 /** libvips buffer loaders of the raster formats sharp can decode (BMP has none in sharp's libvips). */
-export const RASTER_LOADERS = [
+const RASTER_LOADERS = [
   "VipsForeignLoadJpegBuffer",
   "VipsForeignLoadPngBuffer",
   "VipsForeignLoadNsgifBuffer",

@@ -11,12 +11,12 @@ import { detectMarkup } from "./markup";
 
 export type RasterFormat = (typeof RASTER_FORMATS)[number];
 
-export type DownloadVerdict =
+type DownloadVerdict =
   | { ok: true; format: SniffedFormat; contentType: string; width?: number; height?: number }
   | { ok: false; reason: Extract<StoreRejection, "decompression-bomb">; detail: string };
 
 /** The type stored objects get: an image type for rasters, never one a browser would execute for the rest. */
-export const CONTENT_TYPES: Record<SniffedFormat, string> = {
+const CONTENT_TYPES: Record<SniffedFormat, string> = {
   jpeg: "image/jpeg",
   png: "image/png",
   gif: "image/gif",
@@ -46,7 +46,7 @@ export function isRasterFormat(format: SniffedFormat): format is RasterFormat {
 }
 
 /** The format by magic bytes: a raster format file-type recognises, else SVG or HTML markup, else unknown. */
-export async function sniffFormat(bytes: Buffer): Promise<SniffedFormat> {
+async function sniffFormat(bytes: Buffer): Promise<SniffedFormat> {
   const detected = await fileTypeFromBuffer(bytes);
   const raster = detected === undefined ? undefined : RASTER_BY_EXTENSION[detected.ext];
   if (raster !== undefined) return raster;
@@ -57,7 +57,7 @@ export async function sniffFormat(bytes: Buffer): Promise<SniffedFormat> {
  * Width and height as the header declares them, without decoding; undefined when the header cannot
  * be read (a truncated file: the clean stage rejects it as undecodable).
  */
-export function headerDimensions(bytes: Buffer): { width: number; height: number } | undefined {
+function headerDimensions(bytes: Buffer): { width: number; height: number } | undefined {
   try {
     const { width, height } = imageSize(bytes);
     if (Number.isSafeInteger(width) && Number.isSafeInteger(height) && width > 0 && height > 0) {

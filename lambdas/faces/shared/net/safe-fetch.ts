@@ -153,7 +153,7 @@ export interface SafeFetcher {
   close(): Promise<void>;
 }
 
-export const DEFAULT_USER_AGENT = "sluice/0.1 (+https://github.com/sluice)";
+const DEFAULT_USER_AGENT = "sluice/0.1 (+https://github.com/sluice)";
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 /** Headers that identify us to one origin and must not be handed to another by a redirect. */
 const ORIGIN_BOUND_HEADERS = ["authorization", "cookie", "proxy-authorization"];
@@ -299,7 +299,7 @@ export function createSafeFetcher(options: SafeFetchOptions): SafeFetcher {
     } catch (error) {
       throw unsafeRedirect(from, location, "invalid-url", `Location ${JSON.stringify(location)} is not a URL`, error);
     }
-    const syntax = checkUrl(raw, policy);
+    const syntax = checkUrl(raw);
     if (!syntax.ok) throw unsafeRedirect(from, raw, syntax.reason, syntax.detail);
     const host = await checkHost(syntax.url, policy, lookup);
     if (!host.ok) throw unsafeRedirect(from, raw, host.reason, host.detail);
@@ -308,7 +308,7 @@ export function createSafeFetcher(options: SafeFetchOptions): SafeFetcher {
 
   async function fetchBytes(raw: string, init: FetchInit = {}): Promise<FetchResult<Buffer>> {
     const startedAt = now();
-    const syntax = checkUrl(raw, policy);
+    const syntax = checkUrl(raw);
     if (!syntax.ok) throw new FetchFailure(syntax.reason, syntax.detail, { url: raw });
     const host = await checkHost(syntax.url, policy, lookup);
     if (!host.ok) throw new FetchFailure(host.reason, host.detail, { url: syntax.normalized });

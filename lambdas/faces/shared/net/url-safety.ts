@@ -44,7 +44,7 @@ export const systemLookup: LookupAll = (hostname) => dns.lookup(hostname, { all:
  * Syntax and scheme only: no DNS. `normalized` is the WHATWG serialization without the fragment (the
  * fragment never reaches the server, so two URLs differing only there are the same resource).
  */
-export function checkUrl(raw: string, _policy?: UrlPolicy): UrlCheck {
+export function checkUrl(raw: string): UrlCheck {
   let url: URL;
   try {
     url = new URL(raw);
@@ -159,7 +159,7 @@ export function normalizeAllowList(entries: readonly string[]): Set<string> {
   return out;
 }
 
-export function isAllowListed(url: URL, policy: UrlPolicy): boolean {
+function isAllowListed(url: URL, policy: UrlPolicy): boolean {
   return normalizeAllowList(policy.allowList).has(hostPort(url));
 }
 

@@ -1,6 +1,7 @@
 import type { ImageCandidate } from "#faces/contracts";
 import { InvalidMessageError } from "#shared/message";
-import { type SafetyVerdict, validateRecord } from "../../../../lambdas/faces/validate/validate";
+import type { SafetyVerdict } from "../../../../lambdas/faces/shared/net/assess-url";
+import { validateRecord } from "../../../../lambdas/faces/validate/validate";
 import { MemoryMetadata } from "../fakes";
 
 const candidate = (url: string, extra: Partial<ImageCandidate> = {}): string =>

@@ -29,7 +29,7 @@ export function walkStructure(bytes: Buffer, format: RasterFormat): Structure {
 }
 
 /** Zero bytes some writers pad a file with; tolerated after the end, up to this many. */
-export const MAX_ZERO_PADDING = 16;
+const MAX_ZERO_PADDING = 16;
 
 /**
  * What follows the image's end, described, or undefined when nothing does (or only a little zero

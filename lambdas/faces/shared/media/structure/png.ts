@@ -12,7 +12,7 @@ const SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
  * about 1000:1, so a per-chunk cap alone would let thousands of small chunks inflate gigabytes).
  * Text beyond it is not inspected, and flagged as such.
  */
-export const MAX_INFLATED_TEXT_BYTES = 4 * 1024 * 1024;
+const MAX_INFLATED_TEXT_BYTES = 4 * 1024 * 1024;
 const PIXEL_CHUNKS = new Set(["IDAT", "fdAT"]);
 
 export function walkPng(bytes: Buffer): Structure {

@@ -1,0 +1,40 @@
+/**
+ * The metadata contract on the deployed DynamoDB table: the same cases the in-memory fake passes in
+ * the unit tests, so the fake the stage tests rely on is known to behave like the real conditional
+ * writes. Each case writes under a person of its own, removed afterwards.
+ */
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { DeleteCommand, DynamoDBDocumentClient, QueryCommand } from "@aws-sdk/lib-dynamodb";
+import { sdkConfig } from "../../localstack/support/aws";
+import { describeMetadataContract, dynamoMetadata } from "../lambdas/faces/metadata-contract";
+import { cfg, output } from "./helpers";
+
+const client = new DynamoDBClient(sdkConfig(cfg));
+const db = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+
+afterAll(() => {
+  client.destroy();
+});
+
+describeMetadataContract("the deployed DynamoDB table", async () => {
+  const name = await output("MetadataTableName");
+  return {
+    metadata: dynamoMetadata({ db, name }),
+    cleanup: async (people) => {
+      for (const person of people) {
+        const { Items = [] } = await db.send(
+          new QueryCommand({
+            TableName: name,
+            KeyConditionExpression: "pk = :pk",
+            ExpressionAttributeValues: { ":pk": `PERSON#${person}` },
+            ProjectionExpression: "pk, sk",
+            ConsistentRead: true,
+          }),
+        );
+        for (const key of Items) {
+          await db.send(new DeleteCommand({ TableName: name, Key: { pk: key.pk, sk: key.sk } }));
+        }
+      }
+    },
+  };
+});
