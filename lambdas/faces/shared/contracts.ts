@@ -19,7 +19,7 @@ export const CelebritySchema = z.strictObject({
 });
 export type Celebrity = z.infer<typeof CelebritySchema>;
 
-const SOURCE_KINDS = ["wikidata", "tmdb", "web"] as const;
+export const SOURCE_KINDS = ["wikidata", "tmdb", "web"] as const;
 export type SourceKind = (typeof SOURCE_KINDS)[number];
 
 /** `image-candidates`: one image URL found for a person by one source. The URL is not yet trusted. */

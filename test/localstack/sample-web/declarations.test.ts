@@ -8,7 +8,7 @@
  */
 import { LIMITS, REJECTIONS, SOURCE_KINDS } from "#faces/contracts";
 import { differenceHash, hammingDistance } from "#faces/media/phash";
-import { sourceEnvironment } from "../../../lib/sources";
+import { sourceSetup } from "../../../lib/sources";
 import { bitsApart, fingerprint } from "../../../localstack/sample-web/fingerprint";
 import type { ExpectedCandidate } from "../../../localstack/sample-web/manifest";
 import { REASONS, SOURCE_KINDS as SAMPLE_SOURCE_KINDS } from "../../../localstack/sample-web/outcome";
@@ -47,8 +47,7 @@ describe("the sample's own words and numbers", () => {
       maxAspectRatio: LIMITS.maxAspectRatio,
       nearDuplicateDistance: LIMITS.nearDuplicateDistance,
     });
-    const env = sourceEnvironment({ sources: "sample", sampleWebUrl: sample.web.url }).fetch;
-    expect(String(downloadTimeoutMs)).toBe(env.DOWNLOAD_TIMEOUT_MS);
+    expect(downloadTimeoutMs).toBe(sourceSetup({ sources: "sample", sampleWebUrl: sample.web.url }).downloadTimeoutMs);
   });
 
   test("the picture fingerprint is the pipeline's difference hash, bit for bit", async () => {

@@ -8,17 +8,20 @@
  * test files; assessImage never hands markup to sharp anyway.)
  */
 import { createHash } from "node:crypto";
-import { limitsFrom, type StoredImage, type VerifiedImage } from "#faces/contracts";
-import { urlPolicyFrom } from "#faces/fetch-policy";
+import { z } from "zod";
+import type { Limits, StoredImage, VerifiedImage } from "#faces/contracts";
 import { assessImage, findNearDuplicate } from "#faces/media/index";
 import { inspectDownload } from "#faces/media/sniff";
+import { assessUrl, type SafetyVerdict } from "#faces/net/assess-url";
 import { createSafeFetcher, type SafeFetcher } from "#faces/net/safe-fetch";
-import { checkHost, checkUrl, type LookupAll } from "#faces/net/url-safety";
+import type { LookupAll, UrlPolicy } from "#faces/net/url-safety";
+import { fetchEnvironment, LIMIT_SETTINGS, limitsOf, URL_POLICY_SETTINGS } from "#faces/settings";
+import { parseSettings } from "#shared/settings";
 import { cleanRecord } from "../../../lambdas/faces/clean/clean";
 import { downloadImage } from "../../../lambdas/faces/store/download";
 import { storeRecord } from "../../../lambdas/faces/store/store";
-import { type SafetyVerdict, validateRecord } from "../../../lambdas/faces/validate/validate";
-import { sourceEnvironment } from "../../../lib/sources";
+import { validateRecord } from "../../../lambdas/faces/validate/validate";
+import { sourceSetup } from "../../../lib/sources";
 import type { ExpectedCandidate, Manifest } from "../../../localstack/sample-web/manifest";
 import { MemoryMetadata } from "../../lambdas/faces/fakes";
 import { mapLimit } from "./support";
@@ -39,16 +42,22 @@ const reached = (stage: string, result: { outcome: string; reason?: string }) =>
   `${stage}/${result.reason ?? result.outcome}`;
 
 interface Wiring {
-  env: Record<string, string>;
+  limits: Limits;
+  policy: UrlPolicy;
   http: SafeFetcher;
 }
 
-/** The local deploy's settings for the sample web (lib/sources.ts), and a fetcher built from them. */
+/**
+ * The local deploy's settings for the sample web (lib/sources.ts), parsed the way the fetching stages
+ * parse their environment, and a fetcher built from them.
+ */
 function wiring(origin: string): Wiring {
-  const env = sourceEnvironment({ sources: "sample", sampleWebUrl: origin }).fetch;
-  const limits = limitsFrom(env);
+  const env = fetchEnvironment(sourceSetup({ sources: "sample", sampleWebUrl: origin }));
+  const settings = parseSettings(z.object({ ...URL_POLICY_SETTINGS, ...LIMIT_SETTINGS }), env);
+  const limits = limitsOf(settings);
+  const policy = { allowList: settings.URL_ALLOW_LIST };
   const http = createSafeFetcher({
-    allowList: urlPolicyFrom(env).allowList,
+    allowList: policy.allowList,
     timeoutMs: limits.downloadTimeoutMs,
     maxBytes: limits.maxImageBytes,
     maxRedirects: limits.maxRedirects,
@@ -57,25 +66,18 @@ function wiring(origin: string): Wiring {
     perHostRequestsPerSecond: 1_000,
     perHostConcurrency: 16,
   });
-  return { env, http };
+  return { limits, policy, http };
 }
 
 /** One person's candidates through validate, store and clean, in order. */
 async function runPerson(
   person: { wikidataId: string; name: string },
   candidates: readonly ExpectedCandidate[],
-  { env, http }: Wiring,
+  { limits, policy, http }: Wiring,
 ): Promise<string[]> {
-  const limits = limitsFrom(env);
-  const policy = urlPolicyFrom(env);
   const db = new MemoryMetadata();
   const objects = new Map<string, Buffer>();
-  const checkSafety = async (raw: string): Promise<SafetyVerdict> => {
-    const url = checkUrl(raw, policy);
-    if (!url.ok) return url;
-    const host = await checkHost(url.url, policy, sampleLookup);
-    return host.ok ? { ok: true, normalized: url.normalized } : { ...host, normalized: url.normalized };
-  };
+  const checkSafety = (raw: string): Promise<SafetyVerdict> => assessUrl(raw, policy, sampleLookup);
   const putObject = async (key: string, body: Buffer) => {
     objects.set(key, body);
   };

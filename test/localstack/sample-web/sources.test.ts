@@ -4,7 +4,10 @@
  * stage's own sources, and an independent parser, find there.
  */
 import { createSafeFetcher } from "#faces/net/safe-fetch";
-import { findCandidates, sourceConfigFrom } from "../../../lambdas/faces/scrape/sources/index";
+import { parseSettings } from "#shared/settings";
+import { SourceSettingsSchema, sourceEnvironment } from "../../../lambdas/faces/scrape/sources/config";
+import { findCandidates, sourceConfigOf } from "../../../lambdas/faces/scrape/sources/index";
+import { sourceSetup } from "../../../lib/sources";
 import { SAMPLE_TMDB_KEY } from "../../../localstack/sample-web/server";
 import { sampleWebForThisFile } from "./fixture";
 import {
@@ -205,16 +208,9 @@ describe("the manifest's candidates", () => {
       perHostRequestsPerSecond: 1_000,
       perHostConcurrency: 16,
     });
-    const config = sourceConfigFrom(
-      {
-        WIKIDATA_API_URL: `${sample.web.url}/wikidata/w/api.php`,
-        COMMONS_FILE_BASE_URL: `${sample.web.url}/commons`,
-        TMDB_API_URL: `${sample.web.url}/tmdb/3`,
-        TMDB_IMAGE_BASE_URL: `${sample.web.url}/tmdb-images/t/p`,
-        WEB_PAGE_URL_TEMPLATE: `${sample.web.url}/web/people/{wikidataId}`,
-      },
-      { tmdbApiKey: SAMPLE_TMDB_KEY },
-    );
+    // The scrape stage's settings exactly as the local deploy sets them for the sample web.
+    const env = sourceEnvironment(sourceSetup({ sources: "sample", sampleWebUrl: sample.web.url }).sources);
+    const config = sourceConfigOf(parseSettings(SourceSettingsSchema, env), { tmdbApiKey: SAMPLE_TMDB_KEY });
     try {
       const scraped = await mapLimit(sample.web.manifest.perPerson, 6, async ({ wikidataId }) => {
         const person = people.get(wikidataId);

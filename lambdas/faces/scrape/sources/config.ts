@@ -4,7 +4,7 @@
  * live deployment sets these very values).
  */
 import { z } from "zod";
-import { type EnvironmentOf, envPositiveInt, envString, parseSettings } from "#shared/settings";
+import { type EnvironmentOf, envPositiveInt, envString } from "#shared/settings";
 
 export interface SourceConfig {
   /** MediaWiki Action API of Wikidata. */
@@ -42,7 +42,7 @@ export const SOURCE_SETTINGS = {
   WEB_PAGE_URL_TEMPLATE: envString.default(DEFAULT_SOURCE_CONFIG.webPageUrlTemplate),
   MAX_IMAGES_PER_SOURCE: envPositiveInt.default(DEFAULT_SOURCE_CONFIG.maxImagesPerSource),
 };
-const SourceSettingsSchema = z.object(SOURCE_SETTINGS);
+export const SourceSettingsSchema = z.object(SOURCE_SETTINGS);
 export type SourceSettings = z.infer<typeof SourceSettingsSchema>;
 
 /** Where the sources look, as the stack sets it: every base URL. */
@@ -69,14 +69,6 @@ export function sourceConfigOf(settings: SourceSettings, extra: Partial<SourceCo
     maxImagesPerSource: settings.MAX_IMAGES_PER_SOURCE,
     ...extra,
   };
-}
-
-/** The defaults with the overrides of `env` applied (the variables of SOURCE_SETTINGS). */
-export function sourceConfigFrom(
-  env: Readonly<Record<string, string | undefined>>,
-  extra: Partial<SourceConfig> = {},
-): SourceConfig {
-  return sourceConfigOf(parseSettings(SourceSettingsSchema, env), extra);
 }
 
 /** Joins a base URL and a path without doubling or dropping the slash between them. */

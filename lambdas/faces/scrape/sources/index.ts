@@ -12,7 +12,7 @@ import { type Found, type Source, type SourceDeps, SourceError } from "./types";
 import { webSource } from "./web";
 import { wikidataSource } from "./wikidata";
 
-export { type SourceConfig, sourceConfigFrom, sourceConfigOf } from "./config";
+export { type SourceConfig, sourceConfigOf } from "./config";
 
 /** In this order: the output is wikidata's candidates, then tmdb's, then web's. */
 const SOURCES: ReadonlyArray<readonly [SourceKind, Source]> = [
