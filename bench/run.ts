@@ -14,11 +14,12 @@ import { parseArgs } from "node:util";
 import type { Producer } from "kafkajs";
 import { type LocalConfig, loadLocalConfig } from "../localstack/config";
 import { lambdaServiceStatus, stopLambdaService } from "../localstack/lambda-service/daemon";
-import { kafkaStatus, stopKafka } from "../localstack/launchers/kafka";
+import { adminCredentials, kafkaStatus, stopKafka } from "../localstack/launchers/kafka";
 import { localStackStatus, stopLocalStack } from "../localstack/launchers/localstack-host";
 import { up } from "../localstack/stack";
+import { awsClients } from "../localstack/support/aws";
+import { createKafkaSecret, type KafkaSecret } from "../localstack/support/kafka-secret";
 import { readPid } from "../localstack/support/proc";
-import { createKafkaSecret, type KafkaSecret } from "../test/integration/support/kafka";
 import { type BenchAssembly, type BenchFunction, type BenchMapping, writeBenchAssembly } from "./assembly";
 import {
   benchKafka,
@@ -713,7 +714,7 @@ async function main(): Promise<void> {
   let secret: KafkaSecret | undefined;
   const topics = [`sluice-bench-backlog-${id}`, `sluice-bench-trigger-${id}`] as const;
   try {
-    secret = await createKafkaSecret(cfg, `sluice-bench/kafka-${id}`);
+    secret = await createKafkaSecret(awsClients(cfg).secrets, `sluice-bench/kafka-${id}`, adminCredentials(cfg));
     await createTopics(cfg, topics);
     await producer.connect();
     const run: Run = {
