@@ -81,6 +81,32 @@ export class AwsClients {
     this.#sqs ??= new SQSClient(this.config);
     return this.#sqs;
   }
+
+  /** Closes the clients built so far (a test's afterAll); a later use builds them again. */
+  destroy(): void {
+    for (const client of [
+      this.#documents,
+      this.#cloudFormation,
+      this.#dynamodb,
+      this.#lambda,
+      this.#logs,
+      this.#s3,
+      this.#secrets,
+      this.#sns,
+      this.#sqs,
+    ]) {
+      client?.destroy();
+    }
+    this.#cloudFormation = undefined;
+    this.#dynamodb = undefined;
+    this.#documents = undefined;
+    this.#lambda = undefined;
+    this.#logs = undefined;
+    this.#s3 = undefined;
+    this.#secrets = undefined;
+    this.#sns = undefined;
+    this.#sqs = undefined;
+  }
 }
 
 const clientSets = new WeakMap<LocalConfig, AwsClients>();
