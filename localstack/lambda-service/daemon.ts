@@ -39,7 +39,7 @@ export async function startLambdaService(
   const bundle = join(cfg.runDir, "lambda-service.js");
   const build = (entry: string, outfile: string, external: boolean): void => {
     buildSync({
-      entryPoints: [join(cfg.root, "localstack", "lambda", entry)],
+      entryPoints: [join(cfg.root, "localstack", "lambda-service", entry)],
       outfile,
       bundle: true,
       platform: "node",
