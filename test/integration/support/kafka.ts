@@ -5,17 +5,11 @@
 import type { Admin, Message } from "kafkajs";
 import type { LocalConfig } from "../../../localstack/config";
 import { startKafka, stopKafka } from "../../../localstack/launchers/kafka";
-import { adminKafka } from "../../../localstack/launchers/kafka-client";
+import { adminKafka, withAdmin } from "../../../localstack/launchers/kafka-client";
 
 /** Runs fn with a connected admin client (a fresh one: it survives broker restarts between calls). */
-export async function withKafkaAdmin<T>(cfg: LocalConfig, fn: (admin: Admin) => Promise<T>): Promise<T> {
-  const admin = adminKafka(cfg, "sluice-test-admin").admin();
-  await admin.connect();
-  try {
-    return await fn(admin);
-  } finally {
-    await admin.disconnect().catch(() => undefined);
-  }
+export function withKafkaAdmin<T>(cfg: LocalConfig, fn: (admin: Admin) => Promise<T>): Promise<T> {
+  return withAdmin(adminKafka(cfg, "sluice-test-admin"), fn);
 }
 
 /** partition → end offset (high watermark). */

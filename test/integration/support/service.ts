@@ -3,7 +3,7 @@
  * bundled service and worker), its own assembly and endpoint port, and the main stack's Kafka and
  * LocalStack. It runs as a real daemon (localstack/lambda-service/daemon.ts), so a test can SIGKILL it.
  */
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DeleteLogGroupCommand } from "@aws-sdk/client-cloudwatch-logs";
@@ -18,7 +18,7 @@ import {
 import type { ServiceStatus } from "../../../localstack/lambda-service/service";
 import { awsClients } from "../../../localstack/support/aws";
 import { freePort } from "../../../localstack/support/ports";
-import { readPid, tail, waitFor } from "../../../localstack/support/proc";
+import { processesWhere, readPid, tail, waitFor } from "../../../localstack/support/proc";
 
 /** Whether pid is a live process (a zombie is not). */
 export function processAlive(pid: number): boolean {
@@ -39,21 +39,7 @@ export function processAlive(pid: number): boolean {
 
 /** Live processes whose command line contains every one of needles (Linux /proc; [] elsewhere). */
 export function processesMatching(...needles: string[]): number[] {
-  if (process.platform !== "linux") return [];
-  const pids: number[] = [];
-  for (const entry of readdirSync("/proc")) {
-    if (!/^\d+$/.test(entry)) continue;
-    const pid = Number(entry);
-    if (pid === process.pid) continue;
-    let cmdline: string;
-    try {
-      cmdline = readFileSync(`/proc/${entry}/cmdline`, "utf8").replace(/\0/g, " ");
-    } catch {
-      continue; // gone meanwhile
-    }
-    if (needles.every((needle) => cmdline.includes(needle)) && processAlive(pid)) pids.push(pid);
-  }
-  return pids;
+  return processesWhere((cmdline) => needles.every((needle) => cmdline.includes(needle))).filter(processAlive);
 }
 
 async function until(check: () => boolean, timeoutMs: number, intervalMs = 10): Promise<boolean> {
