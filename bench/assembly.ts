@@ -1,11 +1,15 @@
 /**
- * The benchmark's own cloud assembly, written with the integration tests' writer
- * (test/integration/support/assembly.ts): the bench functions (code: bench/fixtures/handlers) and their
+ * The benchmark's own cloud assembly, written with the synthetic-assembly writer
+ * (localstack/lambda-service/synthetic-assembly.ts): the bench functions (code: bench/fixtures/handlers) and their
  * self-managed Kafka event-source mappings, all created disabled — the benchmark enables one at a time
  * through the Lambda API.
  */
 import { resolve } from "node:path";
-import { type TestAssembly, type TestFunction, writeTestAssembly } from "../test/integration/support/assembly";
+import {
+  type SyntheticAssembly,
+  type SyntheticFunction,
+  writeSyntheticAssembly,
+} from "../localstack/lambda-service/synthetic-assembly";
 
 export const BENCH_STACK = "SluiceBench";
 export const HANDLERS_DIR = resolve(__dirname, "fixtures", "handlers");
@@ -36,11 +40,11 @@ export interface BenchAssembly {
 }
 
 /** Writes (or rewrites) the assembly; returns the mappings' UUIDs by logical id. */
-export function writeBenchAssembly(assemblyDir: string, a: BenchAssembly): TestAssembly {
-  return writeTestAssembly(assemblyDir, {
+export function writeBenchAssembly(assemblyDir: string, a: BenchAssembly): SyntheticAssembly {
+  return writeSyntheticAssembly(assemblyDir, {
     stackName: BENCH_STACK,
     functions: a.functions.map(
-      (f): TestFunction => ({
+      (f): SyntheticFunction => ({
         logicalId: f.logicalId,
         functionName: f.name,
         codeDir: HANDLERS_DIR,

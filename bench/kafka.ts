@@ -1,13 +1,14 @@
 /** Kafka side of the benchmark: topics, producing, and the raw kafkajs consumer that sets the ceiling. */
-import { Kafka, logLevel, type Producer } from "kafkajs";
+import type { Kafka, Producer } from "kafkajs";
 import type { LocalConfig } from "../localstack/config";
-import { adminCredentials, ensureTopics, kafkaClientConfig } from "../localstack/launchers/kafka";
+import { ensureTopics } from "../localstack/launchers/kafka-admin";
+import { adminKafka } from "../localstack/launchers/kafka-client";
 import { sleep } from "./stats";
 
 export const PARTITIONS = 3;
 
 export function benchKafka(cfg: LocalConfig, clientId: string): Kafka {
-  return new Kafka({ ...kafkaClientConfig(cfg, adminCredentials(cfg)), clientId, logLevel: logLevel.NOTHING });
+  return adminKafka(cfg, clientId);
 }
 
 export async function createTopics(cfg: LocalConfig, names: readonly string[]): Promise<void> {

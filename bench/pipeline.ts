@@ -8,15 +8,14 @@ import { randomBytes } from "node:crypto";
 import { writeFileSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
 import { parseArgs } from "node:util";
-import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import { PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
-import { DynamoDBDocumentClient, PutCommand } from "@aws-sdk/lib-dynamodb";
+import { PutObjectCommand } from "@aws-sdk/client-s3";
+import { PutCommand } from "@aws-sdk/lib-dynamodb";
 import { loadLocalConfig } from "../localstack/config";
 import { runJob } from "../localstack/jobs/faces/job";
 import { pipelineSummary } from "../localstack/jobs/faces/report";
 import { readSampleManifest, startSampleWeb, stopSampleWeb } from "../localstack/sample-web/daemon";
 import { deploy, up } from "../localstack/stack";
-import { sdkConfig, stackOutputs } from "../localstack/support/aws";
+import { awsClients, stackOutputs } from "../localstack/support/aws";
 
 const HELP = `Usage: npm run bench -- --part pipeline [options]
 
@@ -32,8 +31,7 @@ const log = (m: string): void => {
 
 async function rawCeiling(puts: number, concurrency: number, objectBytes: number, bucket: string, table: string) {
   const cfg = loadLocalConfig();
-  const s3 = new S3Client(sdkConfig(cfg));
-  const db = DynamoDBDocumentClient.from(new DynamoDBClient(sdkConfig(cfg)));
+  const { s3, documents: db } = awsClients(cfg);
   const body = randomBytes(objectBytes);
   const run = `bench-${Date.now().toString(36)}`;
   let next = 0;
@@ -61,8 +59,6 @@ async function rawCeiling(puts: number, concurrency: number, objectBytes: number
     }),
   );
   const seconds = (performance.now() - started) / 1000;
-  s3.destroy();
-  db.destroy();
   return {
     pairs: puts,
     seconds,

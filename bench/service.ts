@@ -4,7 +4,7 @@
  */
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
-import type { LocalConfig } from "../localstack/config";
+import { type LocalConfig, separateServiceConfig } from "../localstack/config";
 import {
   lambdaServiceStatus,
   serviceLogFile,
@@ -12,16 +12,16 @@ import {
   stopLambdaService,
 } from "../localstack/lambda-service/daemon";
 import type { ServiceStatus } from "../localstack/lambda-service/service";
+import { freePort } from "../localstack/support/ports";
 import { readPid } from "../localstack/support/proc";
-import { freePort, testServiceConfig } from "../test/integration/support/service";
 import { sleep } from "./stats";
 
 /**
  * The bench's own instance: its state, assembly and port under `dir`, the stack's Kafka and LocalStack
- * (the integration tests' testServiceConfig).
+ * (separateServiceConfig, as the integration tests' services).
  */
 export async function instanceConfig(base: LocalConfig, dir: string, port?: number): Promise<LocalConfig> {
-  return testServiceConfig(base, {
+  return separateServiceConfig(base, {
     stateDir: dir,
     assemblyDir: join(dir, "cdk.out"),
     port: port ?? (await freePort(base.endpoint.host)),

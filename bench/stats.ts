@@ -110,3 +110,6 @@ export function cpuMeter(pids: Readonly<Record<string, number | undefined>>): ()
     return used;
   };
 }
+
+/** v rounded to digits decimals, for the report. */
+export const round = (v: number, digits = 1): number => Math.round(v * 10 ** digits) / 10 ** digits;

@@ -128,3 +128,32 @@ export function loadLocalConfig(env: NodeJS.ProcessEnv = process.env): LocalConf
     sampleWeb: { host, port: samplePort, url: `http://${host}:${samplePort}` },
   };
 }
+
+/**
+ * The configuration of a Lambda service beside base's (a test's or the benchmark's own): base's Kafka,
+ * LocalStack, region and root; its own state directory (logs, run dir), assembly directory and endpoint port.
+ *
+ * Built by overriding base explicitly rather than only through loadLocalConfig(env): loadLocalConfig reads
+ * the port variables (SLUICE_PORT …) from process.env, not from the env it is given.
+ */
+export function separateServiceConfig(
+  base: LocalConfig,
+  options: { readonly stateDir: string; readonly assemblyDir: string; readonly port: number },
+): LocalConfig {
+  const own = loadLocalConfig({
+    ...process.env,
+    SLUICE_ROOT: base.root,
+    SLUICE_STATE_DIR: options.stateDir,
+    SLUICE_ASSEMBLY_DIR: options.assemblyDir,
+    SLUICE_PORT: String(options.port),
+  });
+  const host = base.endpoint.host;
+  return {
+    ...base,
+    stateDir: own.stateDir,
+    assemblyDir: own.assemblyDir,
+    logDir: own.logDir,
+    runDir: own.runDir,
+    endpoint: { host, port: options.port, url: `http://${host}:${options.port}` },
+  };
+}

@@ -4,8 +4,8 @@
  */
 import { spawn } from "node:child_process";
 import { join } from "node:path";
-import { DeleteObjectsCommand, ListObjectsV2Command, S3Client } from "@aws-sdk/client-s3";
-import { PutSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
+import { DeleteObjectsCommand, paginateListObjectsV2, type S3Client } from "@aws-sdk/client-s3";
+import { PutSecretValueCommand } from "@aws-sdk/client-secrets-manager";
 import type { LocalConfig } from "./config";
 import {
   lambdaServiceStatus,
@@ -13,17 +13,9 @@ import {
   startLambdaService,
   stopLambdaService,
 } from "./lambda-service/daemon";
-import { readKafkaSecret } from "./lambda-service/esm/kafka-client";
-import {
-  checkKafkaPrerequisites,
-  ensureTopics,
-  installKafka,
-  kafkaStatus,
-  type ScramUser,
-  startKafka,
-  stopKafka,
-  upsertScramUser,
-} from "./launchers/kafka";
+import { kafkaStatus, startKafka, stopKafka } from "./launchers/kafka";
+import { ensureTopics, upsertScramUser } from "./launchers/kafka-admin";
+import { checkKafkaPrerequisites, installKafka } from "./launchers/kafka-install";
 import {
   checkLocalStackPrerequisites,
   installLocalStack,
@@ -33,7 +25,8 @@ import {
 } from "./launchers/localstack-host";
 import { startSampleWeb, stopSampleWeb } from "./sample-web/daemon";
 import { SAMPLE_TMDB_KEY } from "./sample-web/server";
-import { awsEnv, deployedStacks, sdkConfig, stackOutputs, stackStatus } from "./support/aws";
+import { awsClients, awsEnv, deployedStacks, stackOutputs, stackStatus } from "./support/aws";
+import { readKafkaSecret, type ScramUser } from "./support/kafka-secret";
 
 export type Log = (message: string) => void;
 
@@ -108,25 +101,15 @@ export function localContext(cfg: LocalConfig): string[] {
   ];
 }
 
-export async function readKafkaUser(cfg: LocalConfig, secretArn: string): Promise<ScramUser> {
-  const sm = new SecretsManagerClient(sdkConfig(cfg));
-  try {
-    return await readKafkaSecret(sm, secretArn);
-  } finally {
-    sm.destroy();
-  }
+export function readKafkaUser(cfg: LocalConfig, secretArn: string): Promise<ScramUser> {
+  return readKafkaSecret(awsClients(cfg).secrets, secretArn);
 }
 
 /** The sample web's TMDB stands in for the real one and wants its own token, which the scrape stage reads from the secret. */
 async function putSampleTmdbKey(cfg: LocalConfig, secretArn: string): Promise<void> {
-  const sm = new SecretsManagerClient(sdkConfig(cfg));
-  try {
-    await sm.send(
-      new PutSecretValueCommand({ SecretId: secretArn, SecretString: JSON.stringify({ apiKey: SAMPLE_TMDB_KEY }) }),
-    );
-  } finally {
-    sm.destroy();
-  }
+  await awsClients(cfg).secrets.send(
+    new PutSecretValueCommand({ SecretId: secretArn, SecretString: JSON.stringify({ apiKey: SAMPLE_TMDB_KEY }) }),
+  );
 }
 
 export interface DeployResult {
@@ -176,16 +159,13 @@ export async function deploy(cfg: LocalConfig, log: Log): Promise<DeployResult> 
 
 async function emptyBucket(s3: S3Client, bucket: string): Promise<number> {
   let removed = 0;
-  let token: string | undefined;
-  do {
-    const page = await s3.send(new ListObjectsV2Command({ Bucket: bucket, ContinuationToken: token }));
+  for await (const page of paginateListObjectsV2({ client: s3 }, { Bucket: bucket })) {
     const keys = (page.Contents ?? []).map((o) => ({ Key: o.Key ?? "" }));
     if (keys.length > 0) {
       await s3.send(new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: keys, Quiet: true } }));
       removed += keys.length;
     }
-    token = page.NextContinuationToken;
-  } while (token);
+  }
   return removed;
 }
 
@@ -195,14 +175,10 @@ export async function destroy(cfg: LocalConfig, log: Log): Promise<void> {
   const buckets = Object.entries(outputs)
     .filter(([key]) => key.endsWith("BucketName"))
     .map(([, name]) => name);
-  const s3 = new S3Client(sdkConfig(cfg));
-  try {
-    for (const bucket of buckets) {
-      const n = await emptyBucket(s3, bucket).catch(() => 0);
-      if (n > 0) log(`emptied s3://${bucket} (${n} objects)`);
-    }
-  } finally {
-    s3.destroy();
+  const { s3 } = awsClients(cfg);
+  for (const bucket of buckets) {
+    const n = await emptyBucket(s3, bucket).catch(() => 0);
+    if (n > 0) log(`emptied s3://${bucket} (${n} objects)`);
   }
   await cdk(cfg, ["destroy", "--all", "--force", ...localContext(cfg)], log);
   log("stacks destroyed");

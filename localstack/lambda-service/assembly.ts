@@ -4,8 +4,9 @@
  * them the way Lambda's API would.
  */
 import { createHash } from "node:crypto";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { join, resolve as resolvePath } from "node:path";
+import { CloudAssembly } from "aws-cdk-lib/cx-api";
 import { type ResolveContext, ResolveError, resolve } from "./intrinsics";
 import type { FailureDestinationSpec, FunctionSpec, KafkaMappingSpec, StartingPosition } from "./types";
 
@@ -79,23 +80,20 @@ interface StackTemplate {
   readonly template: Template;
 }
 
+/** The stacks of the cloud assembly in assemblyDir (cdk.out), read with the CDK's own reader. */
 export function readAssembly(assemblyDir: string): StackTemplate[] {
-  const manifestFile = join(assemblyDir, "manifest.json");
-  if (!existsSync(manifestFile)) {
+  if (!existsSync(join(assemblyDir, "manifest.json"))) {
     throw new AssemblyError(`no cloud assembly at ${assemblyDir}: deploy first (npm run deploy:local)`);
   }
-  const manifest = JSON.parse(readFileSync(manifestFile, "utf8")) as {
-    artifacts?: Record<
-      string,
-      { type: string; displayName?: string; properties?: { templateFile?: string; stackName?: string } }
-    >;
-  };
-  return Object.entries(manifest.artifacts ?? {})
-    .filter(([, a]) => a.type === "aws:cloudformation:stack" && a.properties?.templateFile)
-    .map(([id, a]) => ({
-      stackName: a.properties?.stackName ?? id,
-      template: JSON.parse(readFileSync(join(assemblyDir, a.properties?.templateFile ?? ""), "utf8")) as Template,
-    }));
+  let assembly: CloudAssembly;
+  try {
+    assembly = new CloudAssembly(assemblyDir);
+  } catch (error) {
+    throw new AssemblyError(`cannot read the cloud assembly at ${assemblyDir}: ${(error as Error).message}`, [], {
+      cause: error,
+    });
+  }
+  return assembly.stacks.map((stack) => ({ stackName: stack.stackName, template: stack.template as Template }));
 }
 
 /** Loads and validates everything the local Lambda service runs; throws AssemblyError listing every problem. */

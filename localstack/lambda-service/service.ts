@@ -5,12 +5,13 @@
  */
 import { existsSync, statSync, unwatchFile, watchFile } from "node:fs";
 import { join } from "node:path";
-import type { CloudFormationClient, StackResourceSummary } from "@aws-sdk/client-cloudformation";
+import type { CloudFormationClient } from "@aws-sdk/client-cloudformation";
 import type { S3Client } from "@aws-sdk/client-s3";
 import type { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import type { SNSClient } from "@aws-sdk/client-sns";
 import type { SQSClient } from "@aws-sdk/client-sqs";
 import { LOCAL_CREDENTIALS, type LocalConfig } from "../config";
+import { lazy } from "../support/lazy";
 import { LambdaApiServer, type LambdaBackend, type MappingUpdate, type MappingView } from "./api";
 import { type DeployedState, loadAssembly, readAssembly } from "./assembly";
 import type { FailureSink } from "./esm/destinations";
@@ -94,7 +95,8 @@ export class LambdaService implements LambdaBackend {
     credentials: typeof LOCAL_CREDENTIALS;
     forcePathStyle: boolean;
   };
-  private clientsLoaded: Promise<Clients> | undefined;
+  /** The SDK clients and the event-source modules, loaded on first need (a failed load is tried again). */
+  private readonly clientsOnce = lazy(() => this.loadClients());
   private loadedAt: Date | undefined;
   private loadError: string | undefined;
   private reloading: Promise<void> = Promise.resolve();
@@ -150,25 +152,26 @@ export class LambdaService implements LambdaBackend {
    * and the endpoint should answer before they are needed.
    */
   private clients(): Promise<Clients> {
-    this.clientsLoaded ??= (async () => {
-      const [cfn, secrets, s3, sqs, sns] = await Promise.all([
-        import("@aws-sdk/client-cloudformation"),
-        import("@aws-sdk/client-secrets-manager"),
-        import("@aws-sdk/client-s3"),
-        import("@aws-sdk/client-sqs"),
-        import("@aws-sdk/client-sns"),
-      ]);
-      return {
-        cfnModule: cfn,
-        cfn: new cfn.CloudFormationClient(this.sdk),
-        secrets: new secrets.SecretsManagerClient(this.sdk),
-        s3: new s3.S3Client(this.sdk),
-        sqs: new sqs.SQSClient(this.sdk),
-        sns: new sns.SNSClient(this.sdk),
-        esm: await loadEsmModules(),
-      };
-    })();
-    return this.clientsLoaded;
+    return this.clientsOnce.get();
+  }
+
+  private async loadClients(): Promise<Clients> {
+    const [cfn, secrets, s3, sqs, sns] = await Promise.all([
+      import("@aws-sdk/client-cloudformation"),
+      import("@aws-sdk/client-secrets-manager"),
+      import("@aws-sdk/client-s3"),
+      import("@aws-sdk/client-sqs"),
+      import("@aws-sdk/client-sns"),
+    ]);
+    return {
+      cfnModule: cfn,
+      cfn: new cfn.CloudFormationClient(this.sdk),
+      secrets: new secrets.SecretsManagerClient(this.sdk),
+      s3: new s3.S3Client(this.sdk),
+      sqs: new sqs.SQSClient(this.sdk),
+      sns: new sns.SNSClient(this.sdk),
+      esm: await loadEsmModules(),
+    };
   }
 
   async start(): Promise<void> {
@@ -260,26 +263,20 @@ export class LambdaService implements LambdaBackend {
 
   private async deployedState(): Promise<DeployedState> {
     const { cfn, cfnModule } = await this.clients();
-    const { ListExportsCommand, ListStackResourcesCommand } = cfnModule;
+    const { paginateListExports, paginateListStackResources } = cfnModule;
     const exports = new Map<string, string>();
-    let token: string | undefined;
-    do {
-      const page = await cfn.send(new ListExportsCommand({ NextToken: token }));
+    for await (const page of paginateListExports({ client: cfn }, {})) {
       for (const e of page.Exports ?? []) if (e.Name && e.Value !== undefined) exports.set(e.Name, e.Value);
-      token = page.NextToken;
-    } while (token);
+    }
     const physical = new Map<string, Map<string, string>>();
     for (const { stackName } of readAssembly(this.options.cfg.assemblyDir)) {
       const resources = new Map<string, string>();
-      let next: string | undefined;
       try {
-        do {
-          const page = await cfn.send(new ListStackResourcesCommand({ StackName: stackName, NextToken: next }));
-          for (const r of page.StackResourceSummaries ?? ([] as StackResourceSummary[])) {
+        for await (const page of paginateListStackResources({ client: cfn }, { StackName: stackName })) {
+          for (const r of page.StackResourceSummaries ?? []) {
             if (r.LogicalResourceId && r.PhysicalResourceId) resources.set(r.LogicalResourceId, r.PhysicalResourceId);
           }
-          next = page.NextToken;
-        } while (next);
+        }
       } catch (error) {
         // A stack CloudFormation does not know: its references fail when (and only if) something uses them.
         this.options.log("warn", "a stack of the assembly is not deployed locally", {
@@ -444,8 +441,9 @@ export class LambdaService implements LambdaBackend {
     await this.executor.close();
     await this.logSink.close();
     await this.api.close();
-    if (this.clientsLoaded) {
-      const c = await this.clientsLoaded;
+    const loaded = this.clientsOnce.peek();
+    if (loaded) {
+      const c = await loaded;
       for (const client of [c.cfn, c.secrets, c.s3, c.sqs, c.sns]) client.destroy();
     }
   }

@@ -1,51 +1,27 @@
 /**
  * LocalStack community, run on the host without Docker.
  *
- * - `localstack-core` (cfg.localstack.version, pinned with the dependency versions it was released with)
- *   is installed with pip into a project-local virtualenv (cfg.localstack.venvDir) and started as
+ * - `localstack-core` is installed into a virtualenv by localstack-venv.ts and started here as
  *   `python -m localstack.runtime.main` with FILESYSTEM_ROOT = cfg.localstack.dataDir.
- * - DynamoDB is served by AWS's DynamoDB Local (Java), which LocalStack would download from hosts we
- *   cannot reach. It is assembled here from Maven Central instead, once, into
- *   `<cacheDir>/dynamodb-local-<version>`, and linked to where LocalStack looks for it:
- *   `<FILESYSTEM_ROOT>/var/lib/localstack/lib/dynamodb-local/2`.
+ * - DynamoDB is served by AWS's DynamoDB Local, assembled and linked by dynamodb-local.ts; LocalStack
+ *   starts it on the first DynamoDB request.
  * - LocalStack community keeps all state in memory: a restart starts empty (DynamoDB Local's files live
  *   under `<FILESYSTEM_ROOT>/tmp`, which LocalStack clears on shutdown and we clear before a start).
  */
 
-import { spawnSync } from "node:child_process";
-import { createHash } from "node:crypto";
-import {
-  copyFileSync,
-  existsSync,
-  lstatSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  readlinkSync,
-  renameSync,
-  rmSync,
-  symlinkSync,
-  writeFileSync,
-} from "node:fs";
-import { createServer } from "node:net";
-import { homedir } from "node:os";
-import { dirname, join } from "node:path";
-import { setTimeout as sleep } from "node:timers/promises";
-import { DynamoDBClient, ListTablesCommand } from "@aws-sdk/client-dynamodb";
+import { existsSync, mkdirSync, renameSync, rmSync } from "node:fs";
+import { join } from "node:path";
 import type { LocalConfig } from "../config";
-import { copyDependencies } from "../support/maven";
+import { portIsFree } from "../support/ports";
+import { isAlive, readCmdline, runningPid, spawnDaemon, stopDaemon, tail, waitFor } from "../support/proc";
 import {
-  isAlive,
-  MissingPrerequisiteError,
-  requireTool,
-  run,
-  runningPid,
-  spawnDaemon,
-  stopDaemon,
-  tail,
-  waitFor,
-} from "../support/proc";
+  checkDynamoDbLocalPrerequisites,
+  dynamoDbAnswers,
+  dynamoDbLocalIsCurrent,
+  installDynamoDbLocal,
+  stopDynamoDbLocal,
+} from "./dynamodb-local";
+import { findPython, installVenv, venvIsCurrent, venvPython } from "./localstack-venv";
 
 // ---------------------------------------------------------------------------------------------
 // Fixed choices
@@ -73,437 +49,24 @@ export const LOCALSTACK_SERVICES = [
   "cloudwatch",
 ] as const;
 
-/** localstack-core 4.x uses Python 3.12 syntax (PEP 695) although its metadata says >=3.10. */
-const MIN_PYTHON: [number, number] = [3, 12];
-const MIN_JAVA: [number, number] = [17, 0];
-
-/**
- * The versions LocalStack 4.14.0 was released and tested with (its requirements-runtime.txt, the
- * `runtime` extra resolved). Without them pip picks newer releases that break it (cbor2 6 removed the
- * module LocalStack imports). Applied only when cfg.localstack.version is 4.14.0.
- */
-const PINNED_VERSION = "4.14.0";
-const PINS_4_14_0 = `
-airspeed-ext==0.6.9 annotated-types==0.7.0 antlr4-python3-runtime==4.13.2 apispec==6.9.0 argparse==1.4.0
-asn1crypto==1.5.1 attrs==25.4.0 aws-sam-translator==1.107.0 aws-xray-sdk==2.15.0 awscli==1.44.44 awscrt==0.31.2
-boto3==1.42.54 botocore==1.42.54 cachetools==7.0.1 cbor2==5.8.0 certifi==2026.1.4 cffi==2.0.0 cfn-lint==1.45.0
-charset-normalizer==3.4.4 click==8.3.1 colorama==0.4.6 constantly==23.10.4 crontab==1.0.5 cryptography==46.0.5
-decorator==5.2.1 dill==0.3.6 dnslib==0.9.26 dnspython==2.8.0 docker==7.1.0 docutils==0.19 events==0.5
-graphql-core==3.2.7 grpcio==1.78.1 h11==0.16.0 h2==4.3.0 hpack==4.1.0 hypercorn==0.18.0 hyperframe==6.1.0
-hyperlink==21.0.0 idna==3.11 incremental==24.11.0 isodate==0.7.2 jinja2==3.1.6 jmespath==1.1.0 joserfc==1.6.2
-jpype1==1.6.0 jsonpatch==1.33 jsonpath-ng==1.7.0 jsonpath-rw==1.4.0 jsonpointer==3.0.0 jsonschema==4.26.0
-jsonschema-path==0.3.4 jsonschema-specifications==2025.9.1 kclpy-ext==3.0.5 lazy-object-proxy==1.12.0
-localstack-twisted==25.5.0 markdown-it-py==4.0.0 markupsafe==3.0.3 mdurl==0.1.2 more-itertools==10.8.0
-moto-ext==5.1.24 mpmath==1.3.0 multipart==1.3.0 networkx==3.6.1 openapi-core==0.22.0
-openapi-schema-validator==0.6.3 openapi-spec-validator==0.7.2 opensearch-protobufs==0.19.0 opensearch-py==3.1.0
-packaging==26.0 pathable==0.4.4 plux==1.14.0 ply==3.11 priority==1.3.0 protobuf==6.33.5 psutil==7.2.2
-py-partiql-parser==0.6.3 pyasn1==0.6.2 pycparser==3.0 pydantic==2.12.5 pydantic-core==2.41.5 pygments==2.19.2
-pymongo==4.16.0 pyopenssl==25.3.0 pyparsing==3.3.2 python-dateutil==2.9.0.post0 python-dotenv==1.2.1
-pyyaml==6.0.3 readerwriterlock==1.0.9 referencing==0.36.2 regex==2026.2.19 requests==2.32.5
-requests-aws4auth==1.3.1 responses==0.26.0 rfc3339-validator==0.1.4 rich==14.3.3 rolo==0.8.1 rpds-py==0.30.0
-rsa==4.7.2 s3transfer==0.16.0 semver==3.0.4 six==1.17.0 sympy==1.14.0 typing-extensions==4.15.0
-typing-inspection==0.4.2 urllib3==2.6.3 werkzeug==3.1.6 wrapt==2.1.1 wsproto==1.3.2 xmltodict==1.0.4 zope-interface==8.2
-`
-  .trim()
-  .split(/\s+/);
-
-/** Maven plugin used to fetch DynamoDB Local and its dependencies (same pin as kafka.ts). */
-
-/**
- * LocalStack always starts DynamoDB Local with `-javaagent:<install dir>/ddb-local-loader-0.1.jar`, its own
- * patch (lifting the 20-GSI limit) that it downloads from a host we cannot reach. Any jar with a
- * Premain-Class satisfies the JVM: Byte Buddy's agent jar (Apache-2.0, on Maven Central) whose premain only
- * records the Instrumentation instance, i.e. does nothing. So DynamoDB Local runs unpatched, as AWS ships it.
- */
-const AGENT_ARTIFACT = { groupId: "net.bytebuddy", artifactId: "byte-buddy-agent", version: "1.17.5" };
-const AGENT_JAR_NAME = "ddb-local-loader-0.1.jar";
-const DDB_MAIN_CLASS = "com.amazonaws.services.dynamodbv2.local.main.ServerRunner";
-
-const INSTALL_MARKER = ".sluice-install.json";
-const LOG4J2_XML = `<?xml version="1.0" encoding="UTF-8"?>
-<Configuration status="WARN">
-  <Appenders>
-    <Console name="Console" target="SYSTEM_OUT">
-      <PatternLayout pattern="%d{HH:mm:ss.SSS} [%t] %-5level %logger{36} - %msg%n"/>
-    </Console>
-  </Appenders>
-  <Loggers>
-    <Root level="WARN"><AppenderRef ref="Console"/></Root>
-  </Loggers>
-</Configuration>
-`;
-
-const HOW_PYTHON =
-  "LocalStack needs Python 3.12 or newer with its venv module: e.g. `pyenv install 3.13` " +
-  "(or your distribution's python3.12/python3.13 and its -venv package), or set SLUICE_PYTHON to such an interpreter.";
-const HOW_JAVA =
-  "DynamoDB Local needs Java 17 or newer on PATH: e.g. `apt-get install openjdk-17-jre-headless` (Debian/Ubuntu) " +
-  "or `brew install openjdk@17` (macOS).";
-const HOW_MAVEN =
-  "DynamoDB Local is fetched from Maven Central with Maven: e.g. `apt-get install maven` (Debian/Ubuntu) or `brew install maven` (macOS).";
-
-// ---------------------------------------------------------------------------------------------
-// Paths
-
 function paths(cfg: LocalConfig) {
   const root = cfg.localstack.dataDir; // FILESYSTEM_ROOT
-  const varLibs = join(root, "var", "lib", "localstack", "lib");
-  const ddbInstall = join(cfg.cacheDir, `dynamodb-local-${cfg.dynamodbLocalVersion}`);
   return {
     root,
-    venv: cfg.localstack.venvDir,
-    venvPython: join(cfg.localstack.venvDir, "bin", "python"),
-    venvMarker: join(cfg.localstack.venvDir, INSTALL_MARKER),
-    constraints: join(cfg.localstack.venvDir, "localstack-constraints.txt"),
     tmp: join(root, "tmp"),
-    ddbInstall,
-    ddbMarker: join(ddbInstall, INSTALL_MARKER),
-    /** Where LocalStack looks for DynamoDB Local ("2" is its package version). */
-    ddbLink: join(varLibs, "dynamodb-local", "2"),
-    /** LocalStack asks for a Java 21 of its own for DynamoDB Local; this points it at the host's Java. */
-    javaLink: join(varLibs, "java", "21"),
     pidFile: join(cfg.runDir, "localstack.pid"),
     logFile: join(cfg.logDir, "localstack.log"),
   };
 }
 
-// ---------------------------------------------------------------------------------------------
-// Prerequisites
-
-interface Python {
-  readonly path: string;
-  readonly version: string;
-}
-
-function probePython(path: string): Python | undefined {
-  const result = spawnSync(path, ["-c", "import sys, venv, ensurepip; print('%d.%d.%d' % sys.version_info[:3])"], {
-    encoding: "utf8",
-  });
-  if (result.error || result.status !== 0) return undefined;
-  const version = result.stdout.trim();
-  const [major = 0, minor = 0] = version.split(".").map(Number);
-  if (major < MIN_PYTHON[0] || (major === MIN_PYTHON[0] && minor < MIN_PYTHON[1])) return undefined;
-  return { path, version };
-}
-
-function compareVersionsDesc(a: string, b: string): number {
-  const pa = a.split(".").map((n) => Number.parseInt(n, 10) || 0);
-  const pb = b.split(".").map((n) => Number.parseInt(n, 10) || 0);
-  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
-    const d = (pb[i] ?? 0) - (pa[i] ?? 0);
-    if (d !== 0) return d;
-  }
-  return 0;
-}
-
-/**
- * A Python ≥ 3.12 with venv: SLUICE_PYTHON if set; otherwise python3 on PATH, pyenv's installed versions
- * (probed directly: pyenv's shims fail, slowly, for versions that are not active) and python3.1x on PATH,
- * preferring 3.13 or 3.12 (what the pinned wheels exist for) over newer ones.
- */
-function findPython(): Python {
-  const explicit = process.env.SLUICE_PYTHON;
-  if (explicit) {
-    const found = probePython(explicit);
-    if (found) return found;
-    throw new MissingPrerequisiteError(
-      `Python ≥ ${MIN_PYTHON.join(".")} (SLUICE_PYTHON=${explicit} is not one)`,
-      HOW_PYTHON,
-    );
-  }
-  const candidates = ["python3"];
-  const pyenvVersions = join(process.env.PYENV_ROOT ?? join(homedir(), ".pyenv"), "versions");
-  if (existsSync(pyenvVersions)) {
-    const versions = readdirSync(pyenvVersions)
-      .filter((v) => /^3\.\d+\.\d+$/.test(v))
-      .sort(compareVersionsDesc);
-    candidates.push(...versions.map((v) => join(pyenvVersions, v, "bin", "python3")));
-  }
-  candidates.push("python3.13", "python3.12", "python3.14");
-  const probed = new Map<string, Python | undefined>();
-  const probe = (candidate: string): Python | undefined => {
-    if (!probed.has(candidate)) probed.set(candidate, probePython(candidate));
-    return probed.get(candidate);
-  };
-  for (const preferred of [true, false]) {
-    for (const candidate of candidates) {
-      if (preferred && /^python3\.\d+$/.test(candidate) && !/^python3\.1[23]$/.test(candidate)) continue;
-      const found = probe(candidate);
-      if (found && (!preferred || /^3\.1[23]\./.test(found.version))) return found;
-    }
-  }
-  throw new MissingPrerequisiteError(`Python ≥ ${MIN_PYTHON.join(".")} with the venv module`, HOW_PYTHON);
-}
-
-/** Python ≥ 3.12 (with venv), Java ≥ 17 and Maven; throws MissingPrerequisiteError saying how to install each. */
+/** Python ≥ 3.12 (with venv), and Java ≥ 17 and Maven for DynamoDB Local; throws MissingPrerequisiteError saying how to install each. */
 export function checkLocalStackPrerequisites(_cfg?: LocalConfig): void {
   findPython();
-  requireTool("Java", "java", ["-version"], /version "(\d+)(?:\.(\d+))?/, MIN_JAVA, HOW_JAVA);
-  requireTool("Maven", "mvn", ["--version"], /Apache Maven (\d+)\.(\d+)/, [3, 6], HOW_MAVEN);
-}
-
-/** JAVA_HOME of the `java` on PATH. */
-function javaHome(): string {
-  const result = spawnSync("java", ["-XshowSettings:properties", "-version"], { encoding: "utf8" });
-  const match = /^\s*java\.home = (.+)$/m.exec(`${result.stdout}${result.stderr}`);
-  if (!match?.[1]) throw new MissingPrerequisiteError(`Java ≥ ${MIN_JAVA[0]}`, HOW_JAVA, { cause: result.error });
-  return match[1].trim();
+  checkDynamoDbLocalPrerequisites();
 }
 
 // ---------------------------------------------------------------------------------------------
 // Install
-
-interface VenvMarker {
-  readonly localstack: string;
-  readonly python: string;
-  readonly pins: string;
-}
-
-function pinsFor(version: string): string[] {
-  return version === PINNED_VERSION ? PINS_4_14_0 : [];
-}
-
-function sha256(text: string): string {
-  return createHash("sha256").update(text).digest("hex").slice(0, 16);
-}
-
-function readJson<T>(file: string): T | undefined {
-  try {
-    return JSON.parse(readFileSync(file, "utf8")) as T;
-  } catch {
-    return undefined;
-  }
-}
-
-function venvIsCurrent(cfg: LocalConfig): boolean {
-  const p = paths(cfg);
-  const marker = readJson<VenvMarker>(p.venvMarker);
-  return (
-    marker !== undefined &&
-    marker.localstack === cfg.localstack.version &&
-    marker.pins === sha256(pinsFor(cfg.localstack.version).join("\n")) &&
-    existsSync(p.venvPython)
-  );
-}
-
-function installVenv(cfg: LocalConfig, log: (msg: string) => void): void {
-  const p = paths(cfg);
-  const python = findPython();
-  const version = cfg.localstack.version;
-  const existing = existsSync(p.venvPython) ? probePython(p.venvPython) : undefined;
-  if (!existing) {
-    log(`creating the LocalStack virtualenv ${p.venv} with Python ${python.version} (${python.path})…`);
-    rmSync(p.venv, { recursive: true, force: true });
-    mkdirSync(dirname(p.venv), { recursive: true });
-    run(python.path, ["-m", "venv", p.venv], { what: "Creating the LocalStack virtualenv" });
-  }
-  const pins = pinsFor(version);
-  const args = ["-m", "pip", "install", "--disable-pip-version-check", "--no-input"];
-  if (pins.length > 0) {
-    writeFileSync(p.constraints, `${pins.join("\n")}\n`);
-    args.push("-c", p.constraints);
-  } else {
-    log(`warning: no pinned dependency versions for localstack-core ${version}; pip resolves the newest ones`);
-  }
-  args.push(`localstack-core[runtime]==${version}`);
-  log(`installing localstack-core ${version} with pip (first run only: about 2 minutes, ~500 MB)…`);
-  run(p.venvPython, args, { what: `Installing localstack-core ${version}` });
-  const installed = probePython(p.venvPython);
-  const marker: VenvMarker = {
-    localstack: version,
-    python: installed?.version ?? "?",
-    pins: sha256(pins.join("\n")),
-  };
-  writeFileSync(p.venvMarker, `${JSON.stringify(marker, null, 2)}\n`);
-}
-
-/** CRC-32 (IEEE), for the one-entry jar below. */
-function crc32(data: Buffer): number {
-  let crc = 0xffffffff;
-  for (const byte of data) {
-    crc ^= byte;
-    for (let k = 0; k < 8; k++) crc = (crc >>> 1) ^ (0xedb88320 & -(crc & 1));
-  }
-  return (crc ^ 0xffffffff) >>> 0;
-}
-
-/** A jar holding only META-INF/MANIFEST.MF (stored, not deflated). */
-function manifestOnlyJar(manifest: string): Buffer {
-  const name = Buffer.from("META-INF/MANIFEST.MF");
-  const data = Buffer.from(manifest, "utf8");
-  const crc = crc32(data);
-  const dosTime = 0;
-  const dosDate = (1 << 5) | 1; // 1980-01-01
-  const local = Buffer.alloc(30);
-  local.writeUInt32LE(0x04034b50, 0);
-  local.writeUInt16LE(10, 4);
-  local.writeUInt16LE(0, 6);
-  local.writeUInt16LE(0, 8);
-  local.writeUInt16LE(dosTime, 10);
-  local.writeUInt16LE(dosDate, 12);
-  local.writeUInt32LE(crc, 14);
-  local.writeUInt32LE(data.length, 18);
-  local.writeUInt32LE(data.length, 22);
-  local.writeUInt16LE(name.length, 26);
-  local.writeUInt16LE(0, 28);
-  const central = Buffer.alloc(46);
-  central.writeUInt32LE(0x02014b50, 0);
-  central.writeUInt16LE(20, 4);
-  central.writeUInt16LE(10, 6);
-  central.writeUInt16LE(0, 8);
-  central.writeUInt16LE(0, 10);
-  central.writeUInt16LE(dosTime, 12);
-  central.writeUInt16LE(dosDate, 14);
-  central.writeUInt32LE(crc, 16);
-  central.writeUInt32LE(data.length, 20);
-  central.writeUInt32LE(data.length, 24);
-  central.writeUInt16LE(name.length, 28);
-  // extra, comment, disk, internal and external attributes: 0; local header offset: 0
-  const centralOffset = local.length + name.length + data.length;
-  const end = Buffer.alloc(22);
-  end.writeUInt32LE(0x06054b50, 0);
-  end.writeUInt16LE(1, 8);
-  end.writeUInt16LE(1, 10);
-  end.writeUInt32LE(central.length + name.length, 12);
-  end.writeUInt32LE(centralOffset, 16);
-  return Buffer.concat([local, name, data, central, name, end]);
-}
-
-/** A manifest attribute folded at 72 bytes, continuation lines starting with a space. */
-function manifestAttribute(key: string, value: string): string {
-  const line = `${key}: ${value}`;
-  const out = [line.slice(0, 70)];
-  for (let i = 70; i < line.length; i += 69) out.push(` ${line.slice(i, i + 69)}`);
-  return out.join("\r\n");
-}
-
-function installPom(cfg: LocalConfig): string {
-  return `<?xml version="1.0" encoding="UTF-8"?>
-<project xmlns="http://maven.apache.org/POM/4.0.0">
-  <modelVersion>4.0.0</modelVersion>
-  <groupId>local.sluice</groupId>
-  <artifactId>dynamodb-local-install</artifactId>
-  <version>1</version>
-  <packaging>pom</packaging>
-  <dependencies>
-    <dependency>
-      <groupId>com.amazonaws</groupId>
-      <artifactId>DynamoDBLocal</artifactId>
-      <version>${cfg.dynamodbLocalVersion}</version>
-    </dependency>
-    <dependency>
-      <groupId>${AGENT_ARTIFACT.groupId}</groupId>
-      <artifactId>${AGENT_ARTIFACT.artifactId}</artifactId>
-      <version>${AGENT_ARTIFACT.version}</version>
-    </dependency>
-  </dependencies>
-</project>
-`;
-}
-
-interface DdbMarker {
-  readonly version: string;
-  readonly jars: string[];
-}
-
-function ddbIsInstalled(cfg: LocalConfig): boolean {
-  const p = paths(cfg);
-  const marker = readJson<DdbMarker>(p.ddbMarker);
-  return marker?.version === cfg.dynamodbLocalVersion && existsSync(join(p.ddbInstall, "DynamoDBLocal.jar"));
-}
-
-/**
- * Lays out DynamoDB Local as LocalStack expects it, from Maven Central:
- *   DynamoDBLocal.jar            a launcher: manifest only, Main-Class + Class-Path of every jar below
- *   DynamoDBLocal_lib/*.jar      DynamoDB Local and its dependencies
- *   DynamoDBLocal_lib/libsqlite4java-<os>-<arch>.so   sqlite4java's native library, unversioned name
- *   ddb-local-loader-0.1.jar     the -javaagent jar LocalStack always passes (see AGENT_ARTIFACT)
- *   log4j2.xml                   WARN-level console logging (found through "." on the Class-Path)
- */
-function installDynamoDbLocal(cfg: LocalConfig, log: (msg: string) => void): void {
-  const p = paths(cfg);
-  const version = cfg.dynamodbLocalVersion;
-  log(`fetching DynamoDB Local ${version} with Maven into ${p.ddbInstall} (first run only)…`);
-  mkdirSync(cfg.cacheDir, { recursive: true });
-  const staging = mkdtempSync(join(cfg.cacheDir, `.dynamodb-local-${version}-`));
-  try {
-    writeFileSync(join(staging, "pom.xml"), installPom(cfg));
-    const fetched = join(staging, "fetched");
-    copyDependencies(staging, fetched, `Fetching DynamoDB Local ${version} with Maven`, ["-DexcludeTypes=dll"]);
-    const out = join(staging, "install");
-    const lib = join(out, "DynamoDBLocal_lib");
-    mkdirSync(lib, { recursive: true });
-    const agentPrefix = `${AGENT_ARTIFACT.artifactId}-`;
-    let agent: string | undefined;
-    const jars: string[] = [];
-    for (const name of readdirSync(fetched).sort()) {
-      const from = join(fetched, name);
-      if (name.startsWith(agentPrefix) && name.endsWith(".jar")) {
-        agent = from;
-      } else if (name.endsWith(".jar")) {
-        copyFileSync(from, join(lib, name));
-        jars.push(name);
-      } else if (/^libsqlite4java-.*\.(so|dylib)$/.test(name)) {
-        // sqlite4java loads "sqlite4java-<os>-<arch>" from java.library.path: drop Maven's version suffix.
-        copyFileSync(from, join(lib, name.replace(/-\d+(\.\d+)*\.(so|dylib)$/, ".$2")));
-      }
-    }
-    const main = jars.find((j) => j.startsWith(`DynamoDBLocal-${version}`));
-    if (!main) throw new Error(`Maven did not fetch DynamoDBLocal ${version} into ${fetched}`);
-    if (!agent) throw new Error(`Maven did not fetch ${AGENT_ARTIFACT.artifactId} into ${fetched}`);
-    if (!readdirSync(lib).some((n) => n.startsWith("libsqlite4java-"))) {
-      throw new Error(`Maven did not fetch sqlite4java's native library into ${fetched}`);
-    }
-    copyFileSync(agent, join(out, AGENT_JAR_NAME));
-    const classPath = [
-      ".",
-      `DynamoDBLocal_lib/${main}`,
-      ...jars.filter((j) => j !== main).map((j) => `DynamoDBLocal_lib/${j}`),
-    ];
-    const manifest = [
-      "Manifest-Version: 1.0",
-      "Created-By: sluice",
-      manifestAttribute("Main-Class", DDB_MAIN_CLASS),
-      manifestAttribute("Class-Path", classPath.join(" ")),
-      "",
-      "",
-    ].join("\r\n");
-    writeFileSync(join(out, "DynamoDBLocal.jar"), manifestOnlyJar(manifest));
-    writeFileSync(join(out, "log4j2.xml"), LOG4J2_XML);
-    const marker: DdbMarker = { version, jars };
-    writeFileSync(join(out, INSTALL_MARKER), `${JSON.stringify(marker, null, 2)}\n`);
-    rmSync(p.ddbInstall, { recursive: true, force: true });
-    renameSync(out, p.ddbInstall);
-    log(`DynamoDB Local ${version} installed (${jars.length} jars).`);
-  } finally {
-    rmSync(staging, { recursive: true, force: true });
-  }
-}
-
-/** Makes `link` a symlink to `target` (replacing whatever is there). */
-function ensureSymlink(link: string, target: string): void {
-  try {
-    if (lstatSync(link).isSymbolicLink() && readlinkSync(link) === target) return;
-  } catch {
-    /* missing */
-  }
-  rmSync(link, { recursive: true, force: true });
-  mkdirSync(dirname(link), { recursive: true });
-  symlinkSync(target, link);
-}
-
-function linksAreCurrent(cfg: LocalConfig): boolean {
-  const p = paths(cfg);
-  try {
-    return (
-      readlinkSync(p.ddbLink) === p.ddbInstall &&
-      existsSync(join(p.ddbLink, "DynamoDBLocal.jar")) &&
-      existsSync(join(p.javaLink, "bin", "java"))
-    );
-  } catch {
-    return false;
-  }
-}
 
 /**
  * Creates the virtualenv with the pinned localstack-core and assembles DynamoDB Local. Idempotent: when all
@@ -511,14 +74,10 @@ function linksAreCurrent(cfg: LocalConfig): boolean {
  */
 export async function installLocalStack(cfg: LocalConfig, log: (msg: string) => void): Promise<void> {
   const venvOk = venvIsCurrent(cfg);
-  const ddbOk = ddbIsInstalled(cfg);
-  if (venvOk && ddbOk && linksAreCurrent(cfg)) return;
+  if (venvOk && dynamoDbLocalIsCurrent(cfg)) return;
   checkLocalStackPrerequisites();
   if (!venvOk) installVenv(cfg, log);
-  if (!ddbOk) installDynamoDbLocal(cfg, log);
-  const p = paths(cfg);
-  ensureSymlink(p.ddbLink, p.ddbInstall);
-  ensureSymlink(p.javaLink, javaHome());
+  installDynamoDbLocal(cfg, log);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -560,58 +119,6 @@ function localStackPid(cfg: LocalConfig): number | undefined {
   return cmdline === undefined || cmdline.includes("localstack.runtime.main") ? pid : undefined;
 }
 
-function readCmdline(pid: number): string | undefined {
-  try {
-    return readFileSync(`/proc/${pid}/cmdline`, "utf8").replace(/\0/g, " ");
-  } catch {
-    return undefined; // no procfs (macOS) or gone
-  }
-}
-
-/** Processes whose command line mentions our DynamoDB Local install (found through procfs; [] without it). */
-function dynamoDbLocalPids(cfg: LocalConfig): number[] {
-  const needle = paths(cfg).ddbLink;
-  let entries: string[];
-  try {
-    entries = readdirSync("/proc");
-  } catch {
-    return [];
-  }
-  const pids: number[] = [];
-  for (const entry of entries) {
-    if (!/^\d+$/.test(entry)) continue;
-    const cmdline = readCmdline(Number(entry));
-    if (cmdline?.startsWith("java ") || cmdline?.includes("/java ")) {
-      if (cmdline.includes(needle)) pids.push(Number(entry));
-    }
-  }
-  return pids;
-}
-
-async function killPids(pids: number[], graceMs: number): Promise<void> {
-  const signal = (pid: number, sig: NodeJS.Signals): void => {
-    try {
-      process.kill(pid, sig);
-    } catch {
-      /* gone */
-    }
-  };
-  const alive = () => pids.filter((pid) => isAlive(pid));
-  for (const pid of alive()) signal(pid, "SIGTERM");
-  const deadline = Date.now() + graceMs;
-  while (alive().length > 0 && Date.now() < deadline) await sleep(100);
-  for (const pid of alive()) signal(pid, "SIGKILL");
-  while (alive().length > 0) await sleep(50);
-}
-
-function portIsFree(host: string, port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const server = createServer();
-    server.once("error", () => resolve(false));
-    server.listen({ host, port, exclusive: true }, () => server.close(() => resolve(true)));
-  });
-}
-
 async function fetchHealth(cfg: LocalConfig, timeoutMs = 2_000): Promise<Record<string, string> | undefined> {
   try {
     const response = await fetch(`${cfg.localstack.url}/_localstack/health`, {
@@ -627,22 +134,6 @@ async function fetchHealth(cfg: LocalConfig, timeoutMs = 2_000): Promise<Record<
 
 function servicesReady(services: Record<string, string>): boolean {
   return LOCALSTACK_SERVICES.every((name) => services[name] === "available" || services[name] === "running");
-}
-
-/** DynamoDB Local starts on the first DynamoDB request; this makes that request and waits for a success. */
-async function dynamoDbAnswers(cfg: LocalConfig): Promise<boolean> {
-  const client = new DynamoDBClient({
-    endpoint: cfg.localstack.url,
-    region: cfg.region,
-    credentials: { accessKeyId: "test", secretAccessKey: "test" },
-    maxAttempts: 1,
-  });
-  try {
-    await client.send(new ListTablesCommand({ Limit: 1 }), { abortSignal: AbortSignal.timeout(30_000) });
-    return true;
-  } finally {
-    client.destroy();
-  }
 }
 
 /**
@@ -681,7 +172,7 @@ export async function startLocalStack(
     );
   }
   await installLocalStack(cfg, log);
-  await killPids(dynamoDbLocalPids(cfg), 5_000); // left behind by a LocalStack that was killed hard
+  await stopDynamoDbLocal(cfg); // left behind by a LocalStack that was killed hard
   // State of a previous run that did not shut down cleanly (LocalStack clears it on a clean shutdown).
   rmSync(p.tmp, { recursive: true, force: true });
   mkdirSync(cfg.logDir, { recursive: true });
@@ -690,7 +181,7 @@ export async function startLocalStack(
   log(`starting LocalStack ${cfg.localstack.version} at ${cfg.localstack.url}…`);
   const pid = spawnDaemon({
     name: "LocalStack",
-    cmd: p.venvPython,
+    cmd: venvPython(cfg),
     args: ["-m", "localstack.runtime.main"],
     env: localStackEnv(cfg),
     cwd: cfg.localstack.dataDir,
@@ -742,9 +233,8 @@ export async function stopLocalStack(cfg: LocalConfig): Promise<boolean> {
   const pid = localStackPid(cfg);
   if (pid === undefined) rmSync(p.pidFile, { force: true });
   const stopped = pid !== undefined ? await stopDaemon(p.pidFile, 20_000) : false;
-  const leftovers = dynamoDbLocalPids(cfg);
-  await killPids(leftovers, 5_000);
-  return stopped || leftovers.length > 0;
+  const leftovers = await stopDynamoDbLocal(cfg);
+  return stopped || leftovers > 0;
 }
 
 /** Whether LocalStack runs (ours, by pid file, or any answering at cfg.localstack.url) and its services' states. */

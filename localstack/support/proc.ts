@@ -3,7 +3,7 @@
  * commands whose failures keep their output, and waiting with a deadline.
  */
 import { type SpawnSyncOptions, spawn, spawnSync } from "node:child_process";
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 
@@ -184,4 +184,47 @@ export function requireTool(
     throw new MissingPrerequisiteError(`${label} ≥ ${minimum.join(".")} (found: ${text.trim().split("\n")[0]})`, how);
   }
   return `${major}.${minor}`;
+}
+
+/** A process's command line, arguments joined by spaces; undefined without procfs (macOS) or when it is gone. */
+export function readCmdline(pid: number): string | undefined {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, "utf8").replace(/\0/g, " ");
+  } catch {
+    return undefined;
+  }
+}
+
+/** Processes (not this one) whose command line satisfies match, found through procfs; [] without it. */
+export function processesWhere(match: (cmdline: string) => boolean): number[] {
+  let entries: string[];
+  try {
+    entries = readdirSync("/proc");
+  } catch {
+    return [];
+  }
+  const pids: number[] = [];
+  for (const entry of entries) {
+    if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
+    const cmdline = readCmdline(Number(entry));
+    if (cmdline !== undefined && match(cmdline)) pids.push(Number(entry));
+  }
+  return pids;
+}
+
+/** SIGTERM to each pid, SIGKILL to those left after graceMs; resolves once all are gone. */
+export async function killPids(pids: readonly number[], graceMs: number): Promise<void> {
+  const signal = (pid: number, sig: NodeJS.Signals): void => {
+    try {
+      process.kill(pid, sig);
+    } catch {
+      /* gone */
+    }
+  };
+  const alive = () => pids.filter((pid) => isAlive(pid));
+  for (const pid of alive()) signal(pid, "SIGTERM");
+  const deadline = Date.now() + graceMs;
+  while (alive().length > 0 && Date.now() < deadline) await sleep(100);
+  for (const pid of alive()) signal(pid, "SIGKILL");
+  while (alive().length > 0) await sleep(50);
 }

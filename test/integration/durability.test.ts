@@ -13,10 +13,13 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { ensureTopics, startKafka, stopKafka } from "../../localstack/launchers/kafka";
+import { type SyntheticAssembly, writeSyntheticAssembly } from "../../localstack/lambda-service/synthetic-assembly";
+import { adminCredentials, startKafka, stopKafka } from "../../localstack/launchers/kafka";
+import { ensureTopics } from "../../localstack/launchers/kafka-admin";
+import { awsClients } from "../../localstack/support/aws";
+import { createKafkaSecret } from "../../localstack/support/kafka-secret";
 import { waitFor } from "../../localstack/support/proc";
 import { cfg, unique } from "./helpers";
-import { type TestAssembly, writeTestAssembly } from "./support/assembly";
 import {
   checkDeliveries,
   type DeliveryCheck,
@@ -28,7 +31,6 @@ import {
 } from "./support/deliveries";
 import {
   committedOffsets,
-  createKafkaSecret,
   deleteGroup,
   deleteTopic,
   endOffsets,
@@ -63,7 +65,7 @@ interface Scenario {
   readonly topic: string;
   readonly partitions: number[];
   readonly recordFile: string;
-  readonly assembly: TestAssembly;
+  readonly assembly: SyntheticAssembly;
   readonly groupId: string;
   readonly functionName: string;
   readonly work: string;
@@ -86,12 +88,12 @@ async function scenario(
   });
   // After a failure while the broker was down, the topic can only be deleted once it runs again.
   cleanup("make sure Kafka runs", () => ensureKafkaRunning(cfg, note));
-  const secret = await createKafkaSecret(cfg, unique(`${name}-kafka`));
+  const secret = await createKafkaSecret(awsClients(cfg).secrets, unique(`${name}-kafka`), adminCredentials(cfg));
   cleanup("delete the secret", () => secret.remove());
   const recordFile = join(work, "delivered.log");
   const functionName = unique(`${name}-recorder`);
   cleanup("delete the function's log group", () => removeFunctionLogs(cfg, functionName));
-  const assembly = writeTestAssembly(join(work, "cdk.out"), {
+  const assembly = writeSyntheticAssembly(join(work, "cdk.out"), {
     stackName: unique(`sluice-${name}`),
     functions: [
       {

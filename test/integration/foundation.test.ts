@@ -3,24 +3,19 @@
  * and Kafka takes the deployed secret's SCRAM credentials and nothing less.
  */
 import { randomBytes } from "node:crypto";
-import { CloudFormationClient, ListStackResourcesCommand } from "@aws-sdk/client-cloudformation";
-import { DeleteItemCommand, DynamoDBClient, GetItemCommand, PutItemCommand } from "@aws-sdk/client-dynamodb";
-import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import { ListStackResourcesCommand } from "@aws-sdk/client-cloudformation";
+import { DeleteItemCommand, GetItemCommand, PutItemCommand } from "@aws-sdk/client-dynamodb";
+import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand } from "@aws-sdk/client-s3";
 import { Kafka, logLevel } from "kafkajs";
 import { kafkaClientConfig } from "../../localstack/launchers/kafka";
 import { readKafkaUser } from "../../localstack/stack";
-import { sdkConfig } from "../../localstack/support/aws";
+import { awsClients } from "../../localstack/support/aws";
 import { cfg, output, unique } from "./helpers";
 
-const s3 = new S3Client(sdkConfig(cfg));
-const ddb = new DynamoDBClient(sdkConfig(cfg));
-const cfn = new CloudFormationClient(sdkConfig(cfg));
+const aws = awsClients(cfg);
+const { s3, dynamodb: ddb, cloudFormation: cfn } = aws;
 
-afterAll(() => {
-  s3.destroy();
-  ddb.destroy();
-  cfn.destroy();
-});
+afterAll(() => aws.destroy());
 
 describe("cdk deploy to LocalStack", () => {
   test("both stacks deployed; the pipeline's Lambda resources were left to the local Lambda service", async () => {

@@ -5,7 +5,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { writeTestAssembly } from "./support/assembly";
+import { writeSyntheticAssembly } from "../../localstack/lambda-service/synthetic-assembly";
 import { startTestService, type TestService } from "./support/service";
 
 const work = mkdtempSync(join(tmpdir(), "sluice-hot-reload-"));
@@ -41,7 +41,7 @@ test("a changed function cold-starts with its new code; an unchanged one stays w
   const a = `hot-a-${suffix}`;
   const b = `hot-b-${suffix}`;
   const write = (aVersion: number) =>
-    writeTestAssembly(assemblyDir, {
+    writeSyntheticAssembly(assemblyDir, {
       functions: [
         { logicalId: "A", functionName: a, codeDir: handlerCode("a", aVersion) },
         { logicalId: "B", functionName: b, codeDir: handlerCode("b", 1) },

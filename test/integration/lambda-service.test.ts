@@ -4,25 +4,24 @@
  * every invocation's log in CloudWatch Logs.
  */
 import { spawnSync } from "node:child_process";
-import { CloudWatchLogsClient, type FilteredLogEvent, FilterLogEventsCommand } from "@aws-sdk/client-cloudwatch-logs";
+import { type FilteredLogEvent, paginateFilterLogEvents } from "@aws-sdk/client-cloudwatch-logs";
 import {
   GetEventSourceMappingCommand,
   GetFunctionCommand,
   GetFunctionConfigurationCommand,
   InvokeCommand,
-  LambdaClient,
   ListEventSourceMappingsCommand,
   ListFunctionsCommand,
   UpdateEventSourceMappingCommand,
 } from "@aws-sdk/client-lambda";
 import { Kafka } from "kafkajs";
 import { adminCredentials, kafkaClientConfig } from "../../localstack/launchers/kafka";
-import { awsEnv, sdkConfig } from "../../localstack/support/aws";
+import { awsClients, awsEnv } from "../../localstack/support/aws";
 import { waitFor } from "../../localstack/support/proc";
 import { cfg, output, unique } from "./helpers";
 
-const lambda = new LambdaClient(sdkConfig(cfg));
-const logs = new CloudWatchLogsClient(sdkConfig(cfg));
+const clients = awsClients(cfg);
+const { lambda, logs } = clients;
 const kafka = new Kafka(kafkaClientConfig(cfg, adminCredentials(cfg)));
 const producer = kafka.producer();
 const STAGES = ["scrape", "validate", "store", "clean"] as const;
@@ -32,8 +31,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await producer.disconnect();
-  lambda.destroy();
-  logs.destroy();
+  clients.destroy();
 });
 
 /** A self-managed Kafka event as the event-source mapping would send it. */
@@ -69,14 +67,9 @@ async function produce(topic: string, value: unknown): Promise<{ partition: numb
  */
 async function logEvents(functionName: string, text: string) {
   const events: FilteredLogEvent[] = [];
-  let nextToken: string | undefined;
-  do {
-    const page = await logs.send(
-      new FilterLogEventsCommand({ logGroupName: `/aws/lambda/${functionName}`, nextToken }),
-    );
+  for await (const page of paginateFilterLogEvents({ client: logs }, { logGroupName: `/aws/lambda/${functionName}` })) {
     events.push(...(page.events ?? []));
-    nextToken = page.nextToken;
-  } while (nextToken);
+  }
   return events.filter((e) => e.message?.includes(text));
 }
 

@@ -4,12 +4,12 @@
  * DynamoDB, S3 and the Parquet dataset must match, outcome by outcome and reason by reason, what
  * the sample web's manifest says each candidate should become.
  */
-import { HeadObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import { HeadObjectCommand } from "@aws-sdk/client-s3";
 import { type JobResult, runJob } from "../../localstack/jobs/faces/job";
 import { type Item, pipelineSummary, readDataset, scanTable, summarizeItems } from "../../localstack/jobs/faces/report";
 import { readSampleManifest } from "../../localstack/sample-web/daemon";
 import type { Manifest } from "../../localstack/sample-web/manifest";
-import { sdkConfig, stackOutputs } from "../../localstack/support/aws";
+import { awsClients, stackOutputs } from "../../localstack/support/aws";
 import { cfg } from "./helpers";
 
 jest.setTimeout(15 * 60_000);
@@ -107,17 +107,11 @@ describe("the face-image pipeline on the sample web", () => {
       clean.map((i) => key(i.wikidataId, i.sha256, i.cleanKey, i.cleanWidth, i.cleanHeight, i.phash)).sort(),
     );
     expect(rows).toHaveLength(manifest.expected.datasetRows);
-    const s3 = new S3Client(sdkConfig(cfg));
-    try {
-      for (const row of rows.slice(0, 20)) {
-        const head = await s3.send(
-          new HeadObjectCommand({ Bucket: outputs.ImagesBucketName, Key: String(row.s3_key) }),
-        );
-        expect(head.ContentType).toBe("image/jpeg");
-        expect(head.ContentLength).toBe(Number(row.bytes));
-      }
-    } finally {
-      s3.destroy();
+    const { s3 } = awsClients(cfg);
+    for (const row of rows.slice(0, 20)) {
+      const head = await s3.send(new HeadObjectCommand({ Bucket: outputs.ImagesBucketName, Key: String(row.s3_key) }));
+      expect(head.ContentType).toBe("image/jpeg");
+      expect(head.ContentLength).toBe(Number(row.bytes));
     }
   });
 

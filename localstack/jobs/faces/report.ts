@@ -5,13 +5,12 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import { GetObjectCommand, ListObjectsV2Command, S3Client } from "@aws-sdk/client-s3";
-import { DynamoDBDocumentClient, paginateScan } from "@aws-sdk/lib-dynamodb";
+import { GetObjectCommand, paginateListObjectsV2, type S3Client } from "@aws-sdk/client-s3";
+import { paginateScan } from "@aws-sdk/lib-dynamodb";
 import { DuckDBInstance } from "@duckdb/node-api";
 import { DATASET_PREFIX } from "../../../lambdas/faces/clean/dataset";
 import type { LocalConfig } from "../../config";
-import { sdkConfig } from "../../support/aws";
+import { awsClients } from "../../support/aws";
 
 export interface PipelineSummary {
   readonly people: number;
@@ -37,16 +36,12 @@ export interface PipelineSummary {
 export type Item = Record<string, unknown>;
 
 export async function scanTable(cfg: LocalConfig, table: string): Promise<Item[]> {
-  const db = DynamoDBDocumentClient.from(new DynamoDBClient(sdkConfig(cfg)));
-  try {
-    const items: Item[] = [];
-    for await (const page of paginateScan({ client: db }, { TableName: table, ConsistentRead: true })) {
-      items.push(...(page.Items ?? []));
-    }
-    return items;
-  } finally {
-    db.destroy();
+  const items: Item[] = [];
+  const client = awsClients(cfg).documents;
+  for await (const page of paginateScan({ client }, { TableName: table, ConsistentRead: true })) {
+    items.push(...(page.Items ?? []));
   }
+  return items;
 }
 
 async function listObjects(
@@ -55,12 +50,9 @@ async function listObjects(
   prefix?: string,
 ): Promise<Array<{ key: string; size: number }>> {
   const objects: Array<{ key: string; size: number }> = [];
-  let token: string | undefined;
-  do {
-    const page = await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token }));
+  for await (const page of paginateListObjectsV2({ client: s3 }, { Bucket: bucket, Prefix: prefix })) {
     for (const o of page.Contents ?? []) objects.push({ key: o.Key ?? "", size: o.Size ?? 0 });
-    token = page.NextContinuationToken;
-  } while (token);
+  }
   return objects;
 }
 
@@ -69,7 +61,7 @@ export async function readDataset(
   cfg: LocalConfig,
   lakeBucket: string,
 ): Promise<{ files: Array<{ key: string; size: number }>; rows: Item[] }> {
-  const s3 = new S3Client(sdkConfig(cfg));
+  const { s3 } = awsClients(cfg);
   const dir = mkdtempSync(join(tmpdir(), "sluice-dataset-"));
   try {
     const files = (await listObjects(s3, lakeBucket, `${DATASET_PREFIX}/`)).filter((f) => f.key.endsWith(".parquet"));
@@ -98,7 +90,6 @@ export async function readDataset(
       duck.closeSync();
     }
   } finally {
-    s3.destroy();
     rmSync(dir, { recursive: true, force: true });
   }
 }
@@ -146,25 +137,21 @@ export async function pipelineSummary(cfg: LocalConfig, outputs: Record<string, 
     if (!v) throw new Error(`stack output ${key} is missing: is the pipeline deployed?`);
     return v;
   };
-  const s3 = new S3Client(sdkConfig(cfg));
-  try {
-    const [items, images, failures, dataset] = await Promise.all([
-      scanTable(cfg, need("MetadataTableName")),
-      listObjects(s3, need("ImagesBucketName")),
-      listObjects(s3, need("FailuresBucketName")),
-      readDataset(cfg, need("LakeBucketName")),
-    ]);
-    return {
-      ...summarizeItems(items),
-      images: { objects: images.length, bytes: images.reduce((a, o) => a + o.size, 0) },
-      dataset: {
-        files: dataset.files.length,
-        rows: dataset.rows.length,
-        bytes: dataset.files.reduce((a, f) => a + f.size, 0),
-      },
-      failureRecords: failures.length,
-    };
-  } finally {
-    s3.destroy();
-  }
+  const { s3 } = awsClients(cfg);
+  const [items, images, failures, dataset] = await Promise.all([
+    scanTable(cfg, need("MetadataTableName")),
+    listObjects(s3, need("ImagesBucketName")),
+    listObjects(s3, need("FailuresBucketName")),
+    readDataset(cfg, need("LakeBucketName")),
+  ]);
+  return {
+    ...summarizeItems(items),
+    images: { objects: images.length, bytes: images.reduce((a, o) => a + o.size, 0) },
+    dataset: {
+      files: dataset.files.length,
+      rows: dataset.rows.length,
+      bytes: dataset.files.reduce((a, f) => a + f.size, 0),
+    },
+    failureRecords: failures.length,
+  };
 }

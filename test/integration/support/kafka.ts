@@ -1,33 +1,15 @@
 /**
- * Kafka and Secrets Manager plumbing for tests that run a Lambda service against the main stack's broker:
- * the mapping's SCRAM secret, producing to chosen partitions, end and committed offsets, broker restarts.
+ * Kafka plumbing for tests that run a Lambda service against the main stack's broker: producing to chosen
+ * partitions, end and committed offsets, broker restarts.
  */
-import { CreateSecretCommand, DeleteSecretCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
-import { type Admin, Kafka, logLevel, type Message } from "kafkajs";
+import type { Admin, Message } from "kafkajs";
 import type { LocalConfig } from "../../../localstack/config";
-import {
-  adminCredentials,
-  kafkaClientConfig,
-  type ScramUser,
-  startKafka,
-  stopKafka,
-} from "../../../localstack/launchers/kafka";
-import { sdkConfig } from "../../../localstack/support/aws";
-
-/** A kafkajs client for the local broker as the admin user (quiet). */
-export function adminKafka(cfg: LocalConfig, clientId = "sluice-test"): Kafka {
-  return new Kafka({ ...kafkaClientConfig(cfg, adminCredentials(cfg)), clientId, logLevel: logLevel.NOTHING });
-}
+import { startKafka, stopKafka } from "../../../localstack/launchers/kafka";
+import { adminKafka, withAdmin } from "../../../localstack/launchers/kafka-client";
 
 /** Runs fn with a connected admin client (a fresh one: it survives broker restarts between calls). */
-export async function withKafkaAdmin<T>(cfg: LocalConfig, fn: (admin: Admin) => Promise<T>): Promise<T> {
-  const admin = adminKafka(cfg, "sluice-test-admin").admin();
-  await admin.connect();
-  try {
-    return await fn(admin);
-  } finally {
-    await admin.disconnect().catch(() => undefined);
-  }
+export function withKafkaAdmin<T>(cfg: LocalConfig, fn: (admin: Admin) => Promise<T>): Promise<T> {
+  return withAdmin(adminKafka(cfg, "sluice-test-admin"), fn);
 }
 
 /** partition → end offset (high watermark). */
@@ -85,38 +67,6 @@ export async function produceRange(cfg: LocalConfig, range: ProduceRange): Promi
     }
   } finally {
     await producer.disconnect().catch(() => undefined);
-  }
-}
-
-export interface KafkaSecret {
-  readonly arn: string;
-  readonly name: string;
-  remove(): Promise<void>;
-}
-
-/** A Secrets Manager secret in LocalStack holding {"username","password"} (default: the Kafka admin's). */
-export async function createKafkaSecret(cfg: LocalConfig, name: string, user?: ScramUser): Promise<KafkaSecret> {
-  const secrets = new SecretsManagerClient(sdkConfig(cfg));
-  try {
-    const created = await secrets.send(
-      new CreateSecretCommand({ Name: name, SecretString: JSON.stringify(user ?? adminCredentials(cfg)) }),
-    );
-    const arn = created.ARN;
-    if (!arn) throw new Error(`CreateSecret ${name} returned no ARN`);
-    return {
-      arn,
-      name,
-      async remove() {
-        const client = new SecretsManagerClient(sdkConfig(cfg));
-        try {
-          await client.send(new DeleteSecretCommand({ SecretId: arn, ForceDeleteWithoutRecovery: true }));
-        } finally {
-          client.destroy();
-        }
-      },
-    };
-  } finally {
-    secrets.destroy();
   }
 }
 

@@ -3,12 +3,11 @@
  * bundled service and worker), its own assembly and endpoint port, and the main stack's Kafka and
  * LocalStack. It runs as a real daemon (localstack/lambda-service/daemon.ts), so a test can SIGKILL it.
  */
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { CloudWatchLogsClient, DeleteLogGroupCommand } from "@aws-sdk/client-cloudwatch-logs";
-import { type LocalConfig, loadLocalConfig } from "../../../localstack/config";
+import { DeleteLogGroupCommand } from "@aws-sdk/client-cloudwatch-logs";
+import { type LocalConfig, loadLocalConfig, separateServiceConfig } from "../../../localstack/config";
 import {
   lambdaServiceStatus,
   reloadLambdaService,
@@ -17,53 +16,9 @@ import {
   stopLambdaService,
 } from "../../../localstack/lambda-service/daemon";
 import type { ServiceStatus } from "../../../localstack/lambda-service/service";
-import { sdkConfig } from "../../../localstack/support/aws";
-import { readPid, tail, waitFor } from "../../../localstack/support/proc";
-
-/** A TCP port nothing listens on right now (the kernel's pick). */
-export function freePort(host = "127.0.0.1"): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.unref();
-    server.once("error", reject);
-    server.listen(0, host, () => {
-      const address = server.address();
-      server.close(() => {
-        if (address && typeof address === "object") resolve(address.port);
-        else reject(new Error("no port assigned"));
-      });
-    });
-  });
-}
-
-/**
- * The configuration of a test service: base's Kafka, LocalStack, region and root; its own state directory
- * (logs, run dir), assembly directory and endpoint port.
- *
- * Built by overriding base explicitly rather than only through loadLocalConfig(env): loadLocalConfig reads
- * the port variables (SLUICE_PORT …) from process.env, not from the env it is given.
- */
-export function testServiceConfig(
-  base: LocalConfig,
-  options: { readonly stateDir: string; readonly assemblyDir: string; readonly port: number },
-): LocalConfig {
-  const own = loadLocalConfig({
-    ...process.env,
-    SLUICE_ROOT: base.root,
-    SLUICE_STATE_DIR: options.stateDir,
-    SLUICE_ASSEMBLY_DIR: options.assemblyDir,
-    SLUICE_PORT: String(options.port),
-  });
-  const host = base.endpoint.host;
-  return {
-    ...base,
-    stateDir: own.stateDir,
-    assemblyDir: own.assemblyDir,
-    logDir: own.logDir,
-    runDir: own.runDir,
-    endpoint: { host, port: options.port, url: `http://${host}:${options.port}` },
-  };
-}
+import { awsClients } from "../../../localstack/support/aws";
+import { freePort } from "../../../localstack/support/ports";
+import { processesWhere, readPid, tail, waitFor } from "../../../localstack/support/proc";
 
 /** Whether pid is a live process (a zombie is not). */
 export function processAlive(pid: number): boolean {
@@ -84,21 +39,7 @@ export function processAlive(pid: number): boolean {
 
 /** Live processes whose command line contains every one of needles (Linux /proc; [] elsewhere). */
 export function processesMatching(...needles: string[]): number[] {
-  if (process.platform !== "linux") return [];
-  const pids: number[] = [];
-  for (const entry of readdirSync("/proc")) {
-    if (!/^\d+$/.test(entry)) continue;
-    const pid = Number(entry);
-    if (pid === process.pid) continue;
-    let cmdline: string;
-    try {
-      cmdline = readFileSync(`/proc/${entry}/cmdline`, "utf8").replace(/\0/g, " ");
-    } catch {
-      continue; // gone meanwhile
-    }
-    if (needles.every((needle) => cmdline.includes(needle)) && processAlive(pid)) pids.push(pid);
-  }
-  return pids;
+  return processesWhere((cmdline) => needles.every((needle) => cmdline.includes(needle))).filter(processAlive);
 }
 
 async function until(check: () => boolean, timeoutMs: number, intervalMs = 10): Promise<boolean> {
@@ -111,7 +52,7 @@ async function until(check: () => boolean, timeoutMs: number, intervalMs = 10): 
 }
 
 export interface TestServiceOptions {
-  /** The cloud assembly the service runs (see writeTestAssembly). */
+  /** The cloud assembly the service runs (see writeSyntheticAssembly). */
   readonly assemblyDir: string;
   /** The main stack's configuration: Kafka, LocalStack, root. Default loadLocalConfig(). */
   readonly base?: LocalConfig;
@@ -145,7 +86,7 @@ export class TestService {
     const stateDir = options.stateDir ?? mkdtempSync(join(tmpdir(), "sluice-test-service-"));
     const base = options.base ?? loadLocalConfig();
     const port = options.port ?? (await freePort(base.endpoint.host));
-    const cfg = testServiceConfig(base, { stateDir, assemblyDir: options.assemblyDir, port });
+    const cfg = separateServiceConfig(base, { stateDir, assemblyDir: options.assemblyDir, port });
     return new TestService(cfg, ownsStateDir, options.log ?? (() => undefined));
   }
 
@@ -272,12 +213,9 @@ export async function startTestService(options: TestServiceOptions): Promise<Tes
 
 /** Deletes the CloudWatch Logs group the service wrote a function's logs to (best effort). */
 export async function removeFunctionLogs(cfg: LocalConfig, functionName: string): Promise<void> {
-  const logs = new CloudWatchLogsClient(sdkConfig(cfg));
   try {
-    await logs.send(new DeleteLogGroupCommand({ logGroupName: `/aws/lambda/${functionName}` }));
+    await awsClients(cfg).logs.send(new DeleteLogGroupCommand({ logGroupName: `/aws/lambda/${functionName}` }));
   } catch {
     /* never written, or already gone */
-  } finally {
-    logs.destroy();
   }
 }

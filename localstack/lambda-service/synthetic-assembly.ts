@@ -1,13 +1,14 @@
 /**
- * A minimal cloud assembly (cdk.out) written by a test: one stack with Lambda functions whose code is a
- * local directory, and self-managed Kafka event-source mappings — exactly what the local Lambda service
- * reads (see localstack/lambda-service/assembly.ts), without synthesizing or deploying a CDK app.
+ * A minimal cloud assembly (cdk.out) written directly, for the integration tests and the benchmark: one
+ * stack with Lambda functions whose code is a local directory, and self-managed Kafka event-source
+ * mappings — exactly what the local Lambda service reads (assembly.ts), without synthesizing or deploying
+ * a CDK app. It lives beside the reader so the two stay in step.
  */
 import { mkdirSync, renameSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { stableUuid } from "../../../localstack/lambda-service/assembly";
+import { stableUuid } from "./assembly";
 
-export interface TestFunction {
+export interface SyntheticFunction {
   /** Logical id in the template, e.g. "Recorder". */
   readonly logicalId: string;
   /** FunctionName (≤ 64 characters). */
@@ -27,7 +28,7 @@ export interface TestFunction {
   readonly reservedConcurrency?: number;
 }
 
-export interface TestMapping {
+export interface SyntheticMapping {
   /** Logical id in the template: with the stack name it makes the mapping's UUID. */
   readonly logicalId: string;
   /** The logical id of the function (FunctionName is {"Ref": it}). */
@@ -49,11 +50,11 @@ export interface TestMapping {
   readonly enabled?: boolean;
 }
 
-export interface TestAssemblyOptions {
+export interface SyntheticAssemblyOptions {
   /** Default "sluice-test". Need not be deployed: the service only warns about an unknown stack. */
   readonly stackName?: string;
-  readonly functions: readonly TestFunction[];
-  readonly mappings?: readonly TestMapping[];
+  readonly functions: readonly SyntheticFunction[];
+  readonly mappings?: readonly SyntheticMapping[];
 }
 
 export interface WrittenMapping {
@@ -63,7 +64,7 @@ export interface WrittenMapping {
   readonly topic: string;
 }
 
-export interface TestAssembly {
+export interface SyntheticAssembly {
   readonly dir: string;
   readonly stackName: string;
   readonly manifestFile: string;
@@ -84,7 +85,7 @@ function writeAtomically(file: string, text: string): void {
  * manifest last, so a service watching the manifest sees a complete assembly. Returns the mappings' UUIDs
  * and consumer groups as the service will compute them.
  */
-export function writeTestAssembly(dir: string, options: TestAssemblyOptions): TestAssembly {
+export function writeSyntheticAssembly(dir: string, options: SyntheticAssemblyOptions): SyntheticAssembly {
   const stackName = options.stackName ?? "sluice-test";
   const functionsById = new Map(options.functions.map((f) => [f.logicalId, f]));
   const resources: Record<string, unknown> = {};
@@ -106,7 +107,7 @@ export function writeTestAssembly(dir: string, options: TestAssemblyOptions): Te
   const mappings = new Map<string, WrittenMapping>();
   for (const m of options.mappings ?? []) {
     const fn = functionsById.get(m.functionLogicalId);
-    if (!fn) throw new Error(`mapping ${m.logicalId}: no function ${m.functionLogicalId} in the test assembly`);
+    if (!fn) throw new Error(`mapping ${m.logicalId}: no function ${m.functionLogicalId} in the synthetic assembly`);
     const uuid = stableUuid(`${stackName}/${m.logicalId}`);
     resources[m.logicalId] = {
       Type: "AWS::Lambda::EventSourceMapping",
