@@ -23,8 +23,7 @@ import {
   startLocalStack,
   stopLocalStack,
 } from "./launchers/localstack-host";
-import { startSampleWeb, stopSampleWeb } from "./sample-web/daemon";
-import { SAMPLE_TMDB_KEY } from "./sample-web/server";
+import { SAMPLE_TMDB_KEY, startSampleWeb, stopSampleWeb } from "./sample-web/daemon";
 import { awsClients, awsEnv, deployedStacks, stackOutputs, stackStatus } from "./support/aws";
 import { readKafkaSecret, type ScramUser } from "./support/kafka-secret";
 

@@ -7,6 +7,7 @@
 import { CompressionTypes, Kafka, logLevel, type Producer } from "kafkajs";
 import { z } from "zod";
 import { readSecretJson } from "./aws";
+import { lazy } from "./lazy";
 import { logger } from "./logger";
 import type { OutputMessage } from "./outcome";
 import type { StageSettings } from "./stage-settings";
@@ -46,17 +47,15 @@ async function connect(settings: OutputSettings): Promise<Producer> {
  * resolves once they are acknowledged. Connects on the first non-empty send.
  */
 export function kafkaOutput(settings: OutputSettings): Emit {
-  let producer: Promise<Producer> | undefined;
+  const producer = lazy(() => connect(settings));
   return async (messages) => {
     if (messages.length === 0) return;
     const topic = settings.OUTPUT_TOPIC;
     if (topic === undefined) throw new Error("this stage has no OUTPUT_TOPIC, so it cannot emit messages");
-    producer ??= connect(settings);
     let p: Producer;
     try {
-      p = await producer;
+      p = await producer.get();
     } catch (error) {
-      producer = undefined;
       throw new Error("cannot connect the output producer to Kafka", { cause: error });
     }
     await p.send({

@@ -10,8 +10,8 @@ import type { S3Client } from "@aws-sdk/client-s3";
 import type { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import type { SNSClient } from "@aws-sdk/client-sns";
 import type { SQSClient } from "@aws-sdk/client-sqs";
+import { lazy } from "#shared/lazy";
 import { LOCAL_CREDENTIALS, type LocalConfig } from "../config";
-import { lazy } from "../support/lazy";
 import { LambdaApiServer, type LambdaBackend, type MappingUpdate, type MappingView } from "./api";
 import { type DeployedState, loadAssembly, readAssembly } from "./assembly";
 import type { FailureSink } from "./esm/destinations";
@@ -26,12 +26,13 @@ async function loadEsmModules() {
   const destinations = require("./esm/destinations") as typeof import("./esm/destinations");
   const kafkaClient = require("./esm/kafka-client") as typeof import("./esm/kafka-client");
   const poller = require("./esm/poller") as typeof import("./esm/poller");
+  const kafkaSecret = require("../support/kafka-secret") as typeof import("../support/kafka-secret");
   return {
     Kafka: kafkajs.Kafka,
     createFailureSink: destinations.createFailureSink,
     mappingKafkaConfig: kafkaClient.mappingKafkaConfig,
     mappingKafkaConfigFactory: kafkaClient.mappingKafkaConfigFactory,
-    readKafkaSecret: kafkaClient.readKafkaSecret,
+    readKafkaSecret: kafkaSecret.readKafkaSecret,
     KafkaEventSourcePoller: poller.KafkaEventSourcePoller,
   };
 }

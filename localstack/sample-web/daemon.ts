@@ -5,6 +5,9 @@ import type { LocalConfig } from "../config";
 import { runningPid, spawnDaemon, stopDaemon, tail, waitFor } from "../support/proc";
 import type { Manifest } from "./manifest";
 
+/** What the local deploy puts in the TMDB secret so the scrape stage can call the sample TMDB. */
+export { SAMPLE_TMDB_KEY } from "./apis";
+
 const pidFile = (cfg: LocalConfig): string => join(cfg.runDir, "sample-web.pid");
 export const sampleWebLogFile = (cfg: LocalConfig): string => join(cfg.logDir, "sample-web.log");
 /** The expected outcome of every sample candidate, written by the running sample web. */

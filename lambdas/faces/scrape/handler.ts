@@ -3,6 +3,7 @@ import type { ImageCandidate } from "#faces/contracts";
 import { stageFetcher } from "#faces/fetch-policy";
 import { putProfile, type Table } from "#faces/metadata";
 import { dynamo, readSecretJson } from "#shared/aws";
+import { lazy } from "#shared/lazy";
 import { kafkaOutput } from "#shared/output";
 import { parseSettings } from "#shared/settings";
 import { kafkaStageHandler } from "#shared/stage-handler";
@@ -24,20 +25,15 @@ const http = stageFetcher(
 const TmdbSecret = z.object({ apiKey: z.string().default("") });
 
 /** The sources' settings with the TMDB key, once per sandbox (a failed secret read is retried by the next record). */
-let sourceConfig: Promise<SourceConfig> | undefined;
-async function loadSourceConfig(): Promise<SourceConfig> {
+const sourceConfig = lazy(async (): Promise<SourceConfig> => {
   const arn = settings.TMDB_SECRET_ARN;
   const tmdb = arn === undefined ? undefined : await readSecretJson(arn, TmdbSecret);
   return sourceConfigOf(settings, tmdb?.apiKey ? { tmdbApiKey: tmdb.apiKey } : {});
-}
+});
 
 export const handler = kafkaStageHandler<ImageCandidate[]>(
   async (record, { correlationId }) => {
-    sourceConfig ??= loadSourceConfig().catch((error: unknown) => {
-      sourceConfig = undefined;
-      throw error;
-    });
-    const config = await sourceConfig;
+    const config = await sourceConfig.get();
     return scrapeRecord(record.value, correlationId, {
       findCandidates: (person) => findCandidates(person, { config, http, now: () => new Date() }),
       putProfile: (profile) => putProfile(table, profile),

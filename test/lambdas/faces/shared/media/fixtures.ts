@@ -4,7 +4,8 @@
  */
 import { deflateSync } from "node:zlib";
 import sharp from "sharp";
-import { pngChunk, zipArchive } from "../../../../../localstack/sample-web/imaging";
+import { pngChunk } from "../../../../../localstack/sample-web/imaging";
+import { storedZip } from "../../../../../localstack/support/zip";
 
 // The same byte-level builders the sample web serves its bad cases with.
 export { pngChunk };
@@ -145,7 +146,7 @@ export function withGifComment(gif: Buffer, text: string): Buffer {
 }
 
 /** A minimal ZIP: one stored file "a.txt" (local header, data, central directory, end record). */
-export const tinyZip = (): Buffer => zipArchive([{ name: "a.txt", content: "hello" }]);
+export const tinyZip = (): Buffer => storedZip([{ name: "a.txt", content: "hello" }]);
 
 /** A `frames`-frame animated GIF, each frame a different noise picture. */
 export function animatedGif(width = 96, height = 96, frames = 3): Promise<Buffer> {

@@ -1,4 +1,4 @@
-import { lazy } from "../../../localstack/support/lazy";
+import { lazy } from "#shared/lazy";
 
 describe("lazy", () => {
   test("makes the value once and shares it", async () => {
