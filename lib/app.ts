@@ -1,16 +1,10 @@
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import { App, RemovalPolicy, type StackProps, Validations } from "aws-cdk-lib";
 import { AwsSolutionsChecks } from "cdk-nag";
+import { cdkJsonContext } from "./cdk-json";
 import { LocalProfile } from "./local-profile";
 import { loadSettings, type SluiceSettings } from "./settings";
 import { DataStack } from "./stacks/data-stack";
 import { PipelineStack } from "./stacks/pipeline-stack";
-
-function cdkJsonContext(): Record<string, unknown> {
-  const file = join(__dirname, "..", "cdk.json");
-  return (JSON.parse(readFileSync(file, "utf8")) as { context?: Record<string, unknown> }).context ?? {};
-}
 
 export interface SluiceApp {
   readonly app: App;

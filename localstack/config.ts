@@ -2,9 +2,10 @@
  * The one home of every configurable value of the local environment.
  * Each value has a default and an environment variable that overrides it.
  */
-import { readFileSync } from "node:fs";
+
 import { homedir } from "node:os";
 import { join, resolve } from "node:path";
+import { cdkJsonContext } from "../lib/cdk-json";
 
 /** Credentials LocalStack accepts; they are not secrets. */
 export const LOCAL_CREDENTIALS = { accessKeyId: "test", secretAccessKey: "test" } as const;
@@ -60,16 +61,6 @@ export interface LocalConfig {
   readonly sampleWeb: { readonly host: string; readonly port: number; readonly url: string };
 }
 
-function cdkContextString(root: string, key: string): string | undefined {
-  try {
-    const cdkJson = JSON.parse(readFileSync(join(root, "cdk.json"), "utf8")) as { context?: Record<string, unknown> };
-    const value = cdkJson.context?.[key];
-    return typeof value === "string" ? value : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 function intFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
   const raw = env[name];
   if (raw === undefined || raw === "") return fallback;
@@ -101,7 +92,7 @@ export function loadLocalConfig(env: NodeJS.ProcessEnv = process.env): LocalConf
     cacheDir,
     region: env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? "us-east-1",
     accountId: "000000000000",
-    stackPrefix: env.SLUICE_STACK_PREFIX ?? cdkContextString(root, "sluice:stackPrefix") ?? "sluice",
+    stackPrefix: env.SLUICE_STACK_PREFIX ?? stringOrUndefined(cdkJsonContext(root)["sluice:stackPrefix"]) ?? "sluice",
     assemblyDir: resolve(env.SLUICE_ASSEMBLY_DIR ?? join(stateDir, "cdk.out")),
     endpoint: { host, port: endpointPort, url: `http://${host}:${endpointPort}` },
     localstack: {
@@ -156,4 +147,8 @@ export function separateServiceConfig(
     runDir: own.runDir,
     endpoint: { host, port: options.port, url: `http://${host}:${options.port}` },
   };
+}
+
+function stringOrUndefined(value: unknown): string | undefined {
+  return typeof value === "string" ? value : undefined;
 }

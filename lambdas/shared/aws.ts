@@ -8,6 +8,7 @@ import { S3Client } from "@aws-sdk/client-s3";
 import { GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import type { z } from "zod";
+import { type Lazy, lazy } from "./lazy";
 import { envFlag } from "./settings";
 
 function once<T>(create: () => T): () => T {
@@ -32,32 +33,32 @@ export const dynamo = once(() =>
 );
 const secretsManager = once(() => new SecretsManagerClient({}));
 
-const secretCache = new Map<string, Promise<unknown>>();
+const secrets = new Map<string, Lazy<unknown>>();
 
-/** A JSON secret, parsed with `schema`; read once per process. */
+/** A JSON secret, parsed with `schema`; read once per process (a failed read is forgotten: the next call tries again). */
 export function readSecretJson<S extends z.ZodType>(arn: string, schema: S): Promise<z.infer<S>> {
-  let pending = secretCache.get(arn);
-  if (pending === undefined) {
-    pending = (async () => {
-      let text: string | undefined;
-      try {
-        ({ SecretString: text } = await secretsManager().send(new GetSecretValueCommand({ SecretId: arn })));
-      } catch (error) {
-        throw new Error(`cannot read secret ${arn}`, { cause: error });
-      }
-      let json: unknown;
-      try {
-        json = JSON.parse(text ?? "");
-      } catch (error) {
-        throw new Error(`secret ${arn} is not JSON`, { cause: error });
-      }
-      const parsed = schema.safeParse(json);
-      if (!parsed.success) throw new Error(`secret ${arn} has the wrong shape: ${parsed.error.message}`);
-      return parsed.data;
-    })();
-    // A failed read is not cached: the next record tries again.
-    pending.catch(() => secretCache.delete(arn));
-    secretCache.set(arn, pending);
+  let secret = secrets.get(arn);
+  if (secret === undefined) {
+    secret = lazy(() => fetchSecretJson(arn, schema));
+    secrets.set(arn, secret);
   }
-  return pending as Promise<z.infer<S>>;
+  return secret.get() as Promise<z.infer<S>>;
+}
+
+async function fetchSecretJson<S extends z.ZodType>(arn: string, schema: S): Promise<z.infer<S>> {
+  let text: string | undefined;
+  try {
+    ({ SecretString: text } = await secretsManager().send(new GetSecretValueCommand({ SecretId: arn })));
+  } catch (error) {
+    throw new Error(`cannot read secret ${arn}`, { cause: error });
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text ?? "");
+  } catch (error) {
+    throw new Error(`secret ${arn} is not JSON`, { cause: error });
+  }
+  const parsed = schema.safeParse(json);
+  if (!parsed.success) throw new Error(`secret ${arn} has the wrong shape: ${parsed.error.message}`);
+  return parsed.data;
 }

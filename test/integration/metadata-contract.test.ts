@@ -3,18 +3,13 @@
  * the unit tests, so the fake the stage tests rely on is known to behave like the real conditional
  * writes. Each case writes under a person of its own, removed afterwards.
  */
-import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DeleteCommand, DynamoDBDocumentClient, QueryCommand } from "@aws-sdk/lib-dynamodb";
-import { sdkConfig } from "../../localstack/support/aws";
+import { awsClients } from "../../localstack/support/aws";
 import { describeMetadataContract, dynamoMetadata } from "../lambdas/faces/metadata-contract";
 import { cfg, output } from "./helpers";
 
-const client = new DynamoDBClient(sdkConfig(cfg));
-const db = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
-
-afterAll(() => {
-  client.destroy();
-});
+// The stages' own marshalling (lambdas/shared/aws.ts) over the tooling's shared DynamoDB client.
+const db = DynamoDBDocumentClient.from(awsClients(cfg).dynamodb, { marshallOptions: { removeUndefinedValues: true } });
 
 describeMetadataContract("the deployed DynamoDB table", async () => {
   const name = await output("MetadataTableName");

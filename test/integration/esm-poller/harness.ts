@@ -10,11 +10,7 @@ import {
   DeleteObjectCommand,
   GetObjectCommand,
   ListObjectsV2Command,
-  S3Client,
 } from "@aws-sdk/client-s3";
-import { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
-import { SNSClient } from "@aws-sdk/client-sns";
-import { SQSClient } from "@aws-sdk/client-sqs";
 import type { Context } from "aws-lambda";
 import { type Admin, Kafka, type KafkaMessage, logLevel, type Message, type Producer } from "kafkajs";
 import { createFailureSink, type FailureSink } from "../../../localstack/lambda-service/esm/destinations";
@@ -23,15 +19,12 @@ import { mappingKafkaConfigFactory } from "../../../localstack/lambda-service/es
 import { KafkaEventSourcePoller, type PollerDeps, type PollerLog } from "../../../localstack/lambda-service/esm/poller";
 import type { InvokeResult, Invoker, KafkaMappingSpec } from "../../../localstack/lambda-service/types";
 import { adminCredentials, kafkaClientConfig } from "../../../localstack/launchers/kafka";
-import { sdkConfig } from "../../../localstack/support/aws";
+import { awsClients } from "../../../localstack/support/aws";
 import { cfg, unique } from "../helpers";
 
 export const admin = adminCredentials(cfg);
 export const kafka = new Kafka({ ...kafkaClientConfig(cfg, admin), clientId: "esm-test", logLevel: logLevel.NOTHING });
-export const s3 = new S3Client(sdkConfig(cfg));
-export const sqs = new SQSClient(sdkConfig(cfg));
-export const sns = new SNSClient(sdkConfig(cfg));
-export const secrets = new SecretsManagerClient(sdkConfig(cfg));
+export const { s3, sqs, sns, secrets } = awsClients(cfg);
 let kafkaAdminClient: Admin;
 let producer: Producer;
 

@@ -124,7 +124,8 @@ describe("ensureWorkerScript", () => {
     const bootstrap = { source: join(dir, "src", "entry.ts"), prebuilt: join(dir, "none.js") };
     const runDir = join(dir, "run");
     const script = ensureWorkerScript(runDir, bootstrap);
-    const past = new Date(Date.now() - 60_000);
+    // Whole seconds: a file time in milliseconds is a float, exact only when it has no fraction of a second.
+    const past = new Date((Math.floor(Date.now() / 1000) - 60) * 1000);
     utimesSync(script, past, past);
     utimesSync(part, new Date(past.getTime() - 60_000), new Date(past.getTime() - 60_000));
     utimesSync(bootstrap.source, new Date(past.getTime() - 60_000), new Date(past.getTime() - 60_000));
