@@ -9,7 +9,7 @@ import {
   type SyntheticAssembly,
   type SyntheticFunction,
   writeSyntheticAssembly,
-} from "../localstack/lambda-service/synthetic-assembly";
+} from "#local/lambda-service/synthetic-assembly";
 
 export const BENCH_STACK = "SluiceBench";
 export const HANDLERS_DIR = resolve(__dirname, "fixtures", "handlers");

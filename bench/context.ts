@@ -4,8 +4,8 @@
  */
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import type { LocalConfig } from "../localstack/config";
-import { readPid } from "../localstack/support/proc";
+import type { LocalConfig } from "#local/config";
+import { readPid } from "#local/support/proc";
 import { type BenchAssembly, type BenchFunction, type BenchMapping, writeBenchAssembly } from "./assembly";
 import { instanceStatus, invoke, servicePid } from "./service";
 

@@ -1,8 +1,8 @@
 /** Kafka side of the benchmark: topics, producing, and the raw kafkajs consumer that sets the ceiling. */
 import type { Kafka, Producer } from "kafkajs";
-import type { LocalConfig } from "../localstack/config";
-import { ensureTopics } from "../localstack/launchers/kafka-admin";
-import { adminKafka } from "../localstack/launchers/kafka-client";
+import type { LocalConfig } from "#local/config";
+import { ensureTopics } from "#local/launchers/kafka-admin";
+import { adminKafka } from "#local/launchers/kafka-client";
 import { sleep } from "./stats";
 
 export const PARTITIONS = 3;

@@ -10,12 +10,12 @@ import { cpus, loadavg } from "node:os";
 import { parseArgs } from "node:util";
 import { PutObjectCommand } from "@aws-sdk/client-s3";
 import { PutCommand } from "@aws-sdk/lib-dynamodb";
-import { loadLocalConfig } from "../localstack/config";
-import { runJob } from "../localstack/jobs/faces/job";
-import { pipelineSummary } from "../localstack/jobs/faces/report";
-import { readSampleManifest, startSampleWeb, stopSampleWeb } from "../localstack/sample-web/daemon";
-import { deploy, up } from "../localstack/stack";
-import { awsClients, stackOutputs } from "../localstack/support/aws";
+import { loadLocalConfig } from "#local/config";
+import { runJob } from "#local/jobs/faces/job";
+import { pipelineSummary } from "#local/jobs/faces/report";
+import { readSampleManifest, startSampleWeb, stopSampleWeb } from "#local/sample-web/daemon";
+import { deploy, up } from "#local/stack";
+import { awsClients, stackOutputs } from "#local/support/aws";
 
 const HELP = `Usage: npm run bench -- --part pipeline [options]
 

@@ -10,13 +10,13 @@
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
 import { dirname, join } from "node:path";
-import { loadLocalConfig } from "../localstack/config";
-import { lambdaServiceStatus, stopLambdaService } from "../localstack/lambda-service/daemon";
-import { adminCredentials, kafkaStatus, stopKafka } from "../localstack/launchers/kafka";
-import { localStackStatus, stopLocalStack } from "../localstack/launchers/localstack-host";
-import { up } from "../localstack/stack";
-import { awsClients } from "../localstack/support/aws";
-import { createKafkaSecret, type KafkaSecret } from "../localstack/support/kafka-secret";
+import { loadLocalConfig } from "#local/config";
+import { lambdaServiceStatus, stopLambdaService } from "#local/lambda-service/daemon";
+import { adminCredentials, kafkaStatus, stopKafka } from "#local/launchers/kafka";
+import { localStackStatus, stopLocalStack } from "#local/launchers/localstack-host";
+import { up } from "#local/stack";
+import { awsClients } from "#local/support/aws";
+import { createKafkaSecret, type KafkaSecret } from "#local/support/kafka-secret";
 import { DELIVERY_BATCH_SIZES, deliveryName, errorText, log, type Run, writeAssembly } from "./context";
 import { benchKafka, createTopics, deleteTopics, produceBacklog, rawConsume } from "./kafka";
 import {

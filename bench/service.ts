@@ -4,16 +4,16 @@
  */
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { type LocalConfig, separateServiceConfig } from "../localstack/config";
+import { type LocalConfig, separateServiceConfig } from "#local/config";
 import {
   lambdaServiceStatus,
   serviceLogFile,
   startLambdaService,
   stopLambdaService,
-} from "../localstack/lambda-service/daemon";
-import type { ServiceStatus } from "../localstack/lambda-service/service";
-import { freePort } from "../localstack/support/ports";
-import { readPid } from "../localstack/support/proc";
+} from "#local/lambda-service/daemon";
+import type { ServiceStatus } from "#local/lambda-service/service";
+import { freePort } from "#local/support/ports";
+import { readPid } from "#local/support/proc";
 import { sleep } from "./stats";
 
 /**

@@ -1,4 +1,4 @@
 #!/usr/bin/env node
-import { buildApp } from "../lib/app";
+import { buildApp } from "#lib/app";
 
 buildApp().app.synth();

@@ -5,7 +5,7 @@
 
 import { homedir } from "node:os";
 import { join, resolve } from "node:path";
-import { cdkJsonContext } from "../lib/cdk-json";
+import { cdkJsonContext } from "#lib/cdk-json";
 
 /** Credentials LocalStack accepts; they are not secrets. */
 export const LOCAL_CREDENTIALS = { accessKeyId: "test", secretAccessKey: "test" } as const;

@@ -8,7 +8,7 @@ import {
 import type { IBucket } from "aws-cdk-lib/aws-s3";
 import type { ISecret } from "aws-cdk-lib/aws-secretsmanager";
 import { Construct } from "constructs";
-import { stageEnvironment } from "../../lambdas/shared/stage-settings";
+import { stageEnvironment } from "#shared/stage-settings";
 import { parseBootstrapServers, type StartingPositionName, validateTopic } from "../settings";
 import { SluiceFunction } from "./sluice-function";
 

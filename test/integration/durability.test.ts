@@ -13,12 +13,12 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { type SyntheticAssembly, writeSyntheticAssembly } from "../../localstack/lambda-service/synthetic-assembly";
-import { adminCredentials, startKafka, stopKafka } from "../../localstack/launchers/kafka";
-import { ensureTopics } from "../../localstack/launchers/kafka-admin";
-import { awsClients } from "../../localstack/support/aws";
-import { createKafkaSecret } from "../../localstack/support/kafka-secret";
-import { waitFor } from "../../localstack/support/proc";
+import { type SyntheticAssembly, writeSyntheticAssembly } from "#local/lambda-service/synthetic-assembly";
+import { adminCredentials, startKafka, stopKafka } from "#local/launchers/kafka";
+import { ensureTopics } from "#local/launchers/kafka-admin";
+import { awsClients } from "#local/support/aws";
+import { createKafkaSecret } from "#local/support/kafka-secret";
+import { waitFor } from "#local/support/proc";
 import { cfg, unique } from "./helpers";
 import {
   checkDeliveries,

@@ -7,9 +7,9 @@ import { ListStackResourcesCommand } from "@aws-sdk/client-cloudformation";
 import { DeleteItemCommand, GetItemCommand, PutItemCommand } from "@aws-sdk/client-dynamodb";
 import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand } from "@aws-sdk/client-s3";
 import { Kafka, logLevel } from "kafkajs";
-import { kafkaClientConfig } from "../../localstack/launchers/kafka";
-import { readKafkaUser } from "../../localstack/stack";
-import { awsClients } from "../../localstack/support/aws";
+import { kafkaClientConfig } from "#local/launchers/kafka";
+import { readKafkaUser } from "#local/stack";
+import { awsClients } from "#local/support/aws";
 import { cfg, output, unique } from "./helpers";
 
 const aws = awsClients(cfg);

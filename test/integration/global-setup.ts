@@ -4,8 +4,8 @@
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { loadLocalConfig } from "../../localstack/config";
-import { deploy, status, up } from "../../localstack/stack";
+import { loadLocalConfig } from "#local/config";
+import { deploy, status, up } from "#local/stack";
 
 export default async function globalSetup(): Promise<void> {
   const cfg = loadLocalConfig();

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { loadLocalConfig } from "../../localstack/config";
-import { down } from "../../localstack/stack";
+import { loadLocalConfig } from "#local/config";
+import { down } from "#local/stack";
 
 export default async function globalTeardown(): Promise<void> {
   const cfg = loadLocalConfig();

@@ -1,5 +1,5 @@
-import { type LocalConfig, loadLocalConfig } from "../../localstack/config";
-import { stackOutputs } from "../../localstack/support/aws";
+import { type LocalConfig, loadLocalConfig } from "#local/config";
+import { stackOutputs } from "#local/support/aws";
 
 export const cfg: LocalConfig = loadLocalConfig();
 

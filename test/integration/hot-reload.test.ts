@@ -5,7 +5,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { writeSyntheticAssembly } from "../../localstack/lambda-service/synthetic-assembly";
+import { writeSyntheticAssembly } from "#local/lambda-service/synthetic-assembly";
 import { startTestService, type TestService } from "./support/service";
 
 const work = mkdtempSync(join(tmpdir(), "sluice-hot-reload-"));

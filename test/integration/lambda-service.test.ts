@@ -15,9 +15,9 @@ import {
   UpdateEventSourceMappingCommand,
 } from "@aws-sdk/client-lambda";
 import { Kafka } from "kafkajs";
-import { adminCredentials, kafkaClientConfig } from "../../localstack/launchers/kafka";
-import { awsClients, awsEnv } from "../../localstack/support/aws";
-import { waitFor } from "../../localstack/support/proc";
+import { adminCredentials, kafkaClientConfig } from "#local/launchers/kafka";
+import { awsClients, awsEnv } from "#local/support/aws";
+import { waitFor } from "#local/support/proc";
 import { cfg, output, unique } from "./helpers";
 
 const clients = awsClients(cfg);

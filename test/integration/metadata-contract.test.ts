@@ -4,7 +4,7 @@
  * writes. Each case writes under a person of its own, removed afterwards.
  */
 import { DeleteCommand, DynamoDBDocumentClient, QueryCommand } from "@aws-sdk/lib-dynamodb";
-import { awsClients } from "../../localstack/support/aws";
+import { awsClients } from "#local/support/aws";
 import { describeMetadataContract, dynamoMetadata } from "../lambdas/faces/metadata-contract";
 import { cfg, output } from "./helpers";
 

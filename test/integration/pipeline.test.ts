@@ -5,11 +5,11 @@
  * the sample web's manifest says each candidate should become.
  */
 import { HeadObjectCommand } from "@aws-sdk/client-s3";
-import { type JobResult, runJob } from "../../localstack/jobs/faces/job";
-import { type Item, pipelineSummary, readDataset, scanTable, summarizeItems } from "../../localstack/jobs/faces/report";
-import { readSampleManifest } from "../../localstack/sample-web/daemon";
-import type { Manifest } from "../../localstack/sample-web/manifest";
-import { awsClients, stackOutputs } from "../../localstack/support/aws";
+import { type JobResult, runJob } from "#local/jobs/faces/job";
+import { type Item, pipelineSummary, readDataset, scanTable, summarizeItems } from "#local/jobs/faces/report";
+import { readSampleManifest } from "#local/sample-web/daemon";
+import type { Manifest } from "#local/sample-web/manifest";
+import { awsClients, stackOutputs } from "#local/support/aws";
 import { cfg } from "./helpers";
 
 jest.setTimeout(15 * 60_000);

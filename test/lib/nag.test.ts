@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Stack, Validations } from "aws-cdk-lib";
 import { Bucket } from "aws-cdk-lib/aws-s3";
-import { buildApp } from "../../lib/app";
+import { buildApp } from "#lib/app";
 
 const outdir = () => mkdtempSync(join(tmpdir(), "sluice-nag-"));
 

@@ -1,5 +1,5 @@
 import { Match, Template } from "aws-cdk-lib/assertions";
-import { buildApp } from "../../lib/app";
+import { buildApp } from "#lib/app";
 
 const TOPICS: Record<string, [string, string]> = {
   scrape: ["celebrities", "image-candidates"],

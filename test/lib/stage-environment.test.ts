@@ -1,10 +1,10 @@
 import { Template } from "aws-cdk-lib/assertions";
 import type { z } from "zod";
+import { buildApp } from "#lib/app";
 import { CleanSettingsSchema } from "../../lambdas/faces/clean/settings";
 import { ScrapeSettingsSchema } from "../../lambdas/faces/scrape/settings";
 import { StoreSettingsSchema } from "../../lambdas/faces/store/settings";
 import { ValidateSettingsSchema } from "../../lambdas/faces/validate/settings";
-import { buildApp } from "../../lib/app";
 
 /** Read by Node.js and Powertools, not by the handler's settings: set by SluiceFunction for every function. */
 const RUNTIME = ["NODE_OPTIONS", "POWERTOOLS_LOG_LEVEL", "POWERTOOLS_SERVICE_NAME"];

@@ -7,7 +7,7 @@ import {
   GetQueueAttributesCommand,
   ReceiveMessageCommand,
 } from "@aws-sdk/client-sqs";
-import { createFailureSink } from "../../../localstack/lambda-service/esm/destinations";
+import { createFailureSink } from "#local/lambda-service/esm/destinations";
 import { cfg, unique } from "../helpers";
 import {
   cleanups,

@@ -1,6 +1,6 @@
 /** FilterCriteria, enabling and disabling, SASL/SCRAM from Secrets Manager, and metrics, against the real stack. */
 import { CreateSecretCommand, DeleteSecretCommand } from "@aws-sdk/client-secrets-manager";
-import { mappingKafkaConfigFactory } from "../../../localstack/lambda-service/esm/kafka-client";
+import { mappingKafkaConfigFactory } from "#local/lambda-service/esm/kafka-client";
 import { unique } from "../helpers";
 import {
   admin,

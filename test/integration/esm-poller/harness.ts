@@ -13,13 +13,13 @@ import {
 } from "@aws-sdk/client-s3";
 import type { Context } from "aws-lambda";
 import { type Admin, Kafka, type KafkaMessage, logLevel, type Message, type Producer } from "kafkajs";
-import { createFailureSink, type FailureSink } from "../../../localstack/lambda-service/esm/destinations";
-import type { SelfManagedKafkaEvent } from "../../../localstack/lambda-service/esm/event";
-import { mappingKafkaConfigFactory } from "../../../localstack/lambda-service/esm/kafka-client";
-import { KafkaEventSourcePoller, type PollerDeps, type PollerLog } from "../../../localstack/lambda-service/esm/poller";
-import type { InvokeResult, Invoker, KafkaMappingSpec } from "../../../localstack/lambda-service/types";
-import { adminCredentials, kafkaClientConfig } from "../../../localstack/launchers/kafka";
-import { awsClients } from "../../../localstack/support/aws";
+import { createFailureSink, type FailureSink } from "#local/lambda-service/esm/destinations";
+import type { SelfManagedKafkaEvent } from "#local/lambda-service/esm/event";
+import { mappingKafkaConfigFactory } from "#local/lambda-service/esm/kafka-client";
+import { KafkaEventSourcePoller, type PollerDeps, type PollerLog } from "#local/lambda-service/esm/poller";
+import type { InvokeResult, Invoker, KafkaMappingSpec } from "#local/lambda-service/types";
+import { adminCredentials, kafkaClientConfig } from "#local/launchers/kafka";
+import { awsClients } from "#local/support/aws";
 import { cfg, unique } from "../helpers";
 
 export const admin = adminCredentials(cfg);

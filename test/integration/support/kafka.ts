@@ -3,9 +3,9 @@
  * partitions, end and committed offsets, broker restarts.
  */
 import type { Admin, Message } from "kafkajs";
-import type { LocalConfig } from "../../../localstack/config";
-import { startKafka, stopKafka } from "../../../localstack/launchers/kafka";
-import { adminKafka, withAdmin } from "../../../localstack/launchers/kafka-client";
+import type { LocalConfig } from "#local/config";
+import { startKafka, stopKafka } from "#local/launchers/kafka";
+import { adminKafka, withAdmin } from "#local/launchers/kafka-client";
 
 /** Runs fn with a connected admin client (a fresh one: it survives broker restarts between calls). */
 export function withKafkaAdmin<T>(cfg: LocalConfig, fn: (admin: Admin) => Promise<T>): Promise<T> {

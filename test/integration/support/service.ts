@@ -7,18 +7,18 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DeleteLogGroupCommand } from "@aws-sdk/client-cloudwatch-logs";
-import { type LocalConfig, loadLocalConfig, separateServiceConfig } from "../../../localstack/config";
+import { type LocalConfig, loadLocalConfig, separateServiceConfig } from "#local/config";
 import {
   lambdaServiceStatus,
   reloadLambdaService,
   serviceLogFile,
   startLambdaService,
   stopLambdaService,
-} from "../../../localstack/lambda-service/daemon";
-import type { ServiceStatus } from "../../../localstack/lambda-service/service";
-import { awsClients } from "../../../localstack/support/aws";
-import { freePort } from "../../../localstack/support/ports";
-import { processesWhere, readPid, tail, waitFor } from "../../../localstack/support/proc";
+} from "#local/lambda-service/daemon";
+import type { ServiceStatus } from "#local/lambda-service/service";
+import { awsClients } from "#local/support/aws";
+import { freePort } from "#local/support/ports";
+import { processesWhere, readPid, tail, waitFor } from "#local/support/proc";
 
 /** Whether pid is a live process (a zombie is not). */
 export function processAlive(pid: number): boolean {

@@ -2,7 +2,7 @@ import { join } from "node:path";
 import { App, Duration, Stack } from "aws-cdk-lib";
 import { Bucket } from "aws-cdk-lib/aws-s3";
 import { Secret } from "aws-cdk-lib/aws-secretsmanager";
-import { KafkaStage, type KafkaStageProps } from "../../../lib/constructs/kafka-stage";
+import { KafkaStage, type KafkaStageProps } from "#lib/constructs/kafka-stage";
 
 function props(overrides: Partial<KafkaStageProps> = {}): KafkaStageProps {
   const stack = new Stack(new App(), "s");

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { App, Stack } from "aws-cdk-lib";
 import { Template } from "aws-cdk-lib/assertions";
 import { Architecture } from "aws-cdk-lib/aws-lambda";
-import { NodeModulesLayer } from "../../../lib/constructs/node-modules-layer";
+import { NodeModulesLayer } from "#lib/constructs/node-modules-layer";
 
 describe("NodeModulesLayer", () => {
   let cache: string;

@@ -6,14 +6,9 @@
 import { cpSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { buildApp } from "../../../lib/app";
-import {
-  AssemblyError,
-  type DeployedState,
-  loadAssembly,
-  stableUuid,
-} from "../../../localstack/lambda-service/assembly";
-import { type ResolveContext, resolve } from "../../../localstack/lambda-service/intrinsics";
+import { buildApp } from "#lib/app";
+import { AssemblyError, type DeployedState, loadAssembly, stableUuid } from "#local/lambda-service/assembly";
+import { type ResolveContext, resolve } from "#local/lambda-service/intrinsics";
 
 const env = { region: "us-east-1", accountId: "000000000000" };
 

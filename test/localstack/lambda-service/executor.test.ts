@@ -12,8 +12,8 @@ import {
   InvocationAbortedError,
   LambdaServiceError,
   MAX_REQUEST_BYTES,
-} from "../../../localstack/lambda-service/executor";
-import { isAlive } from "../../../localstack/support/proc";
+} from "#local/lambda-service/executor";
+import { isAlive } from "#local/support/proc";
 import {
   event,
   FIXTURES,

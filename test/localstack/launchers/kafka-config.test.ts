@@ -1,13 +1,8 @@
 import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { loadLocalConfig } from "../../../localstack/config";
-import {
-  adminCredentials,
-  propertiesFile,
-  scramJaas,
-  serverProperties,
-} from "../../../localstack/launchers/kafka-config";
+import { loadLocalConfig } from "#local/config";
+import { adminCredentials, propertiesFile, scramJaas, serverProperties } from "#local/launchers/kafka-config";
 
 describe("Kafka configuration files", () => {
   test("properties values are escaped as java.util.Properties reads them", () => {

@@ -6,7 +6,7 @@
 import { imageSize } from "image-size";
 import { LIMITS } from "#faces/contracts";
 import { differenceHash, hammingDistance } from "#faces/media/phash";
-import type { ExpectedCandidate } from "../../../localstack/sample-web/manifest";
+import type { ExpectedCandidate } from "#local/sample-web/manifest";
 import { sampleWebForThisFile } from "./fixture";
 import { decodeFully, download, endsAtEndMarker, formatOf, mapLimit } from "./support";
 

@@ -8,11 +8,11 @@
  */
 import { LIMITS, REJECTIONS, SOURCE_KINDS } from "#faces/contracts";
 import { differenceHash, hammingDistance } from "#faces/media/phash";
-import { sourceSetup } from "../../../lib/sources";
-import { bitsApart, fingerprint } from "../../../localstack/sample-web/fingerprint";
-import type { ExpectedCandidate } from "../../../localstack/sample-web/manifest";
-import { REASONS, SOURCE_KINDS as SAMPLE_SOURCE_KINDS } from "../../../localstack/sample-web/outcome";
-import { ASSUMED_LIMITS } from "../../../localstack/sample-web/thresholds";
+import { sourceSetup } from "#lib/sources";
+import { bitsApart, fingerprint } from "#local/sample-web/fingerprint";
+import type { ExpectedCandidate } from "#local/sample-web/manifest";
+import { REASONS, SOURCE_KINDS as SAMPLE_SOURCE_KINDS } from "#local/sample-web/outcome";
+import { ASSUMED_LIMITS } from "#local/sample-web/thresholds";
 import { sampleWebForThisFile } from "./fixture";
 import { runProductStages } from "./product-stages";
 import { download, mapLimit } from "./support";

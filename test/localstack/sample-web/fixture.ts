@@ -2,8 +2,8 @@
  * One sample web per test file (seed 1 on a free port), started before its tests and stopped after,
  * and the manifest's candidates looked up the way the tests need them.
  */
-import type { ExpectedCandidate } from "../../../localstack/sample-web/manifest";
-import { type SampleWeb, startSampleWeb } from "../../../localstack/sample-web/server";
+import type { ExpectedCandidate } from "#local/sample-web/manifest";
+import { type SampleWeb, startSampleWeb } from "#local/sample-web/server";
 
 export interface SampleWebFixture {
   readonly web: SampleWeb;

@@ -4,10 +4,10 @@
  * seed and scale.
  */
 import { CelebritySchema, REJECTIONS, WIKIDATA_ID } from "#faces/contracts";
-import { countOutcomes, type Manifest, sampleManifest } from "../../../localstack/sample-web/manifest";
-import { otherPortFor, type SamplePlan } from "../../../localstack/sample-web/model";
-import { generateSample } from "../../../localstack/sample-web/plan";
-import { buildSample } from "../../../localstack/sample-web/server";
+import { countOutcomes, type Manifest, sampleManifest } from "#local/sample-web/manifest";
+import { otherPortFor, type SamplePlan } from "#local/sample-web/model";
+import { generateSample } from "#local/sample-web/plan";
+import { buildSample } from "#local/sample-web/server";
 import { sampleWebForThisFile } from "./fixture";
 
 jest.setTimeout(90_000);

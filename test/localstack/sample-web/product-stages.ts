@@ -16,13 +16,13 @@ import { assessUrl, type SafetyVerdict } from "#faces/net/assess-url";
 import { createSafeFetcher, type SafeFetcher } from "#faces/net/safe-fetch";
 import type { LookupAll, UrlPolicy } from "#faces/net/url-safety";
 import { fetchEnvironment, LIMIT_SETTINGS, limitsOf, URL_POLICY_SETTINGS } from "#faces/settings";
+import { sourceSetup } from "#lib/sources";
+import type { ExpectedCandidate, Manifest } from "#local/sample-web/manifest";
 import { parseSettings } from "#shared/settings";
 import { cleanRecord } from "../../../lambdas/faces/clean/clean";
 import { downloadImage } from "../../../lambdas/faces/store/download";
 import { storeRecord } from "../../../lambdas/faces/store/store";
 import { validateRecord } from "../../../lambdas/faces/validate/validate";
-import { sourceSetup } from "../../../lib/sources";
-import type { ExpectedCandidate, Manifest } from "../../../localstack/sample-web/manifest";
 import { MemoryMetadata } from "../../lambdas/faces/fakes";
 import { mapLimit } from "./support";
 

@@ -4,11 +4,11 @@
  * stage's own sources, and an independent parser, find there.
  */
 import { createSafeFetcher } from "#faces/net/safe-fetch";
+import { sourceSetup } from "#lib/sources";
+import { SAMPLE_TMDB_KEY } from "#local/sample-web/server";
 import { parseSettings } from "#shared/settings";
 import { SourceSettingsSchema, sourceEnvironment } from "../../../lambdas/faces/scrape/sources/config";
 import { findCandidates, sourceConfigOf } from "../../../lambdas/faces/scrape/sources/index";
-import { sourceSetup } from "../../../lib/sources";
-import { SAMPLE_TMDB_KEY } from "../../../localstack/sample-web/server";
 import { sampleWebForThisFile } from "./fixture";
 import {
   Claims,

@@ -1,5 +1,5 @@
 import { createServer, type Server } from "node:net";
-import { freePort, portIsFree } from "../../../localstack/support/ports";
+import { freePort, portIsFree } from "#local/support/ports";
 
 describe("ports", () => {
   test("a free port is free until something listens on it", async () => {

@@ -2,8 +2,8 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { launcherJar } from "../../../localstack/support/java";
-import { storedZip } from "../../../localstack/support/zip";
+import { launcherJar } from "#local/support/java";
+import { storedZip } from "#local/support/zip";
 
 /** The entries of a ZIP as its central directory lists them (name → stored bytes), read back by hand. */
 function readStoredZip(zip: Buffer): Map<string, string> {

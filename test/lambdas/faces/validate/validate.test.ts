@@ -1,6 +1,6 @@
 import type { ImageCandidate } from "#faces/contracts";
+import type { SafetyVerdict } from "#faces/net/assess-url";
 import { InvalidMessageError } from "#shared/message";
-import type { SafetyVerdict } from "../../../../lambdas/faces/shared/net/assess-url";
 import { validateRecord } from "../../../../lambdas/faces/validate/validate";
 import { MemoryMetadata } from "../fakes";
 

@@ -7,7 +7,7 @@ import {
   type SeedError,
   sparqlQuery,
   WIKIDATA_SPARQL_ENDPOINT,
-} from "../../../../localstack/jobs/faces/people";
+} from "#local/jobs/faces/people";
 import { startServer } from "../../../lambdas/faces/shared/net/http-server";
 
 const term = (value: string, extra: Record<string, string> = {}) => ({ type: "literal", value, ...extra });

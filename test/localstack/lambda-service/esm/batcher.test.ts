@@ -1,11 +1,6 @@
 /** Batching as AWS documents it for Kafka: BatchSize, MaximumBatchingWindowInSeconds, the 6 MB payload cap. */
-import {
-  type BatchSource,
-  dispatchCandidates,
-  planBatch,
-  readiness,
-} from "../../../../localstack/lambda-service/esm/batcher";
-import { renderEvent } from "../../../../localstack/lambda-service/esm/event";
+import { type BatchSource, dispatchCandidates, planBatch, readiness } from "#local/lambda-service/esm/batcher";
+import { renderEvent } from "#local/lambda-service/esm/event";
 import { polled, queued } from "./records";
 
 const source = (key: string, queue: BatchSource["queue"]): BatchSource => ({ key, queue });

@@ -2,7 +2,7 @@
  * Offsets are committed only past records that are done, in order (at-least-once), as AWS commits for
  * Kafka mappings; a job whose partition was revoked commits nothing for it; a failed commit stays pending.
  */
-import type { BatchPlan } from "../../../../localstack/lambda-service/esm/batcher";
+import type { BatchPlan } from "#local/lambda-service/esm/batcher";
 import {
   advance,
   commitRequest,
@@ -10,10 +10,10 @@ import {
   markDone,
   OffsetCommitter,
   settle,
-} from "../../../../localstack/lambda-service/esm/commits";
-import type { PolledRecord } from "../../../../localstack/lambda-service/esm/event";
-import { type Job, jobFromPlan } from "../../../../localstack/lambda-service/esm/job";
-import { newPartitionState, type PartitionState } from "../../../../localstack/lambda-service/esm/partition-state";
+} from "#local/lambda-service/esm/commits";
+import type { PolledRecord } from "#local/lambda-service/esm/event";
+import { type Job, jobFromPlan } from "#local/lambda-service/esm/job";
+import { newPartitionState, type PartitionState } from "#local/lambda-service/esm/partition-state";
 import { polled } from "./records";
 
 function jobOf(parts: Array<{ state: PartitionState; records: PolledRecord[]; done?: boolean[] }>): Job {

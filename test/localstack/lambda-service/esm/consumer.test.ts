@@ -4,7 +4,7 @@
  */
 import type { Consumer, Kafka } from "kafkajs";
 import { logLevel } from "kafkajs";
-import { joinGroup, resolveKafkaConfig, startOffsets } from "../../../../localstack/lambda-service/esm/consumer";
+import { joinGroup, resolveKafkaConfig, startOffsets } from "#local/lambda-service/esm/consumer";
 
 describe("resolveKafkaConfig", () => {
   test("reads a config factory, defaults the level to WARN and logs through the poller", async () => {

@@ -1,5 +1,5 @@
 /** The event's size accounting against the rendered event: the 6 MB cap is checked without building events. */
-import { EventSizer, renderEvent } from "../../../../localstack/lambda-service/esm/event";
+import { EventSizer, renderEvent } from "#local/lambda-service/esm/event";
 import { fetched } from "./records";
 
 describe("event rendering (no Kafka)", () => {

@@ -2,14 +2,14 @@
  * Discarded records: the failure record's content, and the hand-off to the destination — retried a few
  * times, then logged and dropped, as records without a destination are.
  */
-import type { DiscardedBatch, FailureSink } from "../../../../localstack/lambda-service/esm/destinations";
+import type { DiscardedBatch, FailureSink } from "#local/lambda-service/esm/destinations";
 import {
   destinationRetryDelayMs,
   discardedBatch,
   type HandoffDeps,
   handOff,
-} from "../../../../localstack/lambda-service/esm/failure-handoff";
-import type { PollerLog } from "../../../../localstack/lambda-service/esm/poller-types";
+} from "#local/lambda-service/esm/failure-handoff";
+import type { PollerLog } from "#local/lambda-service/esm/poller-types";
 import { polled } from "./records";
 
 const records = [polled(4), polled(5)];

@@ -1,9 +1,5 @@
 /** FilterCriteria of Kafka event-source mappings: EventBridge-style patterns on the record's `value`. */
-import {
-  compileKafkaFilters,
-  FilterPatternError,
-  matchesPattern,
-} from "../../../../localstack/lambda-service/esm/filter";
+import { compileKafkaFilters, FilterPatternError, matchesPattern } from "#local/lambda-service/esm/filter";
 
 const json = (value: unknown): Buffer => Buffer.from(JSON.stringify(value));
 const text = (value: string): Buffer => Buffer.from(value, "utf8");

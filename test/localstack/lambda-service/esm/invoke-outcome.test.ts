@@ -3,9 +3,9 @@
  * and counted (AWS's ESM metrics: InvokedEventCount, FailedInvokeEventCount).
  */
 
-import { countInvocation, judgeInvocation } from "../../../../localstack/lambda-service/esm/invoke-outcome";
-import { newCounters } from "../../../../localstack/lambda-service/esm/metrics";
-import type { InvokeResult } from "../../../../localstack/lambda-service/types";
+import { countInvocation, judgeInvocation } from "#local/lambda-service/esm/invoke-outcome";
+import { newCounters } from "#local/lambda-service/esm/metrics";
+import type { InvokeResult } from "#local/lambda-service/types";
 import { polled } from "./records";
 
 const batch = [polled(3), polled(4)];

@@ -2,14 +2,14 @@
  * A job from start to end against an in-process function: the retries, splits, partial commits, age-outs
  * and discards AWS documents for Kafka event-source mappings, in the order they happen.
  */
-import type { DiscardedBatch, FailureSink } from "../../../../localstack/lambda-service/esm/destinations";
-import type { PolledRecord, SelfManagedKafkaEvent } from "../../../../localstack/lambda-service/esm/event";
-import { type Job, jobFromPlan } from "../../../../localstack/lambda-service/esm/job";
-import { JobRunner } from "../../../../localstack/lambda-service/esm/job-runner";
-import { newCounters } from "../../../../localstack/lambda-service/esm/metrics";
-import { newPartitionState } from "../../../../localstack/lambda-service/esm/partition-state";
-import { Aborted } from "../../../../localstack/lambda-service/esm/sleep";
-import type { InvokeResult, KafkaMappingSpec } from "../../../../localstack/lambda-service/types";
+import type { DiscardedBatch, FailureSink } from "#local/lambda-service/esm/destinations";
+import type { PolledRecord, SelfManagedKafkaEvent } from "#local/lambda-service/esm/event";
+import { type Job, jobFromPlan } from "#local/lambda-service/esm/job";
+import { JobRunner } from "#local/lambda-service/esm/job-runner";
+import { newCounters } from "#local/lambda-service/esm/metrics";
+import { newPartitionState } from "#local/lambda-service/esm/partition-state";
+import { Aborted } from "#local/lambda-service/esm/sleep";
+import type { InvokeResult, KafkaMappingSpec } from "#local/lambda-service/types";
 import { polled } from "./records";
 
 const NOW = 1_700_000_000_000;

@@ -1,6 +1,6 @@
 /** A job remembers, per partition, what it took and how much of it is done. */
-import { endOffset, firstUndoneOffset, jobFromPlan } from "../../../../localstack/lambda-service/esm/job";
-import { newPartitionState } from "../../../../localstack/lambda-service/esm/partition-state";
+import { endOffset, firstUndoneOffset, jobFromPlan } from "#local/lambda-service/esm/job";
+import { newPartitionState } from "#local/lambda-service/esm/partition-state";
 import { polled } from "./records";
 
 test("jobFromPlan keys the parts by partition and keeps each part's epoch, records and done flags", () => {

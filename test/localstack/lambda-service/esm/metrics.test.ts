@@ -1,6 +1,6 @@
 /** The metrics snapshot: AWS's ESM counters under their API names, and OffsetLag per partition. */
-import { newCounters, pollerMetrics } from "../../../../localstack/lambda-service/esm/metrics";
-import { newPartitionState } from "../../../../localstack/lambda-service/esm/partition-state";
+import { newCounters, pollerMetrics } from "#local/lambda-service/esm/metrics";
+import { newPartitionState } from "#local/lambda-service/esm/partition-state";
 import { polled, queued } from "./records";
 
 test("counters, partitions and OffsetLag as the Lambda API names them", () => {

@@ -1,5 +1,5 @@
 /** One partition's read, processed and committed positions, and when kafkajs is paused on it. */
-import { compileKafkaFilters } from "../../../../localstack/lambda-service/esm/filter";
+import { compileKafkaFilters } from "#local/lambda-service/esm/filter";
 import {
   enqueue,
   isUnread,
@@ -12,7 +12,7 @@ import {
   resetForAssignment,
   shouldPause,
   shouldResume,
-} from "../../../../localstack/lambda-service/esm/partition-state";
+} from "#local/lambda-service/esm/partition-state";
 import { polled, queued } from "./records";
 
 const state = (fields: Partial<PartitionState> = {}): PartitionState => ({

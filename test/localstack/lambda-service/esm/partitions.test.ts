@@ -1,7 +1,7 @@
 /** Assignments, starting positions, batches leaving the queues and rewinds, against a recording consumer. */
-import { planBatch } from "../../../../localstack/lambda-service/esm/batcher";
-import { enqueue } from "../../../../localstack/lambda-service/esm/partition-state";
-import { PartitionTable } from "../../../../localstack/lambda-service/esm/partitions";
+import { planBatch } from "#local/lambda-service/esm/batcher";
+import { enqueue } from "#local/lambda-service/esm/partition-state";
+import { PartitionTable } from "#local/lambda-service/esm/partitions";
 import { polled, queued } from "./records";
 
 function consumer(failSeek = false) {

@@ -1,6 +1,6 @@
 /** The poller's log: errors as fields with their cause, and kafkajs's lines through the poller's sink. */
 import { logLevel } from "kafkajs";
-import { errorFields, kafkajsLogCreator, pollerLevel } from "../../../../localstack/lambda-service/esm/poller-log";
+import { errorFields, kafkajsLogCreator, pollerLevel } from "#local/lambda-service/esm/poller-log";
 
 test("an error becomes its name and message, and its cause's", () => {
   expect(errorFields(new TypeError("bad", { cause: new Error("root") }))).toEqual({

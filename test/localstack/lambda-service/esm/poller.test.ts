@@ -1,6 +1,6 @@
 /** The poller's wiring without a cluster: the settings it refuses, and a disabled mapping that never connects. */
-import { KafkaEventSourcePoller, type PollerDeps } from "../../../../localstack/lambda-service/esm/poller";
-import type { KafkaMappingSpec } from "../../../../localstack/lambda-service/types";
+import { KafkaEventSourcePoller, type PollerDeps } from "#local/lambda-service/esm/poller";
+import type { KafkaMappingSpec } from "#local/lambda-service/types";
 
 const spec: KafkaMappingSpec = {
   uuid: "uuid-1",

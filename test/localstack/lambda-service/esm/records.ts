@@ -1,6 +1,6 @@
 /** Builds PolledRecords for the poller's unit tests, rendered exactly as the poller renders what it reads. */
-import { type PolledRecord, renderRecord, toPolledRecord } from "../../../../localstack/lambda-service/esm/event";
-import type { QueuedRecord } from "../../../../localstack/lambda-service/esm/partition-state";
+import { type PolledRecord, renderRecord, toPolledRecord } from "#local/lambda-service/esm/event";
+import type { QueuedRecord } from "#local/lambda-service/esm/partition-state";
 
 export interface RecordOptions {
   readonly topic?: string;

@@ -1,5 +1,5 @@
 /** The partial batch response (ReportBatchItemFailures) as AWS documents it for Kafka. */
-import { parseBatchResponse } from "../../../../localstack/lambda-service/esm/response";
+import { parseBatchResponse } from "#local/lambda-service/esm/response";
 import { fetched } from "./records";
 
 describe("batch responses (no Kafka)", () => {

@@ -4,7 +4,7 @@
  * split is not a retry), ReportBatchItemFailures (retry from the lowest failed offset per partition),
  * MaximumRecordAgeInSeconds.
  */
-import type { FailedOutcome } from "../../../../localstack/lambda-service/esm/invoke-outcome";
+import type { FailedOutcome } from "#local/lambda-service/esm/invoke-outcome";
 import {
   afterFailure,
   backoffMs,
@@ -14,7 +14,7 @@ import {
   type RetryPolicy,
   type SubBatch,
   stillFailing,
-} from "../../../../localstack/lambda-service/esm/retry";
+} from "#local/lambda-service/esm/retry";
 import { polled } from "./records";
 
 const offsets = (records: ReadonlyArray<{ offset: number }>): number[] => records.map((r) => r.offset);

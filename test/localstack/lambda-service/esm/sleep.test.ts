@@ -1,5 +1,5 @@
 /** Back-off waits end at once when the poller stops. */
-import { Aborted, abortableSleep, sleep } from "../../../../localstack/lambda-service/esm/sleep";
+import { Aborted, abortableSleep, sleep } from "#local/lambda-service/esm/sleep";
 
 test("an abortable sleep resolves after its time when nothing aborts it", async () => {
   await expect(abortableSleep(5, new AbortController().signal)).resolves.toBeUndefined();

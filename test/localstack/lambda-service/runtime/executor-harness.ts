@@ -5,8 +5,8 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { FunctionExecutor, type FunctionExecutorOptions } from "../../../../localstack/lambda-service/executor";
-import type { FunctionSpec, InvokeResult, LogEvent, LogSink } from "../../../../localstack/lambda-service/types";
+import { FunctionExecutor, type FunctionExecutorOptions } from "#local/lambda-service/executor";
+import type { FunctionSpec, InvokeResult, LogEvent, LogSink } from "#local/lambda-service/types";
 
 export const FIXTURES = join(__dirname, "..", "fixtures");
 export const REGION = "eu-west-1";

@@ -1,5 +1,5 @@
 /** A worker's death in Go's words, and what counts as running out of memory. */
-import { describeExit, isHeapExhaustion } from "../../../../localstack/lambda-service/runtime/exit";
+import { describeExit, isHeapExhaustion } from "#local/lambda-service/runtime/exit";
 
 describe("describeExit", () => {
   it("words an exit code as Go does", () => {

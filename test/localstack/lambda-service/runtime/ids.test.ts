@@ -1,5 +1,5 @@
 /** Log stream names and trace headers in AWS's formats. */
-import { newLogStreamName, newTraceId } from "../../../../localstack/lambda-service/runtime/ids";
+import { newLogStreamName, newTraceId } from "#local/lambda-service/runtime/ids";
 
 describe("ids", () => {
   it("names a log stream by the UTC day and 32 random hex digits", () => {

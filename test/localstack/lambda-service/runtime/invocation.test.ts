@@ -2,7 +2,7 @@
  * An invocation's log as Lambda writes it (START, the function's output as it happens, END, REPORT) and its tail,
  * from real worker processes: what ./invocation.ts puts in order, with the worker's console and stream capture.
  */
-import type { FunctionExecutor } from "../../../../localstack/lambda-service/executor";
+import type { FunctionExecutor } from "#local/lambda-service/executor";
 import { ISO, type MemorySink, REPORT, spec, useExecutors } from "./executor-harness";
 
 jest.setTimeout(60_000);

@@ -1,6 +1,6 @@
 /** Cutting streams into lines, as both sides of a sandbox read them. */
 import { PassThrough } from "node:stream";
-import { LineSplitter, logText, readLines } from "../../../../localstack/lambda-service/runtime/line-splitter";
+import { LineSplitter, logText, readLines } from "#local/lambda-service/runtime/line-splitter";
 
 describe("LineSplitter", () => {
   it("holds a partial line and a split character until they complete", () => {

@@ -10,7 +10,7 @@ import {
   runtimeMajor,
   selectNodeBinary,
   workerArgs,
-} from "../../../../localstack/lambda-service/runtime/node-runtime";
+} from "#local/lambda-service/runtime/node-runtime";
 
 describe("versions", () => {
   it("reads the major of a Node.js version and of a Lambda runtime", () => {
@@ -109,7 +109,7 @@ describe("ensureWorkerScript", () => {
       let fresh: typeof ensureWorkerScript | undefined;
       jest.isolateModules(() => {
         fresh = (
-          require("../../../../localstack/lambda-service/runtime/node-runtime") as {
+          require("#local/lambda-service/runtime/node-runtime") as {
             ensureWorkerScript: typeof ensureWorkerScript;
           }
         ).ensureWorkerScript;

@@ -1,5 +1,5 @@
 /** What each way an invocation can end comes to: payload, function error, extra log lines, REPORT status, tally. */
-import { settleInitFailure, settleRun, Tallies } from "../../../../localstack/lambda-service/runtime/outcome";
+import { settleInitFailure, settleRun, Tallies } from "#local/lambda-service/runtime/outcome";
 
 const ID = "11111111-2222-4333-8444-555555555555";
 const NOW = new Date("2026-03-04T05:06:07.089Z");

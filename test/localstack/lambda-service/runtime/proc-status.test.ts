@@ -1,5 +1,5 @@
 /** Reading a process's memory from /proc/<pid>/status. */
-import { parseProcStatus, readProcMemory } from "../../../../localstack/lambda-service/runtime/proc-status";
+import { parseProcStatus, readProcMemory } from "#local/lambda-service/runtime/proc-status";
 
 describe("parseProcStatus", () => {
   it("reads VmRSS and VmHWM in KiB", () => {

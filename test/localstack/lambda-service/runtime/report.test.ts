@@ -13,7 +13,7 @@ import {
   TIMEOUT_STATUS,
   timedOutLine,
   timedOutMessage,
-} from "../../../../localstack/lambda-service/runtime/report";
+} from "#local/lambda-service/runtime/report";
 
 const ID = "8f5b3c1e-0000-4000-8000-000000000001";
 

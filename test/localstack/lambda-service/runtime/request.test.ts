@@ -1,6 +1,6 @@
 /** The Invoke API's checks of a request payload. */
-import { LambdaServiceError } from "../../../../localstack/lambda-service/runtime/errors";
-import { eventTextOf, MAX_REQUEST_BYTES } from "../../../../localstack/lambda-service/runtime/request";
+import { LambdaServiceError } from "#local/lambda-service/runtime/errors";
+import { eventTextOf, MAX_REQUEST_BYTES } from "#local/lambda-service/runtime/request";
 
 describe("eventTextOf", () => {
   it("returns the JSON text, and {} for an empty payload", () => {

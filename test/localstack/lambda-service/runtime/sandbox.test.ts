@@ -4,8 +4,8 @@
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import type { FunctionExecutor } from "../../../../localstack/lambda-service/executor";
-import { isAlive } from "../../../../localstack/support/proc";
+import type { FunctionExecutor } from "#local/lambda-service/executor";
+import { isAlive } from "#local/support/proc";
 import { event, ISO, json, type MemorySink, REPORT, spec, useExecutors } from "./executor-harness";
 
 jest.setTimeout(60_000);

@@ -1,8 +1,8 @@
 /** The environment of a worker: Lambda's reserved variables over the function's over the base. */
 import { delimiter, join } from "node:path";
-import { TELEMETRY_FD, TELEMETRY_FD_ENV } from "../../../../localstack/lambda-service/runtime/protocol";
-import { nodePath, workerEnv } from "../../../../localstack/lambda-service/runtime/worker-env";
-import type { FunctionSpec } from "../../../../localstack/lambda-service/types";
+import { TELEMETRY_FD, TELEMETRY_FD_ENV } from "#local/lambda-service/runtime/protocol";
+import { nodePath, workerEnv } from "#local/lambda-service/runtime/worker-env";
+import type { FunctionSpec } from "#local/lambda-service/types";
 
 const spec: FunctionSpec = {
   name: "fn",

@@ -1,8 +1,8 @@
 /** A function's pool with fake workers: leasing, the queue, the concurrency limit, retirement and the counters. */
-import { ExecutorClosedError, InvocationAbortedError } from "../../../../localstack/lambda-service/runtime/errors";
-import type { SandboxStats } from "../../../../localstack/lambda-service/runtime/sandbox";
-import { type PooledWorker, WorkerPool } from "../../../../localstack/lambda-service/runtime/worker-pool";
-import type { FunctionSpec } from "../../../../localstack/lambda-service/types";
+import { ExecutorClosedError, InvocationAbortedError } from "#local/lambda-service/runtime/errors";
+import type { SandboxStats } from "#local/lambda-service/runtime/sandbox";
+import { type PooledWorker, WorkerPool } from "#local/lambda-service/runtime/worker-pool";
+import type { FunctionSpec } from "#local/lambda-service/types";
 
 class FakeWorker implements PooledWorker {
   alive = true;

@@ -4,8 +4,8 @@
  */
 import { deflateSync } from "node:zlib";
 import sharp from "sharp";
-import { pngChunk } from "../../../../../localstack/sample-web/imaging";
-import { storedZip } from "../../../../../localstack/support/zip";
+import { pngChunk } from "#local/sample-web/imaging";
+import { storedZip } from "#local/support/zip";
 
 // The same byte-level builders the sample web serves its bad cases with.
 export { pngChunk };

@@ -1,5 +1,5 @@
 /** The Lambda context object a handler is given. */
-import { createContext } from "../../../../../localstack/lambda-service/runtime/worker/context";
+import { createContext } from "#local/lambda-service/runtime/worker/context";
 
 describe("createContext", () => {
   const message = {

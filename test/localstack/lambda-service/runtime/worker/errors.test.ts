@@ -6,7 +6,7 @@ import {
   RuntimeError,
   toErrorPayload,
   UnhandledPromiseRejection,
-} from "../../../../../localstack/lambda-service/runtime/worker/errors";
+} from "#local/lambda-service/runtime/worker/errors";
 
 describe("worker errors", () => {
   it("names the runtime's own errors Runtime.<name>, keeping the cause", () => {

@@ -4,7 +4,7 @@
  * here jest's module loader stands in for Node's, with its own errors and no import().
  */
 import { join } from "node:path";
-import { loadHandler, resolveExport } from "../../../../../localstack/lambda-service/runtime/worker/handler-loader";
+import { loadHandler, resolveExport } from "#local/lambda-service/runtime/worker/handler-loader";
 
 const FIXTURES = join(__dirname, "..", "..", "fixtures");
 

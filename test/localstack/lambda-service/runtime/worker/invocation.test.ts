@@ -3,7 +3,7 @@
  * worker): thrown errors and rejections, results that cannot be serialised, promises that never settle, uncaught
  * errors, and callback handlers with callbackWaitsForEmptyEventLoop.
  */
-import type { FunctionExecutor } from "../../../../../localstack/lambda-service/executor";
+import type { FunctionExecutor } from "#local/lambda-service/executor";
 import { event, ISO, json, type MemorySink, REPORT, spec, useExecutors } from "../executor-harness";
 
 jest.setTimeout(60_000);

@@ -1,9 +1,5 @@
 /** console output in the Node.js runtime's text and JSON formats. */
-import {
-  currentRequestId,
-  formatLogEntry,
-  setCurrentRequestId,
-} from "../../../../../localstack/lambda-service/runtime/worker/logging";
+import { currentRequestId, formatLogEntry, setCurrentRequestId } from "#local/lambda-service/runtime/worker/logging";
 
 const now = new Date("2026-05-06T07:08:09.010Z");
 const ID = "0f0e0d0c-0000-4000-8000-000000000002";

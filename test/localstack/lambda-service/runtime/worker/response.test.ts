@@ -1,6 +1,6 @@
 /** A handler's result as the invocation's last frame. */
-import { MAX_RESPONSE_BYTES } from "../../../../../localstack/lambda-service/runtime/protocol";
-import { responseBody, resultFrame } from "../../../../../localstack/lambda-service/runtime/worker/response";
+import { MAX_RESPONSE_BYTES } from "#local/lambda-service/runtime/protocol";
+import { responseBody, resultFrame } from "#local/lambda-service/runtime/worker/response";
 
 const mem = { rssKb: 40_000, maxRssKb: 50_000 };
 

@@ -1,5 +1,5 @@
 /** Raw stdout/stderr writes inside the worker, one log event per line. */
-import { flushStreams, patchStream } from "../../../../../localstack/lambda-service/runtime/worker/streams";
+import { flushStreams, patchStream } from "#local/lambda-service/runtime/worker/streams";
 
 function patched() {
   const events: string[] = [];
