@@ -36,7 +36,7 @@ export interface SluiceSettings {
   readonly sampleWebUrl: string;
 }
 
-export class SettingsError extends Error {
+class SettingsError extends Error {
   constructor(key: string, message: string) {
     super(`CDK context "${key}": ${message}`);
     this.name = "SettingsError";

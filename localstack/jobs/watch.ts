@@ -17,7 +17,7 @@ export interface StageProgress {
   readonly toFailureDestination: number;
 }
 
-export function stageProgress(status: ServiceStatus, baseline?: Map<string, StageProgress>): StageProgress[] {
+function stageProgress(status: ServiceStatus, baseline?: Map<string, StageProgress>): StageProgress[] {
   return status.mappings.map((m) => {
     const x = m.metrics;
     const base = baseline?.get(m.functionName);

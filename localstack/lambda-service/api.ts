@@ -31,7 +31,7 @@ export interface LambdaBackend {
   updateMapping(uuid: string, update: MappingUpdate): Promise<MappingView>;
 }
 
-export class ApiError extends Error {
+class ApiError extends Error {
   constructor(
     readonly status: number,
     readonly type: string,
@@ -44,7 +44,7 @@ export class ApiError extends Error {
 }
 
 /** Asynchronous (Event) invocations take at most 1 MB (the limit since 2025; 256 KB before). */
-export const MAX_ASYNC_PAYLOAD = 1024 * 1024;
+const MAX_ASYNC_PAYLOAD = 1024 * 1024;
 
 const API_PREFIX =
   /^\/(2015-03-31|2016-08-19|2017-03-31|2017-10-31|2018-10-31|2019-09-25|2019-09-30|2020-04-22|2020-06-30|2021-10-31)\//;
@@ -57,7 +57,7 @@ function isLambdaRequest(req: IncomingMessage, path: string): boolean {
 }
 
 /** Accepts a name, a full ARN, or a partial ARN (`123456789012:function:name`), with an optional :qualifier. */
-export function functionNameOf(identifier: string): string {
+function functionNameOf(identifier: string): string {
   const decoded = decodeURIComponent(identifier);
   const arn =
     /^(?:arn:aws[\w-]*:lambda:[\w-]+:)?(?:\d{12}:)?(?:function:)?([A-Za-z0-9_-]+)(?::(\$LATEST|[\w-]+))?$/.exec(
@@ -104,11 +104,11 @@ function sendError(res: ServerResponse, error: ApiError): void {
   send(res, error.status, { Type: error.kind, message: error.message }, { "x-amzn-ErrorType": error.type });
 }
 
-export function functionArn(backend: LambdaBackend, name: string): string {
+function functionArn(backend: LambdaBackend, name: string): string {
   return `arn:aws:lambda:${backend.region}:${backend.accountId}:function:${name}`;
 }
 
-export function functionConfiguration(backend: LambdaBackend, fn: FunctionSpec, lastModified: Date) {
+function functionConfiguration(backend: LambdaBackend, fn: FunctionSpec, lastModified: Date) {
   return {
     FunctionName: fn.name,
     FunctionArn: functionArn(backend, fn.name),
@@ -134,7 +134,7 @@ export function functionConfiguration(backend: LambdaBackend, fn: FunctionSpec, 
   };
 }
 
-export function mappingConfiguration(backend: LambdaBackend, m: MappingView) {
+function mappingConfiguration(backend: LambdaBackend, m: MappingView) {
   const s = m.spec;
   return {
     UUID: s.uuid,

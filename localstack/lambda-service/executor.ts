@@ -31,7 +31,7 @@ import type { FunctionSpec, InvokeResult, Invoker, LogSink } from "./types";
 export { ExecutorClosedError, InvocationAbortedError, LambdaServiceError } from "./runtime/errors";
 export { MAX_REQUEST_BYTES } from "./runtime/request";
 export type { SandboxStats } from "./runtime/sandbox";
-export { nodePath } from "./runtime/worker-env";
+
 export type { FunctionStats } from "./runtime/worker-pool";
 
 /** The worker's entry sits next to this file; a bundle of this file finds the compiled bootstrap next to itself. */

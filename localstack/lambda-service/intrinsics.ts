@@ -52,7 +52,7 @@ function asString(value: unknown, where: string): string {
   throw new ResolveError(`${where}: expected a string, got ${JSON.stringify(value)}`);
 }
 
-export function evaluateCondition(ctx: ResolveContext, expr: unknown): boolean {
+function evaluateCondition(ctx: ResolveContext, expr: unknown): boolean {
   if (typeof expr === "boolean") return expr;
   if (!expr || typeof expr !== "object" || Array.isArray(expr)) {
     throw new ResolveError(`unsupported condition ${JSON.stringify(expr)}`);

@@ -33,7 +33,7 @@ import { findPython, installVenv, venvIsCurrent, venvPython } from "./localstack
  * schedules, metrics). LocalStack adds dependencies itself: dynamodbstreams and kinesis for dynamodb,
  * lambda for secretsmanager. Services load lazily, so an unused one costs nothing.
  */
-export const LOCALSTACK_SERVICES = [
+const LOCALSTACK_SERVICES = [
   "s3",
   "dynamodb",
   "secretsmanager",
@@ -84,7 +84,7 @@ export async function installLocalStack(cfg: LocalConfig, log: (msg: string) => 
 // Run
 
 /** The environment LocalStack runs with. */
-export function localStackEnv(cfg: LocalConfig, base: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+function localStackEnv(cfg: LocalConfig, base: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [key, value] of Object.entries(base)) {
     // Client-side endpoint overrides would point LocalStack's own internal clients at itself in odd ways.

@@ -32,7 +32,7 @@ import type { Rng } from "./prng";
 import { ASSUMED_LIMITS } from "./thresholds";
 
 /** Distinct pictures of one person differ in at least this many of the 64 hash bits. */
-export const DISTINCT_MIN_BITS = 18;
+const DISTINCT_MIN_BITS = 18;
 /** A deliberate near-duplicate differs from its original in at most this many bits. */
 export const VARIANT_MAX_BITS = 5;
 const THRESHOLD = ASSUMED_LIMITS.nearDuplicateDistance;

@@ -9,9 +9,9 @@ import type { Manifest } from "./manifest";
 export { SAMPLE_TMDB_KEY } from "./apis";
 
 const pidFile = (cfg: LocalConfig): string => join(cfg.runDir, "sample-web.pid");
-export const sampleWebLogFile = (cfg: LocalConfig): string => join(cfg.logDir, "sample-web.log");
+const sampleWebLogFile = (cfg: LocalConfig): string => join(cfg.logDir, "sample-web.log");
 /** The expected outcome of every sample candidate, written by the running sample web. */
-export const sampleManifestFile = (cfg: LocalConfig): string => join(cfg.runDir, "sample-web-manifest.json");
+const sampleManifestFile = (cfg: LocalConfig): string => join(cfg.runDir, "sample-web-manifest.json");
 
 async function answers(cfg: LocalConfig): Promise<boolean> {
   try {
@@ -23,7 +23,7 @@ async function answers(cfg: LocalConfig): Promise<boolean> {
   }
 }
 
-export async function sampleWebRunning(cfg: LocalConfig): Promise<boolean> {
+async function sampleWebRunning(cfg: LocalConfig): Promise<boolean> {
   return runningPid(pidFile(cfg)) !== undefined && (await answers(cfg));
 }
 

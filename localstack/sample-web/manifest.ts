@@ -57,7 +57,7 @@ export interface Manifest {
 }
 
 /** A declared outcome in the manifest's per-stage fields. */
-export function stageFields(outcome: Outcome): Pick<ExpectedCandidate, "expect" | "download" | "clean"> {
+function stageFields(outcome: Outcome): Pick<ExpectedCandidate, "expect" | "download" | "clean"> {
   if (outcome === "clean") return { expect: "verified", download: "stored", clean: "clean" };
   if ("validate" in outcome) return { expect: outcome.validate };
   if ("store" in outcome) return { expect: "verified", download: outcome.store };

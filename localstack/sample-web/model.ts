@@ -146,7 +146,7 @@ export function commonsPath(value: string): string {
   return `/commons/${md5.slice(0, 1)}/${md5.slice(0, 2)}/${name}`;
 }
 
-export function commonsUrl(value: string, ctx: UrlContext): string {
+function commonsUrl(value: string, ctx: UrlContext): string {
   const name = commonsFileName(value);
   const path = commonsPath(value);
   return new URL(`${path.slice(0, path.length - name.length)}${encodeURIComponent(name)}`, ctx.origin).href;
@@ -154,16 +154,16 @@ export function commonsUrl(value: string, ctx: UrlContext): string {
 
 export const TMDB_IMAGE_PREFIX = "/tmdb-images/t/p/original";
 
-export function tmdbImageUrl(file: string, ctx: UrlContext): string {
+function tmdbImageUrl(file: string, ctx: UrlContext): string {
   return new URL(`${TMDB_IMAGE_PREFIX}${file}`, ctx.origin).href;
 }
 
-export function pageUrl(wikidataId: string, ctx: UrlContext): string {
+function pageUrl(wikidataId: string, ctx: UrlContext): string {
   return new URL(`/web/people/${wikidataId}`, ctx.origin).href;
 }
 
 /** The URL attributes of a page, in document order (head first; within an element: src, then srcset). */
-export function pageUrlRefs(page: PageSpec): UrlRef[] {
+function pageUrlRefs(page: PageSpec): UrlRef[] {
   const out: UrlRef[] = [];
   for (const element of [...page.head, ...page.body]) {
     switch (element.tag) {
@@ -186,7 +186,7 @@ export function pageUrlRefs(page: PageSpec): UrlRef[] {
 }
 
 /** A value resolved against a base as a browser (and the scraper) does; the raw value if it cannot be. */
-export function resolveAgainst(value: string, base: string): string {
+function resolveAgainst(value: string, base: string): string {
   try {
     return new URL(value, base).href;
   } catch {
@@ -228,7 +228,7 @@ export const ERROR_PREFIX = "/error/";
 /** Every path under this prefix answers 404. */
 export const MISSING_PREFIX = "/missing/";
 
-export const SERVER_ERROR_PAGE = `<!DOCTYPE html>
+const SERVER_ERROR_PAGE = `<!DOCTYPE html>
 <html lang="en">
 <head><meta charset="utf-8"><title>500 Internal Server Error</title></head>
 <body>

@@ -222,7 +222,7 @@ export const REAL_PEOPLE: readonly SamplePerson[] = ROWS.map(
 );
 
 /** Synthetic people's item ids start here (far above any id the sample gives a real person). */
-export const SYNTHETIC_ID_BASE = 90_000_001;
+const SYNTHETIC_ID_BASE = 90_000_001;
 
 const GIVEN_F = [
   "Ada",

@@ -30,7 +30,7 @@ import { html, plain, type Reply, readForm, write } from "./reply";
 export { SAMPLE_TMDB_KEY };
 
 /** Where each part of the sample web lives (path prefixes on its one origin). */
-export const SAMPLE_ROUTES = {
+const SAMPLE_ROUTES = {
   sparql: "/wikidata/sparql",
   wikidataApi: "/wikidata/w/api.php",
   commons: "/commons",

@@ -18,10 +18,8 @@ import { SQSClient } from "@aws-sdk/client-sqs";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { LOCAL_CREDENTIALS, type LocalConfig } from "../config";
 
-export { LOCAL_CREDENTIALS };
-
 /** Options for any AWS SDK v3 client: local endpoint, path-style S3 (no DNS needed), test credentials. */
-export function sdkConfig(cfg: LocalConfig) {
+function sdkConfig(cfg: LocalConfig) {
   return {
     endpoint: cfg.endpoint.url,
     region: cfg.region,
@@ -31,7 +29,7 @@ export function sdkConfig(cfg: LocalConfig) {
 }
 
 /** SDK clients of the local endpoint, each built on first use and kept. */
-export class AwsClients {
+class AwsClients {
   #cloudFormation?: CloudFormationClient;
   #dynamodb?: DynamoDBClient;
   #documents?: DynamoDBDocumentClient;

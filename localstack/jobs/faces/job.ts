@@ -22,7 +22,7 @@ import { produceCelebrities } from "./seed";
 export type Log = (message: string) => void;
 
 /** `sample` (the sample web's SPARQL endpoint), `wikidata` (the real one), or a .csv / .json file. */
-export async function loadSeedList(
+async function loadSeedList(
   cfg: LocalConfig,
   from: string,
   limit: number,

@@ -27,7 +27,7 @@ export function markDone(job: Job, records: readonly PolledRecord[]): Array<{ pa
 }
 
 /** Whether the job's part still belongs to the partition the poller holds (not revoked and reassigned). */
-export const isCurrent = (partitions: ReadonlyMap<string, PartitionState>, part: JobPartition): boolean =>
+const isCurrent = (partitions: ReadonlyMap<string, PartitionState>, part: JobPartition): boolean =>
   partitions.get(part.state.key) === part.state && part.state.epoch === part.epoch;
 
 /** Records that the partition is processed up to `next`, and that `next` is to be committed. */

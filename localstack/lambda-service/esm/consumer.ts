@@ -10,7 +10,7 @@ import { partitionKey } from "./event";
 import { errorFields, kafkajsLogCreator } from "./poller-log";
 import type { PollerLog } from "./poller-types";
 
-export const JOIN_TIMEOUT_MS = 60_000;
+const JOIN_TIMEOUT_MS = 60_000;
 
 /** The mapping's kafkajs configuration, logging through the poller's log (WARN and above by default). */
 export async function resolveKafkaConfig(

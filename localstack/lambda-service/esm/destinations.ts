@@ -141,7 +141,7 @@ function header(batch: DiscardedBatch, context: FailureContext) {
  * The record for an SNS or SQS destination (withPayload false) or an S3 destination (withPayload true:
  * the whole event as a JSON string in `payload`).
  */
-export function batchInvocationRecord(
+function batchInvocationRecord(
   batch: DiscardedBatch,
   context: FailureContext,
   withPayload: boolean,
@@ -176,7 +176,7 @@ export function batchInvocationRecord(
 }
 
 /** The message for a Kafka destination: one per record, its payload the event holding that record. */
-export function recordInvocationRecord(
+function recordInvocationRecord(
   batch: DiscardedBatch,
   record: PolledRecord,
   context: FailureContext,
@@ -195,7 +195,7 @@ export function recordInvocationRecord(
 }
 
 /** `aws/lambda/<ESM-UUID>/<topic>-<n>/YYYY/MM/DD/YYYY-MM-DDTHH.MM.SS-<random UUID>` */
-export function s3ObjectKey(mappingUuid: string, batch: DiscardedBatch): string {
+function s3ObjectKey(mappingUuid: string, batch: DiscardedBatch): string {
   const first = batch.records[0];
   const partition = first ? partitionKey(first.topic, first.partition) : "unknown";
   const stamp = new Date(batch.timestamp).toISOString(); // YYYY-MM-DDTHH:MM:SS.sssZ

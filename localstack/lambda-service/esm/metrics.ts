@@ -27,7 +27,7 @@ export const newCounters = (): PollerCounters => ({
   dropped: 0,
 });
 
-export function partitionMetrics(state: PartitionState, inFlight: boolean): PartitionMetrics {
+function partitionMetrics(state: PartitionState, inFlight: boolean): PartitionMetrics {
   const lag = offsetLag(state);
   return {
     ...(lag !== undefined ? { offsetLag: lag } : {}),

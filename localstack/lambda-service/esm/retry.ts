@@ -29,7 +29,7 @@ export const freshSubBatch = (records: readonly PolledRecord[]): SubBatch => ({ 
 
 /** AWS: "When you configure both infinite retries and an on-failure destination, Lambda automatically
  * applies a maximum of 10 retry attempts." */
-export const DEFAULT_RETRIES_WITH_DESTINATION = 10;
+const DEFAULT_RETRIES_WITH_DESTINATION = 10;
 
 /** The retry quota in effect: -1 is forever. */
 export const effectiveMaxRetries = (maximumRetryAttempts: number, hasDestination: boolean): number =>

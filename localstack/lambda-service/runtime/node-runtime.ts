@@ -21,7 +21,7 @@ export function runtimeMajor(runtime: string): string | undefined {
 }
 
 /** The binary of the `node` npm package (node@22 ships Node 22), when its major is the one wanted. */
-export function npmNodeBinary(major: string): string | undefined {
+function npmNodeBinary(major: string): string | undefined {
   let packageJson: string;
   try {
     packageJson = require.resolve("node/package.json", { paths: [__dirname, process.cwd()] });

@@ -15,7 +15,7 @@ export interface Deliveries {
 
 const LINE = /^(.+)-(\d+)-(\d+)$/;
 
-export function deliveryKey(topic: string, partition: number, offset: number): string {
+function deliveryKey(topic: string, partition: number, offset: number): string {
   return `${topic}-${partition}-${offset}`;
 }
 

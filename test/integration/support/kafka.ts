@@ -8,7 +8,7 @@ import { startKafka, stopKafka } from "#local/launchers/kafka";
 import { adminKafka, withAdmin } from "#local/launchers/kafka-client";
 
 /** Runs fn with a connected admin client (a fresh one: it survives broker restarts between calls). */
-export function withKafkaAdmin<T>(cfg: LocalConfig, fn: (admin: Admin) => Promise<T>): Promise<T> {
+function withKafkaAdmin<T>(cfg: LocalConfig, fn: (admin: Admin) => Promise<T>): Promise<T> {
   return withAdmin(adminKafka(cfg, "sluice-test-admin"), fn);
 }
 

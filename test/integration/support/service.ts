@@ -21,7 +21,7 @@ import { freePort } from "#local/support/ports";
 import { processesWhere, readPid, tail, waitFor } from "#local/support/proc";
 
 /** Whether pid is a live process (a zombie is not). */
-export function processAlive(pid: number): boolean {
+function processAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
   } catch (error) {
@@ -38,7 +38,7 @@ export function processAlive(pid: number): boolean {
 }
 
 /** Live processes whose command line contains every one of needles (Linux /proc; [] elsewhere). */
-export function processesMatching(...needles: string[]): number[] {
+function processesMatching(...needles: string[]): number[] {
   return processesWhere((cmdline) => needles.every((needle) => cmdline.includes(needle))).filter(processAlive);
 }
 

@@ -97,7 +97,7 @@ type Step =
   | { readonly op: "cleanHashes"; readonly expect: Array<{ sha256: string; phash: string }> };
 
 /** Each case runs on a person of its own, so cases never see each other's items. */
-export const METADATA_CASES: ReadonlyArray<{ readonly name: string; readonly steps: readonly Step[] }> = [
+const METADATA_CASES: ReadonlyArray<{ readonly name: string; readonly steps: readonly Step[] }> = [
   {
     name: "the first sighting of a URL wins; another record carrying it is told it was already seen",
     steps: [

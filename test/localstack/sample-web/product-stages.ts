@@ -30,7 +30,7 @@ const sha = (text: string | Buffer) => createHash("sha256").update(text).digest(
 const now = () => new Date();
 
 /** The names the sample uses: `localhost` is loopback, `.invalid` never resolves (RFC 2606); any other is a mistake. */
-export const sampleLookup: LookupAll = async (hostname) => {
+const sampleLookup: LookupAll = async (hostname) => {
   if (hostname === "localhost" || hostname.endsWith(".localhost")) return [{ address: "127.0.0.1", family: 4 }];
   if (hostname === "invalid" || hostname.endsWith(".invalid"))
     throw Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), { code: "ENOTFOUND" });

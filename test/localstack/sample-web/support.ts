@@ -42,7 +42,7 @@ const Snak = z.object({
   datatype: z.string(),
 });
 
-export const P18Statement = z.object({
+const P18Statement = z.object({
   mainsnak: Snak.extend({
     property: z.literal("P18"),
     datavalue: z.strictObject({ value: z.string().min(1), type: z.literal("string") }).optional(),
@@ -121,7 +121,7 @@ export function commonsFileUrl(origin: string, value: string): string {
 }
 
 /** The image URLs of a page in document order (each once), as a scraper with an HTML parser and a srcset parser finds them. */
-export function scrapePage(html: string, pageUrl: string): string[] {
+function scrapePage(html: string, pageUrl: string): string[] {
   let base: string | undefined;
   const found: string[] = [];
   const parser = new Parser(

@@ -58,7 +58,7 @@ export function tmdbSearchUrl(apiUrl: string, name: string): string {
   return url.href;
 }
 
-export function tmdbImageUrl(imageBaseUrl: string, filePath: string): string {
+function tmdbImageUrl(imageBaseUrl: string, filePath: string): string {
   return `${joinUrl(imageBaseUrl, "original")}${filePath.startsWith("/") ? "" : "/"}${filePath}`;
 }
 

@@ -17,7 +17,7 @@ const HTML_MARKER_WINDOW_CHARS = 1024;
  * parser accepts both). Anything else is read as Latin-1: every byte maps to one character, so the
  * ASCII of tags and attributes survives whatever the real encoding is and decoding never fails.
  */
-export function decodeText(bytes: Buffer, maxBytes = bytes.length): string {
+function decodeText(bytes: Buffer, maxBytes = bytes.length): string {
   const head = bytes.subarray(0, Math.min(maxBytes, bytes.length));
   const [b0, b1, b2] = head;
   if (b0 === 0xef && b1 === 0xbb && b2 === 0xbf) return head.subarray(3).toString("utf8");

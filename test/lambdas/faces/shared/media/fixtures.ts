@@ -17,7 +17,7 @@ export { pngChunk };
 const { imul, max, min, round, floor, abs } = Math;
 
 /** A small deterministic pseudo-random generator (mulberry32), so "noise" is the same on every run. */
-export function random(seed: number): () => number {
+function random(seed: number): () => number {
   let state = seed >>> 0;
   return () => {
     state = (state + 0x6d2b79f5) >>> 0;
