@@ -9,97 +9,12 @@
  * resolution itself and refuses non-public answers, so the address checked is the address connected to.
  */
 import type { IncomingHttpHeaders } from "node:http";
-import { isIP, type LookupFunction } from "node:net";
 import PQueue from "p-queue";
 import pRetry from "p-retry";
-import { Agent, buildConnector, request } from "undici";
-import type { StoreRejection, ValidateRejection } from "../contracts";
-import {
-  checkHost,
-  checkUrl,
-  classifyAddress,
-  type LookupAll,
-  normalizeAllowList,
-  systemLookup,
-  type UrlPolicy,
-} from "./url-safety";
-
-type PolicyReason = Extract<
-  ValidateRejection,
-  "invalid-url" | "unsafe-scheme" | "credentials-in-url" | "private-address" | "unresolvable-host"
->;
-
-/**
- * Why a fetch failed. Mostly the contract's reasons; two are not in it because they are not verdicts on
- * an image: `network-error` (refused, reset, TLS failure: nothing was answered) and `invalid-response`
- * (`fetchJson` got something that is not JSON).
- */
-export type FetchFailureReason =
-  | PolicyReason
-  | Extract<StoreRejection, "unsafe-redirect" | "too-many-redirects" | "http-error" | "timeout" | "too-large">
-  | "network-error"
-  | "invalid-response";
-
-export class FetchFailure extends Error {
-  override readonly name = "FetchFailure";
-  readonly reason: FetchFailureReason;
-  /** The URL being fetched when it failed (for redirects: the hop that failed). */
-  readonly url: string;
-  readonly status?: number;
-  /** More about the reason; for `unsafe-redirect`, the target's own reason and why. */
-  readonly detail?: string;
-  /** Worth trying again later: timeouts, network errors, 429 and 5xx. */
-  readonly transient: boolean;
-  /** From a `Retry-After` header, already capped. */
-  readonly retryAfterMs?: number;
-  /** The start of an error response's body (at most 4 KiB, as text), for APIs that explain themselves there. */
-  readonly responseBody?: string;
-
-  constructor(
-    reason: FetchFailureReason,
-    message: string,
-    details: {
-      url: string;
-      status?: number;
-      detail?: string;
-      retryAfterMs?: number;
-      responseBody?: string;
-      cause?: unknown;
-    },
-  ) {
-    super(message, details.cause === undefined ? undefined : { cause: details.cause });
-    this.reason = reason;
-    this.url = details.url;
-    this.status = details.status;
-    this.detail = details.detail;
-    this.retryAfterMs = details.retryAfterMs;
-    this.responseBody = details.responseBody;
-    this.transient = isTransientFailure(reason, details.status, details.cause);
-  }
-}
-
-function isTransientFailure(reason: FetchFailureReason, status: number | undefined, cause: unknown): boolean {
-  if (reason === "timeout") return true;
-  if (reason === "http-error") return status === 429 || (status !== undefined && status >= 500);
-  if (reason === "network-error") {
-    // A certificate will not become valid by retrying in 200 ms.
-    const code = String((cause as NodeJS.ErrnoException | undefined)?.code ?? "");
-    return !/CERT|TLS|SSL/.test(code);
-  }
-  return false;
-}
-
-/** Raised by the connector when a connection would reach a non-public address (or nothing). */
-export class BlockedAddressError extends Error {
-  override readonly name = "BlockedAddressError";
-  constructor(
-    readonly reason: "private-address" | "unresolvable-host",
-    message: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-  }
-}
+import { Agent, request } from "undici";
+import { BlockedAddressError, guardedConnector } from "./connect-guard";
+import { FetchFailure } from "./fetch-failure";
+import { checkHost, checkUrl, type LookupAll, systemLookup, type UrlPolicy } from "./url-safety";
 
 export interface SafeFetchOptions {
   /** Local endpoints (`host:port`) that may be on private addresses; see UrlPolicy. */
@@ -358,70 +273,6 @@ export function createSafeFetcher(options: SafeFetchOptions): SafeFetcher {
       queues.clear();
       await agent.close();
     },
-  };
-}
-
-/**
- * The undici connector: resolution happens here, and a connection is only opened to addresses that
- * pass, unless the URL's host:port is allow-listed. IP literals never reach a lookup (net.connect skips
- * it), so they are judged here directly.
- */
-export function guardedConnector(policy: UrlPolicy, lookup: LookupAll, timeoutMs: number): buildConnector.connector {
-  const allowed = normalizeAllowList(policy.allowList);
-  const open = buildConnector({ timeout: timeoutMs, lookup: resolvingLookup(lookup, false) });
-  const guarded = buildConnector({ timeout: timeoutMs, lookup: resolvingLookup(lookup, true) });
-  return (connectOptions, callback) => {
-    const { hostname, protocol, port } = connectOptions;
-    const host = isIP(hostname) === 6 ? `[${hostname}]` : hostname.toLowerCase();
-    const key = `${host}:${port || (protocol === "https:" ? "443" : "80")}`;
-    if (allowed.has(key)) return open(connectOptions, callback);
-    if (isIP(hostname) !== 0) {
-      const kind = classifyAddress(hostname);
-      if (kind !== "public") {
-        return callback(new BlockedAddressError("private-address", `${hostname} is a ${kind} address`), null);
-      }
-    }
-    return guarded(connectOptions, callback);
-  };
-}
-
-/** A `net.connect` lookup over `LookupAll` that, when guarding, refuses if any answer is non-public. */
-function resolvingLookup(lookup: LookupAll, guard: boolean): LookupFunction {
-  return (hostname, options, callback) => {
-    lookup(hostname).then(
-      (answers) => {
-        const wanted =
-          options.family === 4 || options.family === 6 ? answers.filter((a) => a.family === options.family) : answers;
-        const firstAnswer = wanted[0];
-        if (!firstAnswer) {
-          return callback(
-            new BlockedAddressError("unresolvable-host", `${hostname} resolved to no usable address`),
-            "",
-            0,
-          );
-        }
-        if (guard) {
-          for (const answer of wanted) {
-            const kind = classifyAddress(answer.address);
-            if (kind !== "public") {
-              const error = new BlockedAddressError(
-                "private-address",
-                `${hostname} resolved to ${answer.address}, a ${kind} address, at connect time`,
-              );
-              return callback(error, "", 0);
-            }
-          }
-        }
-        if (options.all)
-          return callback(
-            null,
-            wanted.map((a) => ({ address: a.address, family: a.family })),
-          );
-        return callback(null, firstAnswer.address, firstAnswer.family);
-      },
-      (error: unknown) =>
-        callback(new BlockedAddressError("unresolvable-host", `${hostname} did not resolve`, { cause: error }), "", 0),
-    );
   };
 }
 

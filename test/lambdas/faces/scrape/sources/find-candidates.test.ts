@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { ImageCandidateSchema } from "#faces/contracts";
-import { createSafeFetcher, FetchFailure, type SafeFetcher } from "#faces/net/safe-fetch";
+import { FetchFailure } from "#faces/net/fetch-failure";
+import { createSafeFetcher, type SafeFetcher } from "#faces/net/safe-fetch";
 import { DEFAULT_SOURCE_CONFIG, type SourceConfig } from "../../../../../lambdas/faces/scrape/sources/config";
 import {
   candidateId,

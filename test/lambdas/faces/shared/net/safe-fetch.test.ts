@@ -1,13 +1,7 @@
 import diagnosticsChannel from "node:diagnostics_channel";
-import {
-  BlockedAddressError,
-  createSafeFetcher,
-  FetchFailure,
-  guardedConnector,
-  parseRetryAfter,
-  type SafeFetcher,
-  type SafeFetchOptions,
-} from "#faces/net/safe-fetch";
+import { BlockedAddressError, guardedConnector } from "#faces/net/connect-guard";
+import { FetchFailure } from "#faces/net/fetch-failure";
+import { createSafeFetcher, parseRetryAfter, type SafeFetcher, type SafeFetchOptions } from "#faces/net/safe-fetch";
 import type { LookupAll } from "#faces/net/url-safety";
 import { startServer, type TestServer } from "./http-server";
 
