@@ -300,7 +300,8 @@ export class LambdaApiServer {
       if (!backend.functions().some((f) => f.name === name)) return false;
       const qualifier = url.searchParams.get("Qualifier") ?? undefined;
       const { region, accountId } = backend;
-      const env = { region, accountId, port: this.options.port, createdAt: this.startedAt };
+      const port = (this.server?.address() as AddressInfo | null)?.port ?? this.options.port;
+      const env = { region, accountId, port, createdAt: this.startedAt };
       const configs = backend
         .functionUrls()
         .filter((u) => u.functionName === name && (m?.[2] === "urls" || u.qualifier === qualifier))

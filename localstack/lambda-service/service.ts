@@ -150,7 +150,7 @@ export class LambdaService implements LambdaBackend {
         await this.reload(true);
         return this.status();
       },
-      urls: new FunctionUrlRouter({ backend: this, credentials: LOCAL_CREDENTIALS, port: cfg.endpoint.port }),
+      urls: new FunctionUrlRouter({ backend: this, credentials: LOCAL_CREDENTIALS }),
     });
   }
 

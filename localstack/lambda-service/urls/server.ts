@@ -25,8 +25,6 @@ export interface UrlBackend {
 export interface UrlRouterOptions {
   readonly backend: UrlBackend;
   readonly credentials: LocalCredentials;
-  /** The endpoint's port, for the URLs this router reports. */
-  readonly port: number;
 }
 
 /** Which URL a request is for, and the path the function sees. */

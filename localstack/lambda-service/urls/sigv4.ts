@@ -92,6 +92,11 @@ export async function verifySigV4(
       .startsWith(day ?? "")
   )
     return undefined;
+  // The signer trusts a declared payload hash; the body must match it.
+  const declaredHash = req.headers["x-amz-content-sha256"]?.[0];
+  if (declaredHash !== undefined && declaredHash !== createHash("sha256").update(req.body).digest("hex")) {
+    return undefined;
+  }
   const signedHeaders = (signedHeaderList ?? "").split(";");
   const headers: Record<string, string> = {};
   for (const name of signedHeaders) {
