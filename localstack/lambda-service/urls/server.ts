@@ -128,14 +128,21 @@ export class FunctionUrlRouter {
       };
     }
     const hostName = (req.headers.host ?? "").split(":")[0] ?? "";
+    const sourceIp = (req.socket.remoteAddress ?? "127.0.0.1").replace(/^::ffff:/, "");
+    // The front end's own headers, as AWS's adds them (over plain HTTP here).
+    const forwarded = {
+      "x-forwarded-for": [sourceIp],
+      "x-forwarded-proto": ["http"],
+      "x-forwarded-port": [String(req.socket.localPort ?? "")],
+    };
     const event = urlEvent(
       {
         method,
         rawPath: match.rawPath,
         rawQueryString: match.rawQueryString,
-        headers,
+        headers: { ...headers, ...forwarded },
         body,
-        sourceIp: (req.socket.remoteAddress ?? "127.0.0.1").replace(/^::ffff:/, ""),
+        sourceIp,
         protocol: `HTTP/${req.httpVersion}`,
       },
       {

@@ -127,6 +127,11 @@ test("the host form reaches the function with the 2.0 event and maps its answer"
       cookies: ["c=3"],
       body: "hi",
       isBase64Encoded: false,
+      headers: expect.objectContaining({
+        "x-forwarded-for": "127.0.0.1",
+        "x-forwarded-proto": "http",
+        "x-forwarded-port": String(port),
+      }),
       requestContext: expect.objectContaining({
         apiId: openId,
         domainName: `${openId}.lambda-url.${region}.localhost`,
