@@ -105,6 +105,9 @@ async function printStatus(cfg: LocalConfig, json: boolean): Promise<void> {
       `            OffsetLag ${lag || "(none yet)"}; polled ${x.polledEventCount}, invoked ${x.invokedEventCount} in ${x.invocations} invocations, errors ${x.errors}, filtered ${x.filteredOutEventCount}, to destination ${x.onFailureDestinationDeliveredEventCount}, dropped ${x.droppedEventCount}`,
     );
   }
+  for (const u of lambda?.urls ?? []) {
+    log(`  url       ${u.functionName} (${u.authType}): ${u.url}  (or ${u.pathUrl})`);
+  }
   if (s.stacks.length === 0) log(`stacks      ${ls.running ? "none deployed (npm run deploy:local)" : "-"}`);
   for (const stack of s.stacks) {
     log(`stack       ${stack.name}: ${stack.status}`);

@@ -153,6 +153,7 @@ export async function deploy(cfg: LocalConfig, log: Log): Promise<DeployResult> 
   log(
     `Lambda service runs ${service.functions.length} functions and ${service.mappings.length} Kafka event-source mappings`,
   );
+  for (const u of service.urls ?? []) log(`function URL of ${u.functionName} (${u.authType}): ${u.url}`);
   return { outputs, topics, seconds };
 }
 

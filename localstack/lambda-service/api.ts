@@ -8,6 +8,9 @@ import { createServer, type IncomingMessage, request, type Server, type ServerRe
 import type { AddressInfo } from "node:net";
 import { LambdaServiceError, MAX_REQUEST_BYTES } from "./executor";
 import type { FunctionSpec, InvokeResult, KafkaMappingSpec } from "./types";
+import { functionUrlConfig } from "./urls/config";
+import type { FunctionUrlRouter } from "./urls/server";
+import type { FunctionUrlSpec } from "./urls/url-spec";
 
 export interface MappingView {
   readonly spec: KafkaMappingSpec;
@@ -29,6 +32,7 @@ export interface LambdaBackend {
   invoke(name: string, payload: Buffer): Promise<InvokeResult>;
   mappings(): readonly MappingView[];
   updateMapping(uuid: string, update: MappingUpdate): Promise<MappingView>;
+  functionUrls(): readonly FunctionUrlSpec[];
 }
 
 class ApiError extends Error {
@@ -176,6 +180,8 @@ export interface ApiServerOptions {
   readonly status?: () => unknown;
   /** Reloads the cloud assembly, on POST /_sluice/reload; resolves with the status. */
   readonly reload?: () => Promise<unknown>;
+  /** Serves the function URLs (by host or /lambda-url/ path) ahead of everything else. */
+  readonly urls?: FunctionUrlRouter;
 }
 
 export class LambdaApiServer {
@@ -208,6 +214,15 @@ export class LambdaApiServer {
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const urlTarget = this.options.urls?.match(req);
+    if (urlTarget && this.options.urls) {
+      await this.options.urls.serve(req, res, urlTarget).catch((error: unknown) => {
+        this.options.log("function URL request failed", { url: req.url, error: (error as Error).message });
+        if (!res.headersSent) send(res, 500, { Message: "Internal Server Error" });
+        else res.destroy();
+      });
+      return;
+    }
     const url = new URL(req.url ?? "/", "http://localhost");
     if (url.pathname === "/_sluice/status" && req.method === "GET" && this.options.status) {
       send(res, 200, this.options.status());
@@ -277,6 +292,23 @@ export class LambdaApiServer {
             : { Concurrency: { ReservedConcurrentExecutions: fn.reservedConcurrency } }),
         });
       }
+      return true;
+    }
+    m = /^\/2021-10-31\/functions\/([^/]+)\/(url|urls)$/.exec(path);
+    if (m && method === "GET") {
+      const name = functionNameOf(m[1] ?? "");
+      if (!backend.functions().some((f) => f.name === name)) return false;
+      const qualifier = url.searchParams.get("Qualifier") ?? undefined;
+      const { region, accountId } = backend;
+      const port = (this.server?.address() as AddressInfo | null)?.port ?? this.options.port;
+      const env = { region, accountId, port, createdAt: this.startedAt };
+      const configs = backend
+        .functionUrls()
+        .filter((u) => u.functionName === name && (m?.[2] === "urls" || u.qualifier === qualifier))
+        .map((u) => functionUrlConfig(u, env));
+      if (m[2] === "urls") send(res, 200, { FunctionUrlConfigs: configs });
+      else if (configs[0]) send(res, 200, configs[0]);
+      else throw new ApiError(404, "ResourceNotFoundException", "The resource you requested does not exist.");
       return true;
     }
     if (/^\/2015-03-31\/event-source-mappings$/.test(path) && method === "GET") {

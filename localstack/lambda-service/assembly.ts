@@ -9,6 +9,7 @@ import { join, resolve as resolvePath } from "node:path";
 import { CloudAssembly } from "aws-cdk-lib/cx-api";
 import { type ResolveContext, ResolveError, resolve } from "./intrinsics";
 import type { FailureDestinationSpec, FunctionSpec, KafkaMappingSpec, StartingPosition } from "./types";
+import { type FunctionUrlSpec, functionUrlSpec } from "./urls/url-spec";
 
 export class AssemblyError extends Error {
   constructor(
@@ -43,6 +44,7 @@ export interface DeployedState {
 export interface LoadedAssembly {
   readonly functions: FunctionSpec[];
   readonly mappings: KafkaMappingSpec[];
+  readonly urls: FunctionUrlSpec[];
 }
 
 const SUPPORTED_RUNTIMES = /^nodejs(\d+)\.x$/;
@@ -106,6 +108,7 @@ export function loadAssembly(
   const problems: string[] = [];
   const functions: FunctionSpec[] = [];
   const mappings: KafkaMappingSpec[] = [];
+  const urls: FunctionUrlSpec[] = [];
 
   for (const { stackName, template } of stacks) {
     const resources = template.Resources ?? {};
@@ -165,14 +168,30 @@ export function loadAssembly(
         problems.push(`${stackName}/${id}: ${(error as Error).message}`);
       }
     }
+    for (const [id, r] of Object.entries(resources)) {
+      if (r.Type !== "AWS::Lambda::Url") continue;
+      try {
+        urls.push(
+          functionUrlSpec(stackName, id, (resolve(ctx, r.Properties ?? {}) ?? {}) as Record<string, unknown>, env),
+        );
+      } catch (error) {
+        problems.push(`${stackName}/${id}: ${(error as Error).message}`);
+      }
+    }
   }
   const names = new Set(functions.map((f) => f.name));
   for (const m of mappings) {
     if (!names.has(m.functionName))
       problems.push(`mapping ${m.logicalId}: function ${m.functionName} is not in the assembly`);
   }
+  for (const u of urls) {
+    if (!names.has(u.functionName))
+      problems.push(`${u.stackName}/${u.logicalId}: function ${u.functionName} is not in the assembly`);
+    const twin = urls.find((o) => o !== u && o.urlId === u.urlId);
+    if (twin) problems.push(`${u.stackName}/${u.logicalId}: ${twin.logicalId} is already a URL of ${u.functionName}`);
+  }
   if (problems.length > 0) throw new AssemblyError(`the cloud assembly at ${assemblyDir} cannot be run`, problems);
-  return { functions, mappings };
+  return { functions, mappings, urls };
 }
 
 function num(value: unknown, fallback: number): number {

@@ -19,6 +19,8 @@ import type { KafkaEventSourcePoller, PollerMetrics } from "./esm/poller";
 import { FunctionExecutor, type FunctionStats } from "./executor";
 import { CloudWatchLogSink, ConsoleLogSink, TeeLogSink } from "./logs";
 import type { FunctionSpec, InvokeResult, KafkaMappingSpec, LogSink } from "./types";
+import { FunctionUrlRouter, localFunctionUrl, localFunctionUrlPathForm } from "./urls/server";
+import type { FunctionUrlSpec } from "./urls/url-spec";
 
 async function loadEsmModules() {
   // require, not import(): these are this package's own CommonJS modules (and esbuild keeps them lazy).
@@ -71,6 +73,8 @@ export interface ServiceStatus {
   readonly lastReload: readonly string[];
   readonly functions: Array<{ name: string; runtime: string; stats?: FunctionStats }>;
   readonly mappings: Array<{ uuid: string; functionName: string; topics: readonly string[]; metrics: PollerMetrics }>;
+  /** Each function URL, in its host form and its path form. */
+  readonly urls?: Array<{ functionName: string; authType: string; url: string; pathUrl: string }>;
 }
 
 export interface LambdaServiceOptions {
@@ -86,6 +90,7 @@ export class LambdaService implements LambdaBackend {
   readonly region: string;
   readonly accountId: string;
   private functionSpecs = new Map<string, FunctionSpec>();
+  private urlSpecs: readonly FunctionUrlSpec[] = [];
   private readonly mappingsByUuid = new Map<string, RunningMapping>();
   private readonly executor: FunctionExecutor;
   private readonly api: LambdaApiServer;
@@ -145,6 +150,7 @@ export class LambdaService implements LambdaBackend {
         await this.reload(true);
         return this.status();
       },
+      urls: new FunctionUrlRouter({ backend: this, credentials: LOCAL_CREDENTIALS }),
     });
   }
 
@@ -232,6 +238,7 @@ export class LambdaService implements LambdaBackend {
       if (!this.functionSpecs.has(name)) changes.push(`function loaded: ${name}`);
     }
     this.functionSpecs = next;
+    this.urlSpecs = loaded.urls;
 
     const wanted = new Map(loaded.mappings.map((m) => [m.uuid, m]));
     for (const [uuid, running] of [...this.mappingsByUuid]) {
@@ -373,6 +380,10 @@ export class LambdaService implements LambdaBackend {
     return this.executor.invoke(name, payload);
   }
 
+  functionUrls(): readonly FunctionUrlSpec[] {
+    return this.urlSpecs;
+  }
+
   mappings(): readonly MappingView[] {
     return [...this.mappingsByUuid.values()].map((m) => {
       const metrics = m.poller.metrics();
@@ -429,6 +440,12 @@ export class LambdaService implements LambdaBackend {
         functionName: m.spec.functionName,
         topics: m.spec.topics,
         metrics: m.poller.metrics(),
+      })),
+      urls: this.urlSpecs.map((u) => ({
+        functionName: u.functionName,
+        authType: u.authType,
+        url: localFunctionUrl(u.urlId, this.region, this.options.cfg.endpoint.port),
+        pathUrl: localFunctionUrlPathForm(u.urlId, this.options.cfg.endpoint.port),
       })),
     };
   }

@@ -50,11 +50,24 @@ export interface SyntheticMapping {
   readonly enabled?: boolean;
 }
 
+export interface SyntheticUrl {
+  /** Logical id in the template. */
+  readonly logicalId: string;
+  /** The logical id of the function (TargetFunctionArn is its Fn::GetAtt Arn). */
+  readonly functionLogicalId: string;
+  /** Default "NONE". */
+  readonly authType?: "NONE" | "AWS_IAM";
+  /** The AWS::Lambda::Url Cors property, as CloudFormation spells it. */
+  readonly cors?: Readonly<Record<string, unknown>>;
+  readonly invokeMode?: "BUFFERED" | "RESPONSE_STREAM";
+}
+
 export interface SyntheticAssemblyOptions {
   /** Default "sluice-test". Need not be deployed: the service only warns about an unknown stack. */
   readonly stackName?: string;
   readonly functions: readonly SyntheticFunction[];
   readonly mappings?: readonly SyntheticMapping[];
+  readonly urls?: readonly SyntheticUrl[];
 }
 
 export interface WrittenMapping {
@@ -134,6 +147,20 @@ export function writeSyntheticAssembly(dir: string, options: SyntheticAssemblyOp
       functionName: fn.functionName,
       topic: m.topic,
     });
+  }
+  for (const u of options.urls ?? []) {
+    if (!functionsById.has(u.functionLogicalId)) {
+      throw new Error(`URL ${u.logicalId}: no function ${u.functionLogicalId} in the synthetic assembly`);
+    }
+    resources[u.logicalId] = {
+      Type: "AWS::Lambda::Url",
+      Properties: {
+        TargetFunctionArn: { "Fn::GetAtt": [u.functionLogicalId, "Arn"] },
+        AuthType: u.authType ?? "NONE",
+        ...(u.cors === undefined ? {} : { Cors: u.cors }),
+        ...(u.invokeMode === undefined ? {} : { InvokeMode: u.invokeMode }),
+      },
+    };
   }
 
   mkdirSync(dir, { recursive: true });
