@@ -176,6 +176,10 @@ export interface ApiServerOptions {
   readonly status?: () => unknown;
   /** Reloads the cloud assembly, on POST /_sluice/reload; resolves with the status. */
   readonly reload?: () => Promise<unknown>;
+  /** Fires a schedule now, on POST /_sluice/schedules/<name>/run. */
+  readonly runSchedule?: (name: string) => unknown;
+  /** Sets the test clock, on POST /_sluice/clock with {"now": ISO} or {"advanceSeconds": n}. */
+  readonly setClock?: (change: { now?: string; advanceSeconds?: number }) => unknown;
 }
 
 export class LambdaApiServer {
@@ -217,6 +221,9 @@ export class LambdaApiServer {
       send(res, 200, await this.options.reload());
       return;
     }
+    if (url.pathname.startsWith("/_sluice/") && req.method === "POST" && (await this.sluiceRoute(req, res, url))) {
+      return;
+    }
     if (!isLambdaRequest(req, url.pathname)) {
       this.proxy(req, res);
       return;
@@ -234,6 +241,30 @@ export class LambdaApiServer {
         sendError(res, new ApiError(500, "ServiceException", (error as Error).message, "Service"));
       }
     }
+  }
+
+  /** The service's own schedule and clock routes; false when the path is not one of them. */
+  private async sluiceRoute(req: IncomingMessage, res: ServerResponse, url: URL): Promise<boolean> {
+    const run = /^\/_sluice\/schedules\/([^/]+)\/run$/.exec(url.pathname);
+    const action = run
+      ? this.options.runSchedule && ((name: string) => this.options.runSchedule?.(name))
+      : url.pathname === "/_sluice/clock"
+        ? this.options.setClock &&
+          (async () =>
+            this.options.setClock?.(
+              JSON.parse((await readBody(req, 64 * 1024)).toString() || "{}") as {
+                now?: string;
+                advanceSeconds?: number;
+              },
+            ))
+        : undefined;
+    if (!action) return false;
+    try {
+      send(res, 200, await action(decodeURIComponent(run?.[1] ?? "")));
+    } catch (error) {
+      sendError(res, new ApiError(400, "InvalidRequestException", (error as Error).message));
+    }
+    return true;
   }
 
   /** Answers the calls this service owns; false hands the request to LocalStack. */

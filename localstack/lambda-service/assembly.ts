@@ -8,7 +8,9 @@ import { existsSync } from "node:fs";
 import { join, resolve as resolvePath } from "node:path";
 import { CloudAssembly } from "aws-cdk-lib/cx-api";
 import { type ResolveContext, ResolveError, resolve } from "./intrinsics";
+import { readSchedules, type ScheduleSpec } from "./schedules/schedule-spec";
 import type { FailureDestinationSpec, FunctionSpec, KafkaMappingSpec, StartingPosition } from "./types";
+import { functionReports, kafkaMappingReports, type UnhonouredReport, unrunTypeReport } from "./unhonoured";
 
 export class AssemblyError extends Error {
   constructor(
@@ -43,6 +45,9 @@ export interface DeployedState {
 export interface LoadedAssembly {
   readonly functions: FunctionSpec[];
   readonly mappings: KafkaMappingSpec[];
+  readonly schedules: ScheduleSpec[];
+  /** What the service does not honour, by name; "refused" resources are not run. */
+  readonly reports: UnhonouredReport[];
 }
 
 const SUPPORTED_RUNTIMES = /^nodejs(\d+)\.x$/;
@@ -106,6 +111,8 @@ export function loadAssembly(
   const problems: string[] = [];
   const functions: FunctionSpec[] = [];
   const mappings: KafkaMappingSpec[] = [];
+  const schedules: ScheduleSpec[] = [];
+  const reports: UnhonouredReport[] = [];
 
   for (const { stackName, template } of stacks) {
     const resources = template.Resources ?? {};
@@ -148,7 +155,10 @@ export function loadAssembly(
       },
     };
     for (const [id, r] of Object.entries(resources)) {
+      const unrun = unrunTypeReport(stackName, id, r.Type);
+      if (unrun) reports.push(unrun);
       if (r.Type !== "AWS::Lambda::Function") continue;
+      reports.push(...functionReports(stackName, id, r.Properties ?? {}));
       try {
         functions.push(functionSpec(assemblyDir, stackName, id, r, ctx, functionName(id), resources));
       } catch (error) {
@@ -158,13 +168,19 @@ export function loadAssembly(
     for (const [id, r] of Object.entries(resources)) {
       if (r.Type !== "AWS::Lambda::EventSourceMapping") continue;
       const props = r.Properties ?? {};
-      if (!props.SelfManagedEventSource) continue; // only self-managed Kafka mappings are run here
+      const mappingReports = kafkaMappingReports(stackName, id, props);
+      reports.push(...mappingReports);
+      if (mappingReports.some((report) => report.action === "refused")) continue;
       try {
         mappings.push(mappingSpec(stackName, id, props, ctx));
       } catch (error) {
         problems.push(`${stackName}/${id}: ${(error as Error).message}`);
       }
     }
+    const read = readSchedules(stackName, resources, ctx, physical);
+    schedules.push(...read.specs);
+    problems.push(...read.problems);
+    reports.push(...read.reports);
   }
   const names = new Set(functions.map((f) => f.name));
   for (const m of mappings) {
@@ -172,7 +188,7 @@ export function loadAssembly(
       problems.push(`mapping ${m.logicalId}: function ${m.functionName} is not in the assembly`);
   }
   if (problems.length > 0) throw new AssemblyError(`the cloud assembly at ${assemblyDir} cannot be run`, problems);
-  return { functions, mappings };
+  return { functions, mappings, schedules, reports };
 }
 
 function num(value: unknown, fallback: number): number {

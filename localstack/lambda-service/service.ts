@@ -18,7 +18,10 @@ import type { FailureSink } from "./esm/destinations";
 import type { KafkaEventSourcePoller, PollerMetrics } from "./esm/poller";
 import { FunctionExecutor, type FunctionStats } from "./executor";
 import { CloudWatchLogSink, ConsoleLogSink, TeeLogSink } from "./logs";
+import { LocalScheduler, type ScheduleStatus } from "./schedules/scheduler";
+import { type SchedulerSettings, schedulerSettings, sqsDeadLetterSender } from "./schedules/wiring";
 import type { FunctionSpec, InvokeResult, KafkaMappingSpec, LogSink } from "./types";
+import { formatReport, type UnhonouredReport } from "./unhonoured";
 
 async function loadEsmModules() {
   // require, not import(): these are this package's own CommonJS modules (and esbuild keeps them lazy).
@@ -71,6 +74,10 @@ export interface ServiceStatus {
   readonly lastReload: readonly string[];
   readonly functions: Array<{ name: string; runtime: string; stats?: FunctionStats }>;
   readonly mappings: Array<{ uuid: string; functionName: string; topics: readonly string[]; metrics: PollerMetrics }>;
+  /** Schedules and scheduled rules, each with its next firing. */
+  readonly schedules: readonly ScheduleStatus[];
+  /** What the assembly asks for that the service does not honour, by name. */
+  readonly unhonoured: readonly UnhonouredReport[];
 }
 
 export interface LambdaServiceOptions {
@@ -103,6 +110,9 @@ export class LambdaService implements LambdaBackend {
   private reloading: Promise<void> = Promise.resolve();
   private manifestMtime = 0;
   private lastReload: string[] = [];
+  private unhonoured: UnhonouredReport[] = [];
+  private readonly schedulerSettings: SchedulerSettings;
+  private readonly scheduler: LocalScheduler;
 
   constructor(private readonly options: LambdaServiceOptions) {
     const { cfg } = options;
@@ -134,6 +144,15 @@ export class LambdaService implements LambdaBackend {
         AWS_REGION: cfg.region,
       },
     });
+    this.schedulerSettings = schedulerSettings(process.env);
+    this.scheduler = new LocalScheduler({
+      clock: this.schedulerSettings.clock,
+      invokeAsync: (name, payload) => this.invokeAsync(name, payload),
+      deadLetter: sqsDeadLetterSender(async () => (await this.clients()).sqs),
+      env: { region: cfg.region, accountId: cfg.accountId },
+      log: options.log,
+      ...(this.schedulerSettings.retryDelayMs ? { retryDelayMs: this.schedulerSettings.retryDelayMs } : {}),
+    });
     this.api = new LambdaApiServer({
       backend: this,
       upstream: new URL(cfg.localstack.url),
@@ -145,6 +164,8 @@ export class LambdaService implements LambdaBackend {
         await this.reload(true);
         return this.status();
       },
+      runSchedule: (name) => this.scheduler.runNow(name),
+      ...(this.schedulerSettings.testClock ? { setClock: (change) => this.setClock(change) } : {}),
     });
   }
 
@@ -179,6 +200,7 @@ export class LambdaService implements LambdaBackend {
     await this.api.listen();
     this.options.log("info", "Lambda API listening", { endpoint: this.options.cfg.endpoint.url });
     await this.reload();
+    this.scheduler.start();
     if (this.options.watch ?? true) {
       watchFile(this.manifestFile(), { interval: 500 }, () => {
         void this.reload();
@@ -232,6 +254,9 @@ export class LambdaService implements LambdaBackend {
       if (!this.functionSpecs.has(name)) changes.push(`function loaded: ${name}`);
     }
     this.functionSpecs = next;
+    this.scheduler.setSchedules(loaded.schedules);
+    this.unhonoured = loaded.reports;
+    for (const report of loaded.reports) this.options.log("warn", formatReport(report));
 
     const wanted = new Map(loaded.mappings.map((m) => [m.uuid, m]));
     for (const [uuid, running] of [...this.mappingsByUuid]) {
@@ -373,6 +398,30 @@ export class LambdaService implements LambdaBackend {
     return this.executor.invoke(name, payload);
   }
 
+  /**
+   * Hands an event to a function asynchronously (as an Event invocation): resolves once accepted, rejects when
+   * the function does not exist. The one seam the scheduler invokes through.
+   */
+  async invokeAsync(name: string, payload: Buffer): Promise<void> {
+    if (!this.functionSpecs.has(name)) {
+      const error = new Error(`Function not found: arn:aws:lambda:${this.region}:${this.accountId}:function:${name}`);
+      error.name = "ResourceNotFoundException";
+      throw error;
+    }
+    this.executor.invoke(name, payload).catch((error: unknown) => {
+      this.options.log("warn", "asynchronous invocation failed", { function: name, error: (error as Error).message });
+    });
+  }
+
+  /** Moves the test clock (SLUICE_TEST_CLOCK=1 only) and fires whatever became due. */
+  private setClock(change: { now?: string; advanceSeconds?: number }): { now: string } {
+    const clock = this.schedulerSettings.testClock;
+    if (!clock) throw new Error("the clock can only be set when the service runs with SLUICE_TEST_CLOCK=1");
+    const now = clock.set(change);
+    this.scheduler.tick();
+    return { now: new Date(now).toISOString() };
+  }
+
   mappings(): readonly MappingView[] {
     return [...this.mappingsByUuid.values()].map((m) => {
       const metrics = m.poller.metrics();
@@ -430,12 +479,15 @@ export class LambdaService implements LambdaBackend {
         topics: m.spec.topics,
         metrics: m.poller.metrics(),
       })),
+      schedules: this.scheduler.status(),
+      unhonoured: this.unhonoured,
     };
   }
 
   /** Stops polling (in-flight batches finish and commit), then the workers, then flushes the logs. */
   async stop(): Promise<void> {
     unwatchFile(this.manifestFile());
+    this.scheduler.stop();
     await this.reloading;
     await Promise.all([...this.mappingsByUuid.values()].map((m) => this.stopMapping(m)));
     this.mappingsByUuid.clear();
