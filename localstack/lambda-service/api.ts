@@ -245,22 +245,15 @@ export class LambdaApiServer {
 
   /** The service's own schedule and clock routes; false when the path is not one of them. */
   private async sluiceRoute(req: IncomingMessage, res: ServerResponse, url: URL): Promise<boolean> {
+    const { runSchedule, setClock } = this.options;
     const run = /^\/_sluice\/schedules\/([^/]+)\/run$/.exec(url.pathname);
-    const action = run
-      ? this.options.runSchedule && ((name: string) => this.options.runSchedule?.(name))
-      : url.pathname === "/_sluice/clock"
-        ? this.options.setClock &&
-          (async () =>
-            this.options.setClock?.(
-              JSON.parse((await readBody(req, 64 * 1024)).toString() || "{}") as {
-                now?: string;
-                advanceSeconds?: number;
-              },
-            ))
-        : undefined;
-    if (!action) return false;
+    if (!((run && runSchedule) || (url.pathname === "/_sluice/clock" && setClock))) return false;
     try {
-      send(res, 200, await action(decodeURIComponent(run?.[1] ?? "")));
+      const body = JSON.parse((await readBody(req, 64 * 1024)).toString() || "{}") as {
+        now?: string;
+        advanceSeconds?: number;
+      };
+      send(res, 200, run ? runSchedule?.(decodeURIComponent(run[1] ?? "")) : setClock?.(body));
     } catch (error) {
       sendError(res, new ApiError(400, "InvalidRequestException", (error as Error).message));
     }

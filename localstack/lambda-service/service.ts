@@ -18,8 +18,8 @@ import type { FailureSink } from "./esm/destinations";
 import type { KafkaEventSourcePoller, PollerMetrics } from "./esm/poller";
 import { FunctionExecutor, type FunctionStats } from "./executor";
 import { CloudWatchLogSink, ConsoleLogSink, TeeLogSink } from "./logs";
-import { LocalScheduler, type ScheduleStatus } from "./schedules/scheduler";
-import { type SchedulerSettings, schedulerSettings, sqsDeadLetterSender } from "./schedules/wiring";
+import type { LocalScheduler, ScheduleStatus } from "./schedules/scheduler";
+import { serviceScheduler } from "./schedules/wiring";
 import type { FunctionSpec, InvokeResult, KafkaMappingSpec, LogSink } from "./types";
 import { formatReport, type UnhonouredReport } from "./unhonoured";
 
@@ -111,7 +111,6 @@ export class LambdaService implements LambdaBackend {
   private manifestMtime = 0;
   private lastReload: string[] = [];
   private unhonoured: UnhonouredReport[] = [];
-  private readonly schedulerSettings: SchedulerSettings;
   private readonly scheduler: LocalScheduler;
 
   constructor(private readonly options: LambdaServiceOptions) {
@@ -144,15 +143,13 @@ export class LambdaService implements LambdaBackend {
         AWS_REGION: cfg.region,
       },
     });
-    this.schedulerSettings = schedulerSettings(process.env);
-    this.scheduler = new LocalScheduler({
-      clock: this.schedulerSettings.clock,
+    const { scheduler, setClock } = serviceScheduler(process.env, {
       invokeAsync: (name, payload) => this.invokeAsync(name, payload),
-      deadLetter: sqsDeadLetterSender(async () => (await this.clients()).sqs),
+      sqs: async () => (await this.clients()).sqs,
       env: { region: cfg.region, accountId: cfg.accountId },
       log: options.log,
-      ...(this.schedulerSettings.retryDelayMs ? { retryDelayMs: this.schedulerSettings.retryDelayMs } : {}),
     });
+    this.scheduler = scheduler;
     this.api = new LambdaApiServer({
       backend: this,
       upstream: new URL(cfg.localstack.url),
@@ -165,7 +162,7 @@ export class LambdaService implements LambdaBackend {
         return this.status();
       },
       runSchedule: (name) => this.scheduler.runNow(name),
-      ...(this.schedulerSettings.testClock ? { setClock: (change) => this.setClock(change) } : {}),
+      ...(setClock ? { setClock } : {}),
     });
   }
 
@@ -411,15 +408,6 @@ export class LambdaService implements LambdaBackend {
     this.executor.invoke(name, payload).catch((error: unknown) => {
       this.options.log("warn", "asynchronous invocation failed", { function: name, error: (error as Error).message });
     });
-  }
-
-  /** Moves the test clock (SLUICE_TEST_CLOCK=1 only) and fires whatever became due. */
-  private setClock(change: { now?: string; advanceSeconds?: number }): { now: string } {
-    const clock = this.schedulerSettings.testClock;
-    if (!clock) throw new Error("the clock can only be set when the service runs with SLUICE_TEST_CLOCK=1");
-    const now = clock.set(change);
-    this.scheduler.tick();
-    return { now: new Date(now).toISOString() };
   }
 
   mappings(): readonly MappingView[] {

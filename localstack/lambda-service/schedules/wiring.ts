@@ -4,7 +4,7 @@
  * SLUICE_SCHEDULER_RETRY_DELAY_MS for tests) and the SQS dead-letter sender.
  */
 import type { SQSClient } from "@aws-sdk/client-sqs";
-import type { Clock, DeadLetterSender } from "./scheduler";
+import { type Clock, type DeadLetterSender, LocalScheduler, type SchedulerDeps } from "./scheduler";
 
 /** The real clock moved by an offset that tests set. */
 export class SettableClock implements Clock {
@@ -21,7 +21,10 @@ export class SettableClock implements Clock {
       if (!Number.isFinite(ms)) throw new Error(`"now" is not an ISO instant: ${change.now}`);
       this.offsetMs = ms - Date.now();
     }
-    if (change.advanceSeconds !== undefined) this.offsetMs += change.advanceSeconds * 1000;
+    if (change.advanceSeconds !== undefined) {
+      if (!Number.isFinite(change.advanceSeconds)) throw new Error(`"advanceSeconds" must be a number of seconds`);
+      this.offsetMs += change.advanceSeconds * 1000;
+    }
     return this.now();
   }
 }
@@ -44,6 +47,38 @@ export function schedulerSettings(env: NodeJS.ProcessEnv): SchedulerSettings {
     testClock,
     clock: testClock ?? { now: () => Date.now() },
     ...(fixed === undefined ? {} : { retryDelayMs: () => fixed }),
+  };
+}
+
+export interface ServiceScheduler {
+  readonly scheduler: LocalScheduler;
+  /** Moves the test clock and fires what became due; only under SLUICE_TEST_CLOCK=1. */
+  readonly setClock?: (change: { now?: string; advanceSeconds?: number }) => { now: string };
+}
+
+/** The service's scheduler: clock and retry delays from the environment, dead letters to SQS. */
+export function serviceScheduler(
+  env: NodeJS.ProcessEnv,
+  deps: Pick<SchedulerDeps, "invokeAsync" | "env" | "log"> & { readonly sqs: () => Promise<SQSClient> },
+): ServiceScheduler {
+  const settings = schedulerSettings(env);
+  const scheduler = new LocalScheduler({
+    clock: settings.clock,
+    invokeAsync: deps.invokeAsync,
+    deadLetter: sqsDeadLetterSender(deps.sqs),
+    env: deps.env,
+    log: deps.log,
+    ...(settings.retryDelayMs ? { retryDelayMs: settings.retryDelayMs } : {}),
+  });
+  const { testClock } = settings;
+  if (!testClock) return { scheduler };
+  return {
+    scheduler,
+    setClock(change) {
+      const now = testClock.set(change);
+      scheduler.tick();
+      return { now: new Date(now).toISOString() };
+    },
   };
 }
 
