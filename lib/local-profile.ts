@@ -14,6 +14,20 @@ const LOCAL_SERVICE_TYPES: ReadonlySet<string> = new Set([
   "AWS::Lambda::LayerVersionPermission",
 ]);
 
+/**
+ * Whether the local Lambda service, not the emulator, runs a resource: the Lambda types, EventBridge Scheduler
+ * schedules (LocalStack community never fires them) and scheduled EventBridge rules (it would hand their
+ * targets to its Docker-only Lambda). Their targets are functions the emulator skips, so it could not deploy them.
+ */
+function runsOnLocalService(node: CfnResource): boolean {
+  const type = node.cfnResourceType;
+  if (LOCAL_SERVICE_TYPES.has(type) || type === "AWS::Scheduler::Schedule") return true;
+  return (
+    type === "AWS::Events::Rule" &&
+    (node as unknown as { scheduleExpression?: unknown }).scheduleExpression !== undefined
+  );
+}
+
 const LOCAL_CONDITION_ID = "SluiceDeployedByCloudFormation";
 
 /**
@@ -24,7 +38,7 @@ const LOCAL_CONDITION_ID = "SluiceDeployedByCloudFormation";
  */
 export class LocalProfile implements IAspect {
   visit(node: IConstruct): void {
-    if (!(node instanceof CfnResource) || !LOCAL_SERVICE_TYPES.has(node.cfnResourceType)) return;
+    if (!(node instanceof CfnResource) || !runsOnLocalService(node)) return;
     node.cfnOptions.condition = LocalProfile.conditionOf(Stack.of(node));
     node.addMetadata("sluice:runs-on", "local-lambda-service");
   }

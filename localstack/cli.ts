@@ -6,6 +6,8 @@
 import { parseArgs } from "node:util";
 import { type LocalConfig, loadLocalConfig } from "./config";
 import { formatSummary, runJob } from "./jobs/faces/job";
+import { runSchedule } from "./lambda-service/daemon";
+import { formatReport } from "./lambda-service/unhonoured";
 import { type DeployResult, deploy, destroy, down, install, type Log, status, up } from "./stack";
 import { stackOutputs } from "./support/aws";
 import { MissingPrerequisiteError } from "./support/proc";
@@ -23,6 +25,7 @@ usage: npm run <script>            (or: npx tsx localstack/cli.ts <command>)
   npm run deploy:local  cdk bootstrap (once) + cdk deploy --all, local profile (command: deploy)
   npm run destroy:local empty the buckets and cdk destroy --all              (command: destroy)
   npx tsx localstack/cli.ts install    only install (Kafka jars, LocalStack venv, DynamoDB Local)
+  npx tsx localstack/cli.ts schedule run NAME   fire a schedule or scheduled rule of the Lambda service now
 
 options of start and seed:
   --from sample|wikidata|<file.csv|file.json>   where the people come from (default: sample, or wikidata
@@ -108,6 +111,12 @@ async function printStatus(cfg: LocalConfig, json: boolean): Promise<void> {
   for (const u of lambda?.urls ?? []) {
     log(`  url       ${u.functionName} (${u.authType}): ${u.url}  (or ${u.pathUrl})`);
   }
+  for (const x of lambda?.schedules ?? []) {
+    log(
+      `  schedule  ${x.name} ${x.expression}${x.zone === "UTC" ? "" : ` (${x.zone})`} → ${x.targets.join(", ")}: ${x.enabled ? `next ${x.nextFire ?? "never"}` : "disabled"}; fired ${x.fired}${x.note ? `; ${x.note}` : ""}`,
+    );
+  }
+  for (const r of lambda?.unhonoured ?? []) log(`  ${formatReport(r)}`);
   if (s.stacks.length === 0) log(`stacks      ${ls.running ? "none deployed (npm run deploy:local)" : "-"}`);
   for (const stack of s.stacks) {
     log(`stack       ${stack.name}: ${stack.status}`);
@@ -185,6 +194,13 @@ export async function main(argv: string[]): Promise<number> {
       log(
         `\nall done in ${((Date.now() - started) / 1000).toFixed(1)} s; the stack keeps running (npm run local:down stops it)`,
       );
+      return 0;
+    }
+    case "schedule": {
+      const [action, name] = rest;
+      if (action !== "run" || !name) throw new Error("usage: sluice schedule run <schedule or rule name>");
+      const fired = await runSchedule(cfg, name);
+      log(`fired ${fired.name} (${fired.expression}) → ${fired.targets.join(", ")}; next ${fired.nextFire ?? "never"}`);
       return 0;
     }
     case "seed": {

@@ -13,6 +13,7 @@ import {
   startLambdaService,
   stopLambdaService,
 } from "./lambda-service/daemon";
+import { formatReport } from "./lambda-service/unhonoured";
 import { kafkaStatus, startKafka, stopKafka } from "./launchers/kafka";
 import { ensureTopics, upsertScramUser } from "./launchers/kafka-admin";
 import { checkKafkaPrerequisites, installKafka } from "./launchers/kafka-install";
@@ -151,9 +152,10 @@ export async function deploy(cfg: LocalConfig, log: Log): Promise<DeployResult> 
   const seconds = (Date.now() - start) / 1000;
   log(`deployed in ${seconds.toFixed(1)} s; Kafka user "${user.username}" and ${topics.length} topics in place`);
   log(
-    `Lambda service runs ${service.functions.length} functions and ${service.mappings.length} Kafka event-source mappings`,
+    `Lambda service runs ${service.functions.length} functions, ${service.mappings.length} Kafka event-source mappings and ${service.schedules.length} schedules`,
   );
   for (const u of service.urls ?? []) log(`function URL of ${u.functionName} (${u.authType}): ${u.url}`);
+  for (const report of service.unhonoured) log(`  ${formatReport(report)}`);
   return { outputs, topics, seconds };
 }
 

@@ -182,6 +182,10 @@ export interface ApiServerOptions {
   readonly reload?: () => Promise<unknown>;
   /** Serves the function URLs (by host or /lambda-url/ path) ahead of everything else. */
   readonly urls?: FunctionUrlRouter;
+  /** Fires a schedule now, on POST /_sluice/schedules/<name>/run. */
+  readonly runSchedule?: (name: string) => unknown;
+  /** Sets the test clock, on POST /_sluice/clock with {"now": ISO} or {"advanceSeconds": n}. */
+  readonly setClock?: (change: { now?: string; advanceSeconds?: number }) => unknown;
 }
 
 export class LambdaApiServer {
@@ -232,6 +236,9 @@ export class LambdaApiServer {
       send(res, 200, await this.options.reload());
       return;
     }
+    if (url.pathname.startsWith("/_sluice/") && req.method === "POST" && (await this.sluiceRoute(req, res, url))) {
+      return;
+    }
     if (!isLambdaRequest(req, url.pathname)) {
       this.proxy(req, res);
       return;
@@ -249,6 +256,23 @@ export class LambdaApiServer {
         sendError(res, new ApiError(500, "ServiceException", (error as Error).message, "Service"));
       }
     }
+  }
+
+  /** The service's own schedule and clock routes; false when the path is not one of them. */
+  private async sluiceRoute(req: IncomingMessage, res: ServerResponse, url: URL): Promise<boolean> {
+    const { runSchedule, setClock } = this.options;
+    const run = /^\/_sluice\/schedules\/([^/]+)\/run$/.exec(url.pathname);
+    if (!((run && runSchedule) || (url.pathname === "/_sluice/clock" && setClock))) return false;
+    try {
+      const body = JSON.parse((await readBody(req, 64 * 1024)).toString() || "{}") as {
+        now?: string;
+        advanceSeconds?: number;
+      };
+      send(res, 200, run ? runSchedule?.(decodeURIComponent(run[1] ?? "")) : setClock?.(body));
+    } catch (error) {
+      sendError(res, new ApiError(400, "InvalidRequestException", (error as Error).message));
+    }
+    return true;
   }
 
   /** Answers the calls this service owns; false hands the request to LocalStack. */

@@ -8,7 +8,9 @@ import { existsSync } from "node:fs";
 import { join, resolve as resolvePath } from "node:path";
 import { CloudAssembly } from "aws-cdk-lib/cx-api";
 import { type ResolveContext, ResolveError, resolve } from "./intrinsics";
+import { readSchedules, type ScheduleSpec } from "./schedules/schedule-spec";
 import type { FailureDestinationSpec, FunctionSpec, KafkaMappingSpec, StartingPosition } from "./types";
+import { functionReports, kafkaMappingReports, type UnhonouredReport, unrunTypeReport } from "./unhonoured";
 import { type FunctionUrlSpec, functionUrlSpec } from "./urls/url-spec";
 
 export class AssemblyError extends Error {
@@ -45,6 +47,9 @@ export interface LoadedAssembly {
   readonly functions: FunctionSpec[];
   readonly mappings: KafkaMappingSpec[];
   readonly urls: FunctionUrlSpec[];
+  readonly schedules: ScheduleSpec[];
+  /** What the service does not honour, by name; "refused" resources are not run. */
+  readonly reports: UnhonouredReport[];
 }
 
 const SUPPORTED_RUNTIMES = /^nodejs(\d+)\.x$/;
@@ -109,6 +114,8 @@ export function loadAssembly(
   const functions: FunctionSpec[] = [];
   const mappings: KafkaMappingSpec[] = [];
   const urls: FunctionUrlSpec[] = [];
+  const schedules: ScheduleSpec[] = [];
+  const reports: UnhonouredReport[] = [];
 
   for (const { stackName, template } of stacks) {
     const resources = template.Resources ?? {};
@@ -151,7 +158,10 @@ export function loadAssembly(
       },
     };
     for (const [id, r] of Object.entries(resources)) {
+      const unrun = unrunTypeReport(stackName, id, r.Type);
+      if (unrun) reports.push(unrun);
       if (r.Type !== "AWS::Lambda::Function") continue;
+      reports.push(...functionReports(stackName, id, r.Properties ?? {}));
       try {
         functions.push(functionSpec(assemblyDir, stackName, id, r, ctx, functionName(id), resources));
       } catch (error) {
@@ -161,7 +171,9 @@ export function loadAssembly(
     for (const [id, r] of Object.entries(resources)) {
       if (r.Type !== "AWS::Lambda::EventSourceMapping") continue;
       const props = r.Properties ?? {};
-      if (!props.SelfManagedEventSource) continue; // only self-managed Kafka mappings are run here
+      const mappingReports = kafkaMappingReports(stackName, id, props);
+      reports.push(...mappingReports);
+      if (mappingReports.some((report) => report.action === "refused")) continue;
       try {
         mappings.push(mappingSpec(stackName, id, props, ctx));
       } catch (error) {
@@ -178,6 +190,10 @@ export function loadAssembly(
         problems.push(`${stackName}/${id}: ${(error as Error).message}`);
       }
     }
+    const read = readSchedules(stackName, resources, ctx, physical);
+    schedules.push(...read.specs);
+    problems.push(...read.problems);
+    reports.push(...read.reports);
   }
   const names = new Set(functions.map((f) => f.name));
   for (const m of mappings) {
@@ -191,7 +207,7 @@ export function loadAssembly(
     if (twin) problems.push(`${u.stackName}/${u.logicalId}: ${twin.logicalId} is already a URL of ${u.functionName}`);
   }
   if (problems.length > 0) throw new AssemblyError(`the cloud assembly at ${assemblyDir} cannot be run`, problems);
-  return { functions, mappings, urls };
+  return { functions, mappings, urls, schedules, reports };
 }
 
 function num(value: unknown, fallback: number): number {

@@ -18,7 +18,10 @@ import type { FailureSink } from "./esm/destinations";
 import type { KafkaEventSourcePoller, PollerMetrics } from "./esm/poller";
 import { FunctionExecutor, type FunctionStats } from "./executor";
 import { CloudWatchLogSink, ConsoleLogSink, TeeLogSink } from "./logs";
+import type { LocalScheduler, ScheduleStatus } from "./schedules/scheduler";
+import { serviceScheduler } from "./schedules/wiring";
 import type { FunctionSpec, InvokeResult, KafkaMappingSpec, LogSink } from "./types";
+import { formatReport, type UnhonouredReport } from "./unhonoured";
 import { FunctionUrlRouter, localFunctionUrl, localFunctionUrlPathForm } from "./urls/server";
 import type { FunctionUrlSpec } from "./urls/url-spec";
 
@@ -75,6 +78,10 @@ export interface ServiceStatus {
   readonly mappings: Array<{ uuid: string; functionName: string; topics: readonly string[]; metrics: PollerMetrics }>;
   /** Each function URL, in its host form and its path form. */
   readonly urls?: Array<{ functionName: string; authType: string; url: string; pathUrl: string }>;
+  /** Schedules and scheduled rules, each with its next firing. */
+  readonly schedules: readonly ScheduleStatus[];
+  /** What the assembly asks for that the service does not honour, by name. */
+  readonly unhonoured: readonly UnhonouredReport[];
 }
 
 export interface LambdaServiceOptions {
@@ -108,6 +115,8 @@ export class LambdaService implements LambdaBackend {
   private reloading: Promise<void> = Promise.resolve();
   private manifestMtime = 0;
   private lastReload: string[] = [];
+  private unhonoured: UnhonouredReport[] = [];
+  private readonly scheduler: LocalScheduler;
 
   constructor(private readonly options: LambdaServiceOptions) {
     const { cfg } = options;
@@ -139,6 +148,13 @@ export class LambdaService implements LambdaBackend {
         AWS_REGION: cfg.region,
       },
     });
+    const { scheduler, setClock } = serviceScheduler(process.env, {
+      invokeAsync: (name, payload) => this.invokeAsync(name, payload),
+      sqs: async () => (await this.clients()).sqs,
+      env: { region: cfg.region, accountId: cfg.accountId },
+      log: options.log,
+    });
+    this.scheduler = scheduler;
     this.api = new LambdaApiServer({
       backend: this,
       upstream: new URL(cfg.localstack.url),
@@ -151,6 +167,8 @@ export class LambdaService implements LambdaBackend {
         return this.status();
       },
       urls: new FunctionUrlRouter({ backend: this, credentials: LOCAL_CREDENTIALS }),
+      runSchedule: (name) => this.scheduler.runNow(name),
+      ...(setClock ? { setClock } : {}),
     });
   }
 
@@ -185,6 +203,7 @@ export class LambdaService implements LambdaBackend {
     await this.api.listen();
     this.options.log("info", "Lambda API listening", { endpoint: this.options.cfg.endpoint.url });
     await this.reload();
+    this.scheduler.start();
     if (this.options.watch ?? true) {
       watchFile(this.manifestFile(), { interval: 500 }, () => {
         void this.reload();
@@ -239,6 +258,9 @@ export class LambdaService implements LambdaBackend {
     }
     this.functionSpecs = next;
     this.urlSpecs = loaded.urls;
+    this.scheduler.setSchedules(loaded.schedules);
+    this.unhonoured = loaded.reports;
+    for (const report of loaded.reports) this.options.log("warn", formatReport(report));
 
     const wanted = new Map(loaded.mappings.map((m) => [m.uuid, m]));
     for (const [uuid, running] of [...this.mappingsByUuid]) {
@@ -384,6 +406,21 @@ export class LambdaService implements LambdaBackend {
     return this.urlSpecs;
   }
 
+  /**
+   * Hands an event to a function asynchronously (as an Event invocation): resolves once accepted, rejects when
+   * the function does not exist. The one seam the scheduler invokes through.
+   */
+  async invokeAsync(name: string, payload: Buffer): Promise<void> {
+    if (!this.functionSpecs.has(name)) {
+      const error = new Error(`Function not found: arn:aws:lambda:${this.region}:${this.accountId}:function:${name}`);
+      error.name = "ResourceNotFoundException";
+      throw error;
+    }
+    this.executor.invoke(name, payload).catch((error: unknown) => {
+      this.options.log("warn", "asynchronous invocation failed", { function: name, error: (error as Error).message });
+    });
+  }
+
   mappings(): readonly MappingView[] {
     return [...this.mappingsByUuid.values()].map((m) => {
       const metrics = m.poller.metrics();
@@ -447,12 +484,15 @@ export class LambdaService implements LambdaBackend {
         url: localFunctionUrl(u.urlId, this.region, this.options.cfg.endpoint.port),
         pathUrl: localFunctionUrlPathForm(u.urlId, this.options.cfg.endpoint.port),
       })),
+      schedules: this.scheduler.status(),
+      unhonoured: this.unhonoured,
     };
   }
 
   /** Stops polling (in-flight batches finish and commit), then the workers, then flushes the logs. */
   async stop(): Promise<void> {
     unwatchFile(this.manifestFile());
+    this.scheduler.stop();
     await this.reloading;
     await Promise.all([...this.mappingsByUuid.values()].map((m) => this.stopMapping(m)));
     this.mappingsByUuid.clear();

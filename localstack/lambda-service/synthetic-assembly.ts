@@ -1,7 +1,7 @@
 /**
  * A minimal cloud assembly (cdk.out) written directly, for the integration tests and the benchmark: one
- * stack with Lambda functions whose code is a local directory, and self-managed Kafka event-source
- * mappings — exactly what the local Lambda service reads (assembly.ts), without synthesizing or deploying
+ * stack with Lambda functions whose code is a local directory, self-managed Kafka event-source mappings,
+ * and EventBridge Scheduler schedules and scheduled rules that target the functions — exactly what the local Lambda service reads (assembly.ts), without synthesizing or deploying
  * a CDK app. It lives beside the reader so the two stay in step.
  */
 import { mkdirSync, renameSync, writeFileSync } from "node:fs";
@@ -48,6 +48,24 @@ export interface SyntheticMapping {
   readonly reportBatchItemFailures?: boolean;
   /** Default true. */
   readonly enabled?: boolean;
+  /** More properties, as written (e.g. a SchemaRegistryConfig the service must refuse). */
+  readonly extraProperties?: Readonly<Record<string, unknown>>;
+}
+
+/** An AWS::Scheduler::Schedule (kind "schedule") or a scheduled AWS::Events::Rule (kind "rule"). */
+export interface SyntheticSchedule {
+  readonly kind: "schedule" | "rule";
+  readonly logicalId: string;
+  /** Name (the schedule's or rule's). */
+  readonly name: string;
+  readonly expression: string;
+  /** The target function's logical id (Arn is its Fn::GetAtt Arn); or targetArn for a literal ARN. */
+  readonly functionLogicalId?: string;
+  readonly targetArn?: string;
+  /** The target's other properties (Input, RetryPolicy, InputTransformer…), as written. */
+  readonly target?: Readonly<Record<string, unknown>>;
+  /** The resource's other properties (ScheduleExpressionTimezone, StartDate, State…), as written. */
+  readonly properties?: Readonly<Record<string, unknown>>;
 }
 
 export interface SyntheticUrl {
@@ -68,6 +86,7 @@ export interface SyntheticAssemblyOptions {
   readonly functions: readonly SyntheticFunction[];
   readonly mappings?: readonly SyntheticMapping[];
   readonly urls?: readonly SyntheticUrl[];
+  readonly schedules?: readonly SyntheticSchedule[];
 }
 
 export interface WrittenMapping {
@@ -139,6 +158,7 @@ export function writeSyntheticAssembly(dir: string, options: SyntheticAssemblyOp
           ? {}
           : { SelfManagedKafkaEventSourceConfig: { ConsumerGroupId: m.consumerGroupId } }),
         ...(m.reportBatchItemFailures ? { FunctionResponseTypes: ["ReportBatchItemFailures"] } : {}),
+        ...(m.extraProperties ?? {}),
       },
     };
     mappings.set(m.logicalId, {
@@ -162,6 +182,7 @@ export function writeSyntheticAssembly(dir: string, options: SyntheticAssemblyOp
       },
     };
   }
+  for (const x of options.schedules ?? []) resources[x.logicalId] = scheduleResource(x);
 
   mkdirSync(dir, { recursive: true });
   const templateName = `${stackName}.template.json`;
@@ -190,4 +211,30 @@ export function writeSyntheticAssembly(dir: string, options: SyntheticAssemblyOp
     )}\n`,
   );
   return { dir, stackName, manifestFile, templateFile, mappings };
+}
+
+function scheduleResource(x: SyntheticSchedule): unknown {
+  const arn = x.targetArn ?? { "Fn::GetAtt": [x.functionLogicalId, "Arn"] };
+  if (x.kind === "schedule") {
+    return {
+      Type: "AWS::Scheduler::Schedule",
+      Properties: {
+        Name: x.name,
+        ScheduleExpression: x.expression,
+        FlexibleTimeWindow: { Mode: "OFF" },
+        Target: { Arn: arn, RoleArn: "arn:aws:iam::000000000000:role/scheduler", ...(x.target ?? {}) },
+        ...(x.properties ?? {}),
+      },
+    };
+  }
+  return {
+    Type: "AWS::Events::Rule",
+    Properties: {
+      Name: x.name,
+      ScheduleExpression: x.expression,
+      State: "ENABLED",
+      Targets: [{ Id: "Target0", Arn: arn, ...(x.target ?? {}) }],
+      ...(x.properties ?? {}),
+    },
+  };
 }

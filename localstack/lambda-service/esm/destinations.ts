@@ -215,7 +215,7 @@ function bucketOf(arn: string): string {
 }
 
 /** Name and account of arn:aws:sqs:region:account:name. */
-function queueOf(arn: string): { name: string; account: string } {
+export function queueOf(arn: string): { name: string; account: string } {
   const match = /^arn:[^:]+:sqs:[^:]*:(\d*):(.+)$/.exec(arn);
   if (!match?.[2]) throw new Error(`on-failure destination ${arn} is not an SQS queue ARN`);
   return { account: match[1] ?? "", name: match[2] };

@@ -1,0 +1,116 @@
+/**
+ * How the service runs its scheduler: the clock (the real one, or under SLUICE_TEST_CLOCK=1 one that tests
+ * set through POST /_sluice/clock, so no test waits for real minutes), the retry delays (shortened by
+ * SLUICE_SCHEDULER_RETRY_DELAY_MS for tests) and the SQS dead-letter sender.
+ */
+import type { SQSClient } from "@aws-sdk/client-sqs";
+import { type Clock, type DeadLetterSender, LocalScheduler, type SchedulerDeps } from "./scheduler";
+
+/** The real clock moved by an offset that tests set. */
+export class SettableClock implements Clock {
+  private offsetMs = 0;
+
+  now(): number {
+    return Date.now() + this.offsetMs;
+  }
+
+  /** Sets "now" to an instant, or moves it by a number of seconds. */
+  set(change: { readonly now?: string; readonly advanceSeconds?: number }): number {
+    if (change.now !== undefined) {
+      const ms = Date.parse(change.now);
+      if (!Number.isFinite(ms)) throw new Error(`"now" is not an ISO instant: ${change.now}`);
+      this.offsetMs = ms - Date.now();
+    }
+    if (change.advanceSeconds !== undefined) {
+      if (!Number.isFinite(change.advanceSeconds)) throw new Error(`"advanceSeconds" must be a number of seconds`);
+      this.offsetMs += change.advanceSeconds * 1000;
+    }
+    return this.now();
+  }
+}
+
+export interface SchedulerSettings {
+  /** Set when tests may move the clock. */
+  readonly testClock?: SettableClock;
+  readonly clock: Clock;
+  readonly retryDelayMs?: (retry: number) => number;
+}
+
+export function schedulerSettings(env: NodeJS.ProcessEnv): SchedulerSettings {
+  const testClock = env.SLUICE_TEST_CLOCK === "1" ? new SettableClock() : undefined;
+  const delay = env.SLUICE_SCHEDULER_RETRY_DELAY_MS;
+  const fixed = delay === undefined ? undefined : Number(delay);
+  if (fixed !== undefined && !(Number.isFinite(fixed) && fixed >= 0)) {
+    throw new Error(`SLUICE_SCHEDULER_RETRY_DELAY_MS must be a number of milliseconds, got "${delay}"`);
+  }
+  return {
+    testClock,
+    clock: testClock ?? { now: () => Date.now() },
+    ...(fixed === undefined ? {} : { retryDelayMs: () => fixed }),
+  };
+}
+
+export interface ServiceScheduler {
+  readonly scheduler: LocalScheduler;
+  /** Moves the test clock and fires what became due; only under SLUICE_TEST_CLOCK=1. */
+  readonly setClock?: (change: { now?: string; advanceSeconds?: number }) => { now: string };
+}
+
+/** The service's scheduler: clock and retry delays from the environment, dead letters to SQS. */
+export function serviceScheduler(
+  env: NodeJS.ProcessEnv,
+  deps: Pick<SchedulerDeps, "invokeAsync" | "env" | "log"> & { readonly sqs: () => Promise<SQSClient> },
+): ServiceScheduler {
+  const settings = schedulerSettings(env);
+  const scheduler = new LocalScheduler({
+    clock: settings.clock,
+    invokeAsync: deps.invokeAsync,
+    deadLetter: sqsDeadLetterSender(deps.sqs),
+    env: deps.env,
+    log: deps.log,
+    ...(settings.retryDelayMs ? { retryDelayMs: settings.retryDelayMs } : {}),
+  });
+  const { testClock } = settings;
+  if (!testClock) return { scheduler };
+  return {
+    scheduler,
+    setClock(change) {
+      const now = testClock.set(change);
+      scheduler.tick();
+      return { now: new Date(now).toISOString() };
+    },
+  };
+}
+
+/** Sends a dead-letter message to an SQS queue by ARN, its attributes as SQS string attributes. */
+export function sqsDeadLetterSender(sqs: () => Promise<SQSClient>): DeadLetterSender {
+  const urls = new Map<string, string>();
+  return async (queueArn, body, attributes) => {
+    const { GetQueueUrlCommand, SendMessageCommand } = await import("@aws-sdk/client-sqs");
+    const client = await sqs();
+    let url = urls.get(queueArn);
+    if (url === undefined) {
+      // require, not a static import: the destinations module loads SDK clients the service loads lazily.
+      const { queueOf } = require("../esm/destinations") as typeof import("../esm/destinations");
+      const queue = queueOf(queueArn);
+      const { QueueUrl } = await client.send(
+        new GetQueueUrlCommand({
+          QueueName: queue.name,
+          ...(queue.account !== "" ? { QueueOwnerAWSAccountId: queue.account } : {}),
+        }),
+      );
+      if (!QueueUrl) throw new Error(`no URL for queue ${queueArn}`);
+      url = QueueUrl;
+      urls.set(queueArn, url);
+    }
+    await client.send(
+      new SendMessageCommand({
+        QueueUrl: url,
+        MessageBody: body,
+        MessageAttributes: Object.fromEntries(
+          Object.entries(attributes).map(([k, v]) => [k, { DataType: "String", StringValue: v.slice(0, 1000) || "-" }]),
+        ),
+      }),
+    );
+  };
+}
