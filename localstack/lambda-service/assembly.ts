@@ -7,6 +7,7 @@ import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
 import { join, resolve as resolvePath } from "node:path";
 import { CloudAssembly } from "aws-cdk-lib/cx-api";
+import { type EventInvokeConfig, eventInvokeConfigResource } from "./async/invoke-config";
 import { type ResolveContext, ResolveError, resolve } from "./intrinsics";
 import type { FailureDestinationSpec, FunctionSpec, KafkaMappingSpec, StartingPosition } from "./types";
 
@@ -43,6 +44,8 @@ export interface DeployedState {
 export interface LoadedAssembly {
   readonly functions: FunctionSpec[];
   readonly mappings: KafkaMappingSpec[];
+  /** AWS::Lambda::EventInvokeConfig, by function name. */
+  readonly eventInvokeConfigs: ReadonlyMap<string, EventInvokeConfig>;
 }
 
 const SUPPORTED_RUNTIMES = /^nodejs(\d+)\.x$/;
@@ -106,6 +109,7 @@ export function loadAssembly(
   const problems: string[] = [];
   const functions: FunctionSpec[] = [];
   const mappings: KafkaMappingSpec[] = [];
+  const eventInvokeConfigs = new Map<string, EventInvokeConfig>();
 
   for (const { stackName, template } of stacks) {
     const resources = template.Resources ?? {};
@@ -165,14 +169,29 @@ export function loadAssembly(
         problems.push(`${stackName}/${id}: ${(error as Error).message}`);
       }
     }
+    for (const [id, r] of Object.entries(resources)) {
+      if (r.Type !== "AWS::Lambda::EventInvokeConfig") continue;
+      try {
+        const { functionName: name, config } = eventInvokeConfigResource(
+          (resolve(ctx, r.Properties ?? {}) ?? {}) as Record<string, unknown>,
+        );
+        if (eventInvokeConfigs.has(name)) throw new Error(`function ${name} already has an EventInvokeConfig`);
+        eventInvokeConfigs.set(name, config);
+      } catch (error) {
+        problems.push(`${stackName}/${id}: ${(error as Error).message}`);
+      }
+    }
   }
   const names = new Set(functions.map((f) => f.name));
+  for (const name of eventInvokeConfigs.keys()) {
+    if (!names.has(name)) problems.push(`EventInvokeConfig: function ${name} is not in the assembly`);
+  }
   for (const m of mappings) {
     if (!names.has(m.functionName))
       problems.push(`mapping ${m.logicalId}: function ${m.functionName} is not in the assembly`);
   }
   if (problems.length > 0) throw new AssemblyError(`the cloud assembly at ${assemblyDir} cannot be run`, problems);
-  return { functions, mappings };
+  return { functions, mappings, eventInvokeConfigs };
 }
 
 function num(value: unknown, fallback: number): number {
@@ -220,6 +239,10 @@ function functionSpec(
   const loggingConfig = props.LoggingConfig as { LogGroup?: string } | undefined;
   const reserved = props.ReservedConcurrentExecutions;
   const architectures = props.Architectures as string[] | undefined;
+  const deadLetterTargetArn = (props.DeadLetterConfig as { TargetArn?: unknown } | undefined)?.TargetArn;
+  if (deadLetterTargetArn !== undefined && !/^arn:aws[\w-]*:(sqs|sns):/.test(String(deadLetterTargetArn))) {
+    throw new Error(`DeadLetterConfig.TargetArn ${String(deadLetterTargetArn)} is not an SQS queue or SNS topic ARN`);
+  }
   const spec = {
     name,
     stackName,
@@ -236,6 +259,7 @@ function functionSpec(
     reservedConcurrency: reserved === undefined ? undefined : num(reserved, 0),
     logGroup: loggingConfig?.LogGroup ?? `/aws/lambda/${name}`,
     roleArn: typeof props.Role === "string" ? props.Role : undefined,
+    ...(deadLetterTargetArn === undefined ? {} : { deadLetterTargetArn: String(deadLetterTargetArn) }),
   };
   const codeSha256 = createHash("sha256").update(JSON.stringify(spec)).digest("base64");
   return { ...spec, codeSha256 };

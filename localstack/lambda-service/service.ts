@@ -14,6 +14,7 @@ import { lazy } from "#shared/lazy";
 import { LOCAL_CREDENTIALS, type LocalConfig } from "../config";
 import { LambdaApiServer, type LambdaBackend, type MappingUpdate, type MappingView } from "./api";
 import { type DeployedState, loadAssembly, readAssembly } from "./assembly";
+import { type AsyncInvocation, createAsyncInvocation } from "./async/async-invocation";
 import type { FailureSink } from "./esm/destinations";
 import type { KafkaEventSourcePoller, PollerMetrics } from "./esm/poller";
 import { FunctionExecutor, type FunctionStats } from "./executor";
@@ -71,6 +72,8 @@ export interface ServiceStatus {
   readonly lastReload: readonly string[];
   readonly functions: Array<{ name: string; runtime: string; stats?: FunctionStats }>;
   readonly mappings: Array<{ uuid: string; functionName: string; topics: readonly string[]; metrics: PollerMetrics }>;
+  /** Asynchronous events queued or being tried. */
+  readonly asyncEventsPending: number;
 }
 
 export interface LambdaServiceOptions {
@@ -103,6 +106,7 @@ export class LambdaService implements LambdaBackend {
   private reloading: Promise<void> = Promise.resolve();
   private manifestMtime = 0;
   private lastReload: string[] = [];
+  readonly asyncInvocation: AsyncInvocation;
 
   constructor(private readonly options: LambdaServiceOptions) {
     const { cfg } = options;
@@ -133,6 +137,13 @@ export class LambdaService implements LambdaBackend {
         AWS_SESSION_TOKEN: "local",
         AWS_REGION: cfg.region,
       },
+    });
+    this.asyncInvocation = createAsyncInvocation({
+      cfg,
+      invoker: this.executor,
+      functionSpec: (name) => this.functionSpecs.get(name),
+      clients: () => this.clients(),
+      log: options.log,
     });
     this.api = new LambdaApiServer({
       backend: this,
@@ -179,6 +190,8 @@ export class LambdaService implements LambdaBackend {
     await this.api.listen();
     this.options.log("info", "Lambda API listening", { endpoint: this.options.cfg.endpoint.url });
     await this.reload();
+    const queued = await this.asyncInvocation.dispatcher.start();
+    if (queued > 0) this.options.log("info", "asynchronous events queued before this start resumed", { queued });
     if (this.options.watch ?? true) {
       watchFile(this.manifestFile(), { interval: 500 }, () => {
         void this.reload();
@@ -232,6 +245,7 @@ export class LambdaService implements LambdaBackend {
       if (!this.functionSpecs.has(name)) changes.push(`function loaded: ${name}`);
     }
     this.functionSpecs = next;
+    this.asyncInvocation.configs.replaceAll(loaded.eventInvokeConfigs);
 
     const wanted = new Map(loaded.mappings.map((m) => [m.uuid, m]));
     for (const [uuid, running] of [...this.mappingsByUuid]) {
@@ -430,6 +444,7 @@ export class LambdaService implements LambdaBackend {
         topics: m.spec.topics,
         metrics: m.poller.metrics(),
       })),
+      asyncEventsPending: this.asyncInvocation.dispatcher.pending(),
     };
   }
 
@@ -439,6 +454,7 @@ export class LambdaService implements LambdaBackend {
     await this.reloading;
     await Promise.all([...this.mappingsByUuid.values()].map((m) => this.stopMapping(m)));
     this.mappingsByUuid.clear();
+    await this.asyncInvocation.dispatcher.stop();
     await this.executor.close();
     await this.logSink.close();
     await this.api.close();
