@@ -26,6 +26,13 @@ export interface SyntheticFunction {
   /** Environment.Variables, plain literals. */
   readonly environment?: Readonly<Record<string, string>>;
   readonly reservedConcurrency?: number;
+  /** An AWS::Lambda::EventInvokeConfig for the function's $LATEST (asynchronous invocation). */
+  readonly eventInvokeConfig?: {
+    readonly maximumRetryAttempts?: number;
+    readonly maximumEventAgeSeconds?: number;
+    readonly onSuccess?: string;
+    readonly onFailure?: string;
+  };
 }
 
 export interface SyntheticMapping {
@@ -103,6 +110,27 @@ export function writeSyntheticAssembly(dir: string, options: SyntheticAssemblyOp
         ...(f.reservedConcurrency === undefined ? {} : { ReservedConcurrentExecutions: f.reservedConcurrency }),
       },
     };
+    const invokeConfig = f.eventInvokeConfig;
+    if (invokeConfig) {
+      const destination = (arn: string | undefined) => (arn === undefined ? {} : { Destination: arn });
+      resources[`${f.logicalId}EventInvokeConfig`] = {
+        Type: "AWS::Lambda::EventInvokeConfig",
+        Properties: {
+          FunctionName: { Ref: f.logicalId },
+          Qualifier: "$LATEST",
+          ...(invokeConfig.maximumRetryAttempts === undefined
+            ? {}
+            : { MaximumRetryAttempts: invokeConfig.maximumRetryAttempts }),
+          ...(invokeConfig.maximumEventAgeSeconds === undefined
+            ? {}
+            : { MaximumEventAgeInSeconds: invokeConfig.maximumEventAgeSeconds }),
+          DestinationConfig: {
+            OnSuccess: destination(invokeConfig.onSuccess),
+            OnFailure: destination(invokeConfig.onFailure),
+          },
+        },
+      };
+    }
   }
   const mappings = new Map<string, WrittenMapping>();
   for (const m of options.mappings ?? []) {
