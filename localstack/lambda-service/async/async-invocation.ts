@@ -45,6 +45,7 @@ export function createAsyncInvocation(deps: AsyncInvocationDeps): AsyncInvocatio
       s3,
       putEvents: eventBridgePutEvents(cfg.localstack.url, cfg.region),
       invokeAsync: async (name, payload) => {
+        if (!deps.functionSpec(name)) throw new Error(`function ${name} is not run by this service`);
         await dispatcher.enqueue(name, payload);
       },
     });
@@ -55,6 +56,7 @@ export function createAsyncInvocation(deps: AsyncInvocationDeps): AsyncInvocatio
     configFor: (name) => configs.effective(name),
     deadLetterTarget: (name) => deps.functionSpec(name)?.deadLetterTargetArn,
     functionArn,
+    reservedConcurrency: (name) => deps.functionSpec(name)?.reservedConcurrency,
     delivery: () => delivery.get(),
     delays: retryDelaysFromEnv(deps.retryDelaysMs ?? process.env.SLUICE_ASYNC_RETRY_DELAYS_MS),
     log: deps.log,

@@ -11,6 +11,8 @@
  *  - S3 (on failure only): one object per record. The key is our choice (AWS's page does not spell it out):
  *    `aws/lambda/async/<function>/YYYY/MM/DD/YYYY-MM-DDTHH.MM.SS-<random UUID>`, the shape AWS documents
  *    for stream sources with the function in place of the mapping.
+ *  - SNS takes at most 256 KB: a larger record goes without requestPayload and responsePayload (AWS: "Lambda
+ *    will drop the payload"; which fields exactly is not spelled out).
  *  - Dead-letter queue (SQS or SNS): the event itself, with RequestID, ErrorCode and ErrorMessage attributes.
  */
 import { randomUUID } from "node:crypto";
@@ -55,10 +57,22 @@ export function putEventsBody(busArn: string, record: InvocationRecord) {
         Source: "lambda",
         DetailType: `Lambda Function Invocation Result - ${success ? "Success" : "Failure"}`,
         Detail: JSON.stringify(record),
-        Resources: [record.requestContext.functionArn.replace(/:\$LATEST$/, "")],
+        // AWS: "the resource event field contains the function and destination ARNs".
+        Resources: [record.requestContext.functionArn, busArn],
       },
     ],
   };
+}
+
+/** SNS's message size limit. */
+export const SNS_MAX_MESSAGE_BYTES = 256 * 1024;
+
+/** The record as an SNS message: without its payloads when it would not fit. */
+export function withinSnsLimit(record: InvocationRecord): string {
+  const body = JSON.stringify(record);
+  if (Buffer.byteLength(body) <= SNS_MAX_MESSAGE_BYTES) return body;
+  const { requestPayload: _request, responsePayload: _response, ...rest } = record;
+  return JSON.stringify(rest);
 }
 
 export class DestinationDelivery {
@@ -86,7 +100,9 @@ export class DestinationDelivery {
           );
           return;
         case "sns":
-          await this.clients.sns.send(new PublishCommand({ TopicArn: destination.arn, Message: body }));
+          await this.clients.sns.send(
+            new PublishCommand({ TopicArn: destination.arn, Message: withinSnsLimit(record) }),
+          );
           return;
         case "s3":
           await this.clients.s3.send(

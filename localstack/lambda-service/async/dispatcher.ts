@@ -27,6 +27,8 @@ export interface AsyncDispatcherOptions {
   /** The function's DeadLetterConfig.TargetArn, if any. */
   readonly deadLetterTarget: (functionName: string) => string | undefined;
   readonly functionArn: (functionName: string) => string;
+  /** The function's reserved concurrency (undefined: unreserved); 0 sends events to failure handling untried. */
+  readonly reservedConcurrency?: (functionName: string) => number | undefined;
   readonly delivery: () => Promise<DestinationDelivery>;
   readonly delays: RetryDelays;
   readonly log: (level: "info" | "warn" | "error", message: string, fields?: Record<string, unknown>) => void;
@@ -108,6 +110,15 @@ export class AsyncDispatcher {
     const config = this.options.configFor(event.functionName);
     if (tooOld(event, config, this.now())) {
       await this.finish(event, "EventAgeExceeded", config);
+      return;
+    }
+    if (this.options.reservedConcurrency?.(event.functionName) === 0) {
+      // AWS: with reserved concurrency 0, new events go to the DLQ or on-failure destination without retries.
+      const lastError = {
+        statusCode: 429,
+        message: "Rate Exceeded. (Reason: ReservedFunctionConcurrentInvocationLimitExceeded)",
+      };
+      await this.finish({ ...event, lastError }, "RetriesExhausted", config);
       return;
     }
     let outcome: AttemptOutcome;

@@ -65,6 +65,18 @@ describe("DestinationDelivery", () => {
     ]);
   });
 
+  it("drops the payloads from a record over SNS's 256 KB", async () => {
+    const f = fakes();
+    const big = { ...record, requestPayload: { blob: "x".repeat(256 * 1024) }, responsePayload: { ok: true } };
+    await f.delivery.deliver({ arn: "arn:aws:sns:us-east-1:000000000000:t", kind: "sns" }, big, "f");
+    const message = JSON.parse(String(f.sent[0]?.input.Message)) as Record<string, unknown>;
+    expect(message).toEqual({
+      version: "1.0",
+      timestamp: "2026-03-04T05:06:07.089Z",
+      requestContext: record.requestContext,
+    });
+  });
+
   it("writes one S3 object per record under aws/lambda/async/<function>/YYYY/MM/DD/", async () => {
     const f = fakes();
     await f.delivery.deliver({ arn: "arn:aws:s3:::failures", kind: "s3" }, record, "f");
@@ -99,7 +111,7 @@ describe("DestinationDelivery", () => {
             Source: "lambda",
             DetailType: "Lambda Function Invocation Result - Failure",
             Detail: JSON.stringify(record),
-            Resources: ["arn:aws:lambda:us-east-1:000000000000:function:f"],
+            Resources: ["arn:aws:lambda:us-east-1:000000000000:function:f:$LATEST", bus],
           },
         ],
       },

@@ -34,7 +34,12 @@ interface Sent {
   readonly deadLetter?: { target: string; payload: string; attributes: unknown };
 }
 
-function harness(answers: Array<InvokeResult | Error>, config: Partial<EventInvokeConfig>, deadLetter?: string) {
+function harness(
+  answers: Array<InvokeResult | Error>,
+  config: Partial<EventInvokeConfig>,
+  deadLetter?: string,
+  reservedConcurrency?: number,
+) {
   const dir = mkdtempSync(join(tmpdir(), "async-dispatcher-"));
   const calls: string[] = [];
   const sent: Sent[] = [];
@@ -61,6 +66,7 @@ function harness(answers: Array<InvokeResult | Error>, config: Partial<EventInvo
       configFor: () => ({ maximumRetryAttempts: 2, maximumEventAgeSeconds: 21_600, ...config }),
       deadLetterTarget: () => deadLetter,
       functionArn: (name) => `arn:aws:lambda:us-east-1:000000000000:function:${name}`,
+      reservedConcurrency: () => reservedConcurrency,
       delivery: async () => delivery,
       delays: { functionErrorMs: [5, 10], throttleMinMs: 1, throttleMaxMs: 4 },
       log: () => undefined,
@@ -154,6 +160,20 @@ describe("AsyncDispatcher", () => {
         },
       },
     ]);
+  });
+
+  it("sends events of a function with reserved concurrency 0 to failure handling without trying them", async () => {
+    const h = harness([], { onFailure: QUEUE }, undefined, 0);
+    dirs.push(h.dir);
+    const d = h.make();
+    await d.start();
+    await d.enqueue("off", '{"b":2}');
+    await h.drained(d);
+    expect(h.calls).toEqual([]);
+    expect(h.sent[0]?.record).toMatchObject({
+      requestContext: { condition: "RetriesExhausted", approximateInvokeCount: 0 },
+      requestPayload: { b: 2 },
+    });
   });
 
   it("leaves an event queued while stopped to the next dispatcher on the same directory", async () => {
