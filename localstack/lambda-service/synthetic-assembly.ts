@@ -26,6 +26,8 @@ export interface SyntheticFunction {
   /** Environment.Variables, plain literals. */
   readonly environment?: Readonly<Record<string, string>>;
   readonly reservedConcurrency?: number;
+  /** DeadLetterConfig.TargetArn: an SQS queue or SNS topic for discarded asynchronous events. */
+  readonly deadLetterTargetArn?: string;
   /** An AWS::Lambda::EventInvokeConfig for the function's $LATEST (asynchronous invocation). */
   readonly eventInvokeConfig?: {
     readonly maximumRetryAttempts?: number;
@@ -108,6 +110,7 @@ export function writeSyntheticAssembly(dir: string, options: SyntheticAssemblyOp
         Timeout: f.timeoutSeconds ?? 30,
         Environment: { Variables: { ...(f.environment ?? {}) } },
         ...(f.reservedConcurrency === undefined ? {} : { ReservedConcurrentExecutions: f.reservedConcurrency }),
+        ...(f.deadLetterTargetArn === undefined ? {} : { DeadLetterConfig: { TargetArn: f.deadLetterTargetArn } }),
       },
     };
     const invokeConfig = f.eventInvokeConfig;

@@ -7,7 +7,13 @@
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { GetFunctionEventInvokeConfigCommand, LambdaClient } from "@aws-sdk/client-lambda";
+import {
+  DeleteFunctionEventInvokeConfigCommand,
+  GetFunctionEventInvokeConfigCommand,
+  LambdaClient,
+  PutFunctionEventInvokeConfigCommand,
+  ResourceNotFoundException,
+} from "@aws-sdk/client-lambda";
 import {
   CreateQueueCommand,
   DeleteMessageCommand,
@@ -25,8 +31,13 @@ const work = mkdtempSync(join(tmpdir(), "sluice-async-"));
 const suffix = Date.now().toString(36);
 const failing = `async-fail-${suffix}`;
 const succeeding = `async-ok-${suffix}`;
+const deadLettered = `async-dlq-${suffix}`;
 const queueArn = (name: string) => `arn:aws:sqs:${cfg.region}:${cfg.accountId}:${name}`;
-const queues = { failed: `async-failed-${suffix}`, succeeded: `async-succeeded-${suffix}` };
+const queues = {
+  failed: `async-failed-${suffix}`,
+  succeeded: `async-succeeded-${suffix}`,
+  deadLetters: `async-dead-letters-${suffix}`,
+};
 const queueUrls: Record<string, string> = {};
 const fixture = resolve(__dirname, "fixtures/async-attempts");
 const attemptsFile = (fn: string) => join(work, `${fn}.attempts`);
@@ -57,6 +68,13 @@ beforeAll(async () => {
         environment: { ATTEMPTS_FILE: attemptsFile(succeeding) },
         eventInvokeConfig: { onSuccess: queueArn(queues.succeeded) },
       },
+      {
+        logicalId: "DeadLettered",
+        functionName: deadLettered,
+        codeDir: fixture,
+        environment: { ATTEMPTS_FILE: attemptsFile(deadLettered) },
+        deadLetterTargetArn: queueArn(queues.deadLetters),
+      },
     ],
   });
   process.env.SLUICE_ASYNC_RETRY_DELAYS_MS = "200,400,50,200"; // the daemon inherits it
@@ -69,7 +87,7 @@ afterAll(async () => {
   else process.env.SLUICE_ASYNC_RETRY_DELAYS_MS = previousDelays;
   await service?.dispose();
   for (const url of Object.values(queueUrls)) await sqs.send(new DeleteQueueCommand({ QueueUrl: url }));
-  for (const fn of [failing, succeeding]) await removeFunctionLogs(cfg, fn);
+  for (const fn of [failing, succeeding, deadLettered]) await removeFunctionLogs(cfg, fn);
   rmSync(work, { recursive: true, force: true });
 });
 
@@ -87,31 +105,43 @@ async function invokeEvent(functionName: string, event: unknown): Promise<string
 }
 
 /** Receives (and deletes) messages from the queue until count arrived or timeoutMs passed. */
-async function receive(queue: keyof typeof queues, count: number, timeoutMs = 60_000): Promise<unknown[]> {
+async function receiveMessages(queue: keyof typeof queues, count: number, timeoutMs = 60_000) {
   const QueueUrl = queueUrls[queue];
-  const bodies: unknown[] = [];
+  const messages: Array<{ body: unknown; attributes: Record<string, string | undefined> }> = [];
   const deadline = Date.now() + timeoutMs;
-  while (bodies.length < count && Date.now() < deadline) {
+  while (messages.length < count && Date.now() < deadline) {
     const { Messages } = await sqs.send(
-      new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }),
+      new ReceiveMessageCommand({
+        QueueUrl,
+        MaxNumberOfMessages: 10,
+        WaitTimeSeconds: 1,
+        MessageAttributeNames: ["All"],
+      }),
     );
     for (const m of Messages ?? []) {
-      bodies.push(JSON.parse(m.Body ?? "null"));
+      const attributes = Object.fromEntries(
+        Object.entries(m.MessageAttributes ?? {}).map(([k, v]) => [k, `${v.DataType}:${v.StringValue}`]),
+      );
+      messages.push({ body: JSON.parse(m.Body ?? "null"), attributes });
       await sqs.send(new DeleteMessageCommand({ QueueUrl, ReceiptHandle: m.ReceiptHandle }));
     }
   }
-  return bodies;
+  return messages;
+}
+
+async function receive(queue: keyof typeof queues, count: number, timeoutMs = 60_000): Promise<unknown[]> {
+  return (await receiveMessages(queue, count, timeoutMs)).map((m) => m.body);
+}
+
+function lambdaClient(): LambdaClient {
+  return new LambdaClient({ endpoint: service?.cfg.endpoint.url, region: cfg.region, credentials: LOCAL_CREDENTIALS });
 }
 
 const attempts = (fn: string): string[] =>
   existsSync(attemptsFile(fn)) ? readFileSync(attemptsFile(fn), "utf8").split("\n").filter(Boolean) : [];
 
 test("the event-invoke-config API answers the assembly's configuration", async () => {
-  const lambda = new LambdaClient({
-    endpoint: service?.cfg.endpoint.url,
-    region: cfg.region,
-    credentials: LOCAL_CREDENTIALS,
-  });
+  const lambda = lambdaClient();
   const config = await lambda.send(new GetFunctionEventInvokeConfigCommand({ FunctionName: failing }));
   expect(config.MaximumRetryAttempts).toBe(1);
   expect(config.MaximumEventAgeInSeconds).toBe(21600);
@@ -151,6 +181,34 @@ test("a successful invocation's record lands in OnSuccess", async () => {
     responsePayload: { id: "s1", ok: true },
   });
   expect((record as { responseContext: object }).responseContext).not.toHaveProperty("functionError");
+});
+
+test("without an OnFailure destination the event goes to the dead-letter queue; the API sets the retries", async () => {
+  const lambda = lambdaClient();
+  await expect(
+    lambda.send(new GetFunctionEventInvokeConfigCommand({ FunctionName: deadLettered })),
+  ).rejects.toBeInstanceOf(ResourceNotFoundException);
+  const put = await lambda.send(
+    new PutFunctionEventInvokeConfigCommand({ FunctionName: deadLettered, MaximumRetryAttempts: 0 }),
+  );
+  expect(put.MaximumRetryAttempts).toBe(0);
+  const requestId = await invokeEvent(deadLettered, { id: "d1", fail: true });
+  const [message, ...more] = await receiveMessages("deadLetters", 1);
+  expect(more).toEqual([]);
+  expect(message).toEqual({
+    body: { id: "d1", fail: true },
+    attributes: {
+      RequestID: `String:${requestId}`,
+      ErrorCode: "Number:200",
+      ErrorMessage: "String:event d1 fails on purpose",
+    },
+  });
+  expect(attempts(deadLettered)).toEqual(["d1"]);
+  await lambda.send(new DeleteFunctionEventInvokeConfigCommand({ FunctionName: deadLettered }));
+  await expect(
+    lambda.send(new GetFunctionEventInvokeConfigCommand({ FunctionName: deadLettered })),
+  ).rejects.toBeInstanceOf(ResourceNotFoundException);
+  lambda.destroy();
 });
 
 test("events accepted before a SIGKILL of the service are delivered after its restart", async () => {
