@@ -38,6 +38,8 @@ export interface AsyncDispatcherOptions {
 export class AsyncDispatcher {
   private readonly timers = new Map<string, NodeJS.Timeout>();
   private readonly inFlight = new Set<Promise<void>>();
+  /** Events this process has scheduled and not finished: a start that reads the disk must not add them again. */
+  private readonly live = new Set<string>();
   private started = false;
   private stopping = false;
   private readonly now: () => number;
@@ -59,21 +61,23 @@ export class AsyncDispatcher {
       throttles: 0,
     };
     await this.options.queue.put(event);
-    if (this.started && !this.stopping) this.schedule(event);
+    if (this.started && !this.stopping && !this.live.has(event.requestId)) this.schedule(event);
     return event.requestId;
   }
 
   /** Picks up every event on disk (those a previous run left included) and tries them when due. */
   async start(): Promise<number> {
+    // Started first: an event accepted while the disk is read is scheduled by enqueue, and skipped below.
+    this.started = true;
     const events = await this.options.queue.load((file, error) =>
       this.options.log("error", "an asynchronous event file cannot be read; left in place", {
         file,
         error: error.message,
       }),
     );
-    this.started = true;
-    for (const event of events) if (!this.timers.has(event.requestId)) this.schedule(event);
-    return events.length;
+    const waiting = events.filter((event) => !this.live.has(event.requestId));
+    for (const event of waiting) this.schedule(event);
+    return waiting.length;
   }
 
   /** Stops trying events; whatever is queued stays on disk for the next start. */
@@ -90,6 +94,7 @@ export class AsyncDispatcher {
   }
 
   private schedule(event: QueuedEvent): void {
+    this.live.add(event.requestId);
     const delay = Math.max(0, event.dueAtMs - this.now());
     const timer = setTimeout(() => {
       this.timers.delete(event.requestId);
@@ -204,5 +209,6 @@ export class AsyncDispatcher {
       });
     }
     await this.options.queue.remove(requestId);
+    this.live.delete(requestId);
   }
 }

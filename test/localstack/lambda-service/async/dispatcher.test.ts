@@ -176,6 +176,16 @@ describe("AsyncDispatcher", () => {
     });
   });
 
+  it("tries an event accepted while the queue is read at start once", async () => {
+    const h = harness([], { onSuccess: QUEUE });
+    dirs.push(h.dir);
+    const d = h.make();
+    await Promise.all([d.start(), d.enqueue("racy", '{"r":1}'), d.enqueue("racy", '{"r":2}')]);
+    await h.drained(d);
+    expect(h.calls.sort()).toEqual(['racy {"r":1}', 'racy {"r":2}']);
+    expect(h.sent).toHaveLength(2);
+  });
+
   it("leaves an event queued while stopped to the next dispatcher on the same directory", async () => {
     const h = harness([], { onSuccess: QUEUE });
     dirs.push(h.dir);
