@@ -73,6 +73,8 @@ function arnFor(type: string, physicalId: string, region: string, account: strin
       return physicalId;
     case "AWS::Lambda::Function":
       return `arn:aws:lambda:${region}:${account}:function:${physicalId}`;
+    case "AWS::Events::EventBus": // an asynchronous invocation destination
+      return physicalId.startsWith("arn:") ? physicalId : `arn:aws:events:${region}:${account}:event-bus/${physicalId}`;
     default:
       return undefined;
   }

@@ -54,6 +54,33 @@ describe("EventInvokeConfig and DeadLetterConfig in the assembly", () => {
     expect(loaded.functions[0]?.deadLetterTargetArn).toBe("arn:aws:sns:us-east-1:000000000000:dlq");
   });
 
+  it("resolves destinations given as Fn::GetAtt of a deployed queue and event bus", () => {
+    const dir = assembly("resolved", {}, (r) => {
+      r.Queue = { Type: "AWS::SQS::Queue", Properties: {} } as never;
+      r.Bus = { Type: "AWS::Events::EventBus", Properties: { Name: "my-bus" } } as never;
+      if (r.FnEventInvokeConfig) {
+        r.FnEventInvokeConfig.Properties.DestinationConfig = {
+          OnSuccess: { Destination: { "Fn::GetAtt": ["Bus", "Arn"] } },
+          OnFailure: { Destination: { "Fn::GetAtt": ["Queue", "Arn"] } },
+        };
+      }
+    });
+    const state: DeployedState = {
+      exports: new Map(),
+      physicalIds: () =>
+        new Map([
+          ["Queue", "http://sqs.us-east-1.localhost:4566/000000000000/failed-records"],
+          ["Bus", "my-bus"],
+        ]),
+    };
+    expect(loadAssembly(dir, state, env).eventInvokeConfigs.get("resolved")).toEqual({
+      maximumRetryAttempts: 2,
+      maximumEventAgeSeconds: 21600,
+      onSuccess: { arn: "arn:aws:events:us-east-1:000000000000:event-bus/my-bus", kind: "events" },
+      onFailure: { arn: "arn:aws:sqs:us-east-1:000000000000:failed-records", kind: "sqs" },
+    });
+  });
+
   it("has no configuration for a function without one", () => {
     expect(loadAssembly(assembly("plain", undefined), nothingDeployed, env).eventInvokeConfigs.size).toBe(0);
   });
