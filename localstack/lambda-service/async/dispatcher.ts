@@ -99,11 +99,15 @@ export class AsyncDispatcher {
     const timer = setTimeout(() => {
       this.timers.delete(event.requestId);
       const run = this.attempt(event).catch((error: unknown) => {
+        // The file is still on disk (an event is removed last): try it again a little later.
+        const retryInMs = Math.max(1_000, this.options.delays.throttleMinMs);
         this.options.log("error", "asynchronous event handling failed; it stays queued", {
           requestId: event.requestId,
           function: event.functionName,
           error: (error as Error).message,
+          retryInMs,
         });
+        if (!this.stopping) this.schedule({ ...event, dueAtMs: this.now() + retryInMs });
       });
       this.inFlight.add(run);
       void run.finally(() => this.inFlight.delete(run));

@@ -39,6 +39,7 @@ function harness(
   config: Partial<EventInvokeConfig>,
   deadLetter?: string,
   reservedConcurrency?: number,
+  removeFailures = 0,
 ) {
   const dir = mkdtempSync(join(tmpdir(), "async-dispatcher-"));
   const calls: string[] = [];
@@ -61,7 +62,12 @@ function harness(
   } as unknown as DestinationDelivery;
   const make = () =>
     new AsyncDispatcher({
-      queue: new DurableEventQueue(join(dir, "events")),
+      queue: new (class extends DurableEventQueue {
+        override async remove(requestId: string): Promise<void> {
+          if (removeFailures-- > 0) throw new Error("disk trouble");
+          await super.remove(requestId);
+        }
+      })(join(dir, "events")),
       invoker,
       configFor: () => ({ maximumRetryAttempts: 2, maximumEventAgeSeconds: 21_600, ...config }),
       deadLetterTarget: () => deadLetter,
@@ -184,6 +190,19 @@ describe("AsyncDispatcher", () => {
     await h.drained(d);
     expect(h.calls.sort()).toEqual(['racy {"r":1}', 'racy {"r":2}']);
     expect(h.sent).toHaveLength(2);
+  });
+
+  it("tries an event again when finishing it failed (at least once, never lost)", async () => {
+    const h = harness([], { onSuccess: QUEUE }, undefined, undefined, 1);
+    dirs.push(h.dir);
+    const d = h.make();
+    await d.start();
+    await d.enqueue("again", "{}");
+    const deadline = Date.now() + 5_000;
+    while (h.sent.length < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    await h.drained(d);
+    expect(h.calls).toEqual(["again {}", "again {}"]);
+    expect(await new DurableEventQueue(join(h.dir, "events")).load(() => undefined)).toEqual([]);
   });
 
   it("leaves an event queued while stopped to the next dispatcher on the same directory", async () => {
