@@ -6,6 +6,7 @@
 import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, request, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { answerEventInvokeConfig, type EventInvokeConfigStore } from "./async/config-store";
 import { LambdaServiceError, MAX_REQUEST_BYTES } from "./executor";
 import type { FunctionSpec, InvokeResult, KafkaMappingSpec } from "./types";
 import { functionUrlConfig } from "./urls/config";
@@ -33,6 +34,12 @@ export interface LambdaBackend {
   mappings(): readonly MappingView[];
   updateMapping(uuid: string, update: MappingUpdate): Promise<MappingView>;
   functionUrls(): readonly FunctionUrlSpec[];
+  /** Asynchronous invocation (async/): Event invocations are queued durably; the event-invoke-config API. */
+  readonly asyncInvocation?: {
+    /** Resolves with the request id once the event is queued on disk. */
+    enqueue(functionName: string, payload: Buffer): Promise<string>;
+    readonly configs: EventInvokeConfigStore;
+  };
 }
 
 class ApiError extends Error {
@@ -289,6 +296,23 @@ export class LambdaApiServer {
       return fn;
     };
 
+    if (backend.asyncInvocation && path.startsWith("/2019-09-25/functions/")) {
+      const answer = await answerEventInvokeConfig(backend.asyncInvocation.configs, {
+        method,
+        path,
+        query: url.searchParams,
+        functionName: (identifier) => {
+          const name = functionNameOf(identifier);
+          return backend.functions().some((f) => f.name === name) ? name : undefined;
+        },
+        body: async () => JSON.parse((await readBody(req, 256 * 1024)).toString() || "{}") as Record<string, unknown>,
+      });
+      if (answer) {
+        if ("error" in answer) throw new ApiError(answer.status, answer.error.type, answer.error.message);
+        send(res, answer.status, answer.body);
+        return true;
+      }
+    }
     let m = /^\/2015-03-31\/functions\/([^/]+)\/invocations$/.exec(path);
     if (m && method === "POST") {
       const fn = fnByName(m[1] ?? "");
@@ -383,6 +407,13 @@ export class LambdaApiServer {
     const body = payload.length === 0 ? Buffer.from("{}") : payload;
     if (type === "DryRun") {
       send(res, 204, undefined);
+      return;
+    }
+    const queue = this.options.backend.asyncInvocation;
+    if (type === "Event" && queue) {
+      // 202 only once the event is on disk: an accepted event is never lost.
+      const requestId = await queue.enqueue(fn.name, body);
+      send(res, 202, undefined, { "x-amzn-RequestId": requestId });
       return;
     }
     if (type === "Event") {

@@ -7,6 +7,7 @@ import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
 import { join, resolve as resolvePath } from "node:path";
 import { CloudAssembly } from "aws-cdk-lib/cx-api";
+import { type EventInvokeConfig, eventInvokeConfigResource } from "./async/invoke-config";
 import { type ResolveContext, ResolveError, resolve } from "./intrinsics";
 import { readSchedules, type ScheduleSpec } from "./schedules/schedule-spec";
 import type { FailureDestinationSpec, FunctionSpec, KafkaMappingSpec, StartingPosition } from "./types";
@@ -50,6 +51,8 @@ export interface LoadedAssembly {
   readonly schedules: ScheduleSpec[];
   /** What the service does not honour, by name; "refused" resources are not run. */
   readonly reports: UnhonouredReport[];
+  /** AWS::Lambda::EventInvokeConfig, by function name. */
+  readonly eventInvokeConfigs: ReadonlyMap<string, EventInvokeConfig>;
 }
 
 const SUPPORTED_RUNTIMES = /^nodejs(\d+)\.x$/;
@@ -77,6 +80,8 @@ function arnFor(type: string, physicalId: string, region: string, account: strin
       return physicalId;
     case "AWS::Lambda::Function":
       return `arn:aws:lambda:${region}:${account}:function:${physicalId}`;
+    case "AWS::Events::EventBus": // an asynchronous invocation destination
+      return physicalId.startsWith("arn:") ? physicalId : `arn:aws:events:${region}:${account}:event-bus/${physicalId}`;
     default:
       return undefined;
   }
@@ -116,6 +121,7 @@ export function loadAssembly(
   const urls: FunctionUrlSpec[] = [];
   const schedules: ScheduleSpec[] = [];
   const reports: UnhonouredReport[] = [];
+  const eventInvokeConfigs = new Map<string, EventInvokeConfig>();
 
   for (const { stackName, template } of stacks) {
     const resources = template.Resources ?? {};
@@ -190,12 +196,27 @@ export function loadAssembly(
         problems.push(`${stackName}/${id}: ${(error as Error).message}`);
       }
     }
+    for (const [id, r] of Object.entries(resources)) {
+      if (r.Type !== "AWS::Lambda::EventInvokeConfig") continue;
+      try {
+        const { functionName: name, config } = eventInvokeConfigResource(
+          (resolve(ctx, r.Properties ?? {}) ?? {}) as Record<string, unknown>,
+        );
+        if (eventInvokeConfigs.has(name)) throw new Error(`function ${name} already has an EventInvokeConfig`);
+        eventInvokeConfigs.set(name, config);
+      } catch (error) {
+        problems.push(`${stackName}/${id}: ${(error as Error).message}`);
+      }
+    }
     const read = readSchedules(stackName, resources, ctx, physical);
     schedules.push(...read.specs);
     problems.push(...read.problems);
     reports.push(...read.reports);
   }
   const names = new Set(functions.map((f) => f.name));
+  for (const name of eventInvokeConfigs.keys()) {
+    if (!names.has(name)) problems.push(`EventInvokeConfig: function ${name} is not in the assembly`);
+  }
   for (const m of mappings) {
     if (!names.has(m.functionName))
       problems.push(`mapping ${m.logicalId}: function ${m.functionName} is not in the assembly`);
@@ -207,7 +228,7 @@ export function loadAssembly(
     if (twin) problems.push(`${u.stackName}/${u.logicalId}: ${twin.logicalId} is already a URL of ${u.functionName}`);
   }
   if (problems.length > 0) throw new AssemblyError(`the cloud assembly at ${assemblyDir} cannot be run`, problems);
-  return { functions, mappings, urls, schedules, reports };
+  return { functions, mappings, urls, schedules, reports, eventInvokeConfigs };
 }
 
 function num(value: unknown, fallback: number): number {
@@ -255,6 +276,10 @@ function functionSpec(
   const loggingConfig = props.LoggingConfig as { LogGroup?: string } | undefined;
   const reserved = props.ReservedConcurrentExecutions;
   const architectures = props.Architectures as string[] | undefined;
+  const deadLetterTargetArn = (props.DeadLetterConfig as { TargetArn?: unknown } | undefined)?.TargetArn;
+  if (deadLetterTargetArn !== undefined && !/^arn:aws[\w-]*:(sqs|sns):/.test(String(deadLetterTargetArn))) {
+    throw new Error(`DeadLetterConfig.TargetArn ${String(deadLetterTargetArn)} is not an SQS queue or SNS topic ARN`);
+  }
   const spec = {
     name,
     stackName,
@@ -271,6 +296,7 @@ function functionSpec(
     reservedConcurrency: reserved === undefined ? undefined : num(reserved, 0),
     logGroup: loggingConfig?.LogGroup ?? `/aws/lambda/${name}`,
     roleArn: typeof props.Role === "string" ? props.Role : undefined,
+    ...(deadLetterTargetArn === undefined ? {} : { deadLetterTargetArn: String(deadLetterTargetArn) }),
   };
   const codeSha256 = createHash("sha256").update(JSON.stringify(spec)).digest("base64");
   return { ...spec, codeSha256 };

@@ -14,6 +14,7 @@ import { lazy } from "#shared/lazy";
 import { LOCAL_CREDENTIALS, type LocalConfig } from "../config";
 import { LambdaApiServer, type LambdaBackend, type MappingUpdate, type MappingView } from "./api";
 import { type DeployedState, loadAssembly, readAssembly } from "./assembly";
+import { type AsyncInvocation, createAsyncInvocation } from "./async/async-invocation";
 import type { FailureSink } from "./esm/destinations";
 import type { KafkaEventSourcePoller, PollerMetrics } from "./esm/poller";
 import { FunctionExecutor, type FunctionStats } from "./executor";
@@ -82,6 +83,8 @@ export interface ServiceStatus {
   readonly schedules: readonly ScheduleStatus[];
   /** What the assembly asks for that the service does not honour, by name. */
   readonly unhonoured: readonly UnhonouredReport[];
+  /** Asynchronous events queued or being tried. */
+  readonly asyncEventsPending: number;
 }
 
 export interface LambdaServiceOptions {
@@ -117,6 +120,7 @@ export class LambdaService implements LambdaBackend {
   private lastReload: string[] = [];
   private unhonoured: UnhonouredReport[] = [];
   private readonly scheduler: LocalScheduler;
+  readonly asyncInvocation: AsyncInvocation;
 
   constructor(private readonly options: LambdaServiceOptions) {
     const { cfg } = options;
@@ -155,6 +159,13 @@ export class LambdaService implements LambdaBackend {
       log: options.log,
     });
     this.scheduler = scheduler;
+    this.asyncInvocation = createAsyncInvocation({
+      cfg,
+      invoker: this.executor,
+      functionSpec: (name) => this.functionSpecs.get(name),
+      clients: () => this.clients(),
+      log: options.log,
+    });
     this.api = new LambdaApiServer({
       backend: this,
       upstream: new URL(cfg.localstack.url),
@@ -204,6 +215,8 @@ export class LambdaService implements LambdaBackend {
     this.options.log("info", "Lambda API listening", { endpoint: this.options.cfg.endpoint.url });
     await this.reload();
     this.scheduler.start();
+    const queued = await this.asyncInvocation.dispatcher.start();
+    if (queued > 0) this.options.log("info", "asynchronous events queued before this start resumed", { queued });
     if (this.options.watch ?? true) {
       watchFile(this.manifestFile(), { interval: 500 }, () => {
         void this.reload();
@@ -261,6 +274,7 @@ export class LambdaService implements LambdaBackend {
     this.scheduler.setSchedules(loaded.schedules);
     this.unhonoured = loaded.reports;
     for (const report of loaded.reports) this.options.log("warn", formatReport(report));
+    this.asyncInvocation.configs.replaceAll(loaded.eventInvokeConfigs);
 
     const wanted = new Map(loaded.mappings.map((m) => [m.uuid, m]));
     for (const [uuid, running] of [...this.mappingsByUuid]) {
@@ -416,9 +430,8 @@ export class LambdaService implements LambdaBackend {
       error.name = "ResourceNotFoundException";
       throw error;
     }
-    this.executor.invoke(name, payload).catch((error: unknown) => {
-      this.options.log("warn", "asynchronous invocation failed", { function: name, error: (error as Error).message });
-    });
+    // Queued durably like an Event invocation: from here on retries, destinations and the dead-letter queue apply.
+    await this.asyncInvocation.enqueue(name, payload);
   }
 
   mappings(): readonly MappingView[] {
@@ -486,6 +499,7 @@ export class LambdaService implements LambdaBackend {
       })),
       schedules: this.scheduler.status(),
       unhonoured: this.unhonoured,
+      asyncEventsPending: this.asyncInvocation.dispatcher.pending(),
     };
   }
 
@@ -496,6 +510,7 @@ export class LambdaService implements LambdaBackend {
     await this.reloading;
     await Promise.all([...this.mappingsByUuid.values()].map((m) => this.stopMapping(m)));
     this.mappingsByUuid.clear();
+    await this.asyncInvocation.dispatcher.stop();
     await this.executor.close();
     await this.logSink.close();
     await this.api.close();

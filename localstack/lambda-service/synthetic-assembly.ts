@@ -26,6 +26,15 @@ export interface SyntheticFunction {
   /** Environment.Variables, plain literals. */
   readonly environment?: Readonly<Record<string, string>>;
   readonly reservedConcurrency?: number;
+  /** DeadLetterConfig.TargetArn: an SQS queue or SNS topic for discarded asynchronous events. */
+  readonly deadLetterTargetArn?: string;
+  /** An AWS::Lambda::EventInvokeConfig for the function's $LATEST (asynchronous invocation). */
+  readonly eventInvokeConfig?: {
+    readonly maximumRetryAttempts?: number;
+    readonly maximumEventAgeSeconds?: number;
+    readonly onSuccess?: string;
+    readonly onFailure?: string;
+  };
 }
 
 export interface SyntheticMapping {
@@ -133,8 +142,30 @@ export function writeSyntheticAssembly(dir: string, options: SyntheticAssemblyOp
         Timeout: f.timeoutSeconds ?? 30,
         Environment: { Variables: { ...(f.environment ?? {}) } },
         ...(f.reservedConcurrency === undefined ? {} : { ReservedConcurrentExecutions: f.reservedConcurrency }),
+        ...(f.deadLetterTargetArn === undefined ? {} : { DeadLetterConfig: { TargetArn: f.deadLetterTargetArn } }),
       },
     };
+    const invokeConfig = f.eventInvokeConfig;
+    if (invokeConfig) {
+      const destination = (arn: string | undefined) => (arn === undefined ? {} : { Destination: arn });
+      resources[`${f.logicalId}EventInvokeConfig`] = {
+        Type: "AWS::Lambda::EventInvokeConfig",
+        Properties: {
+          FunctionName: { Ref: f.logicalId },
+          Qualifier: "$LATEST",
+          ...(invokeConfig.maximumRetryAttempts === undefined
+            ? {}
+            : { MaximumRetryAttempts: invokeConfig.maximumRetryAttempts }),
+          ...(invokeConfig.maximumEventAgeSeconds === undefined
+            ? {}
+            : { MaximumEventAgeInSeconds: invokeConfig.maximumEventAgeSeconds }),
+          DestinationConfig: {
+            OnSuccess: destination(invokeConfig.onSuccess),
+            OnFailure: destination(invokeConfig.onFailure),
+          },
+        },
+      };
+    }
   }
   const mappings = new Map<string, WrittenMapping>();
   for (const m of options.mappings ?? []) {

@@ -27,6 +27,8 @@ export interface FunctionSpec {
   /** CloudWatch Logs group the function logs to. */
   readonly logGroup: string;
   readonly roleArn?: string;
+  /** DeadLetterConfig.TargetArn: an SQS queue or SNS topic for discarded asynchronous events. */
+  readonly deadLetterTargetArn?: string;
   /** Hash of the code and configuration: a changed value means the function must be reloaded. */
   readonly codeSha256: string;
 }

@@ -23,7 +23,6 @@ export function formatReport(r: UnhonouredReport): string {
 
 /** Lambda resource types LocalStack community leaves to the local service and the service does not run yet. */
 const UNRUN_TYPES: Readonly<Record<string, string>> = {
-  "AWS::Lambda::EventInvokeConfig": "asynchronous invocation settings are not applied locally",
   "AWS::Lambda::Alias": "aliases are not served locally (invoke $LATEST)",
   "AWS::Lambda::Version": "versions are not published locally (invoke $LATEST)",
 };

@@ -208,7 +208,7 @@ function s3ObjectKey(mappingUuid: string, batch: DiscardedBatch): string {
 // Destinations
 
 /** The bucket of arn:aws:s3:::bucket. */
-function bucketOf(arn: string): string {
+export function bucketOf(arn: string): string {
   const match = /^arn:[^:]+:s3:::([^/]+)$/.exec(arn);
   if (!match?.[1]) throw new Error(`on-failure destination ${arn} is not an S3 bucket ARN (arn:aws:s3:::<bucket>)`);
   return match[1];
@@ -219,6 +219,25 @@ export function queueOf(arn: string): { name: string; account: string } {
   const match = /^arn:[^:]+:sqs:[^:]*:(\d*):(.+)$/.exec(arn);
   if (!match?.[2]) throw new Error(`on-failure destination ${arn} is not an SQS queue ARN`);
   return { account: match[1] ?? "", name: match[2] };
+}
+
+/** The URL of the queue arn names (asked once per resolver: a destination keeps its queue). */
+export function queueUrlResolver(sqs: SQSClient, arn: string): () => Promise<string> {
+  const queue = queueOf(arn);
+  let queueUrl: string | undefined;
+  return async () => {
+    if (queueUrl === undefined) {
+      const { QueueUrl } = await sqs.send(
+        new GetQueueUrlCommand({
+          QueueName: queue.name,
+          ...(queue.account !== "" ? { QueueOwnerAWSAccountId: queue.account } : {}),
+        }),
+      );
+      if (!QueueUrl) throw new Error(`no URL for queue ${queue.name}`);
+      queueUrl = QueueUrl;
+    }
+    return queueUrl;
+  };
 }
 
 function topicOf(destination: string): string {
@@ -260,24 +279,13 @@ export function createFailureSink(spec: KafkaMappingSpec, clients: FailureSinkCl
     }
     case "sqs": {
       const sqs = need(clients.sqs, "an SQS client", dest);
-      const queue = queueOf(dest.destination);
-      let queueUrl: string | undefined;
+      const queueUrl = queueUrlResolver(sqs, dest.destination);
       return {
         destination: dest.destination,
         async deliver(batch, context) {
           try {
-            if (queueUrl === undefined) {
-              const { QueueUrl } = await sqs.send(
-                new GetQueueUrlCommand({
-                  QueueName: queue.name,
-                  ...(queue.account !== "" ? { QueueOwnerAWSAccountId: queue.account } : {}),
-                }),
-              );
-              if (!QueueUrl) throw new Error(`no URL for queue ${queue.name}`);
-              queueUrl = QueueUrl;
-            }
             const body = JSON.stringify(batchInvocationRecord(batch, context, false));
-            await sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: body }));
+            await sqs.send(new SendMessageCommand({ QueueUrl: await queueUrl(), MessageBody: body }));
           } catch (error) {
             throw new Error(`cannot send the failure record to ${dest.destination}`, { cause: error });
           }
