@@ -13,8 +13,14 @@ if (part !== "lambda" && part !== "pipeline" && part !== "all") {
 const tsx = join(__dirname, "..", "node_modules", ".bin", "tsx");
 const run = (script: string, forwarded: string[]): number =>
   spawnSync(tsx, [join(__dirname, script), ...forwarded], { stdio: "inherit" }).status ?? 1;
+if (args.includes("--help")) {
+  // Help of every part asked for, and nothing run: a benchmark takes minutes and loads the machine.
+  process.stdout.write("usage: npm run bench [-- --part lambda|pipeline|all] [options of that part]\n\n");
+  const parts = part === "all" ? ["run.ts", "pipeline.ts"] : [part === "lambda" ? "run.ts" : "pipeline.ts"];
+  for (const script of parts) run(script, ["--help"]);
+  process.exit(0);
+}
 let status = 0;
-if (part === "lambda" || part === "all")
-  status ||= run("run.ts", part === "all" ? rest.filter((a) => a !== "--help") : rest);
+if (part === "lambda" || part === "all") status ||= run("run.ts", rest);
 if (part === "pipeline" || part === "all") status ||= run("pipeline.ts", part === "all" ? [] : rest);
 process.exit(status);
