@@ -6,53 +6,16 @@
 import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, request, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { answerEventInvokeConfig, type EventInvokeConfigStore } from "./async/config-store";
+import type { LambdaBackend, MappingUpdate } from "./api/backend";
+import { ApiError, readBody, send, sendError } from "./api/http";
+import { functionArn, functionConfiguration, functionNameOf, mappingConfiguration } from "./api/shapes";
+import { answerEventInvokeConfig } from "./async/config-store";
 import { LambdaServiceError, MAX_REQUEST_BYTES } from "./executor";
-import type { FunctionSpec, InvokeResult, KafkaMappingSpec } from "./types";
+import type { FunctionSpec } from "./types";
 import { functionUrlConfig } from "./urls/config";
 import type { FunctionUrlRouter } from "./urls/server";
-import type { FunctionUrlSpec } from "./urls/url-spec";
 
-export interface MappingView {
-  readonly spec: KafkaMappingSpec;
-  readonly state: "Creating" | "Enabling" | "Enabled" | "Disabling" | "Disabled" | "Updating" | "Deleting";
-  readonly lastProcessingResult: string;
-  readonly lastModified: Date;
-}
-
-export interface MappingUpdate {
-  readonly enabled?: boolean;
-  readonly batchSize?: number;
-  readonly maximumBatchingWindowInSeconds?: number;
-}
-
-export interface LambdaBackend {
-  readonly region: string;
-  readonly accountId: string;
-  functions(): readonly FunctionSpec[];
-  invoke(name: string, payload: Buffer): Promise<InvokeResult>;
-  mappings(): readonly MappingView[];
-  updateMapping(uuid: string, update: MappingUpdate): Promise<MappingView>;
-  functionUrls(): readonly FunctionUrlSpec[];
-  /** Asynchronous invocation (async/): Event invocations are queued durably; the event-invoke-config API. */
-  readonly asyncInvocation?: {
-    /** Resolves with the request id once the event is queued on disk. */
-    enqueue(functionName: string, payload: Buffer): Promise<string>;
-    readonly configs: EventInvokeConfigStore;
-  };
-}
-
-class ApiError extends Error {
-  constructor(
-    readonly status: number,
-    readonly type: string,
-    message: string,
-    readonly kind: "User" | "Service" = "User",
-  ) {
-    super(message);
-    this.name = type;
-  }
-}
+export type { LambdaBackend, MappingUpdate, MappingView } from "./api/backend";
 
 /** Asynchronous (Event) invocations take at most 1 MB (the limit since 2025; 256 KB before). */
 const MAX_ASYNC_PAYLOAD = 1024 * 1024;
@@ -65,113 +28,6 @@ function isLambdaRequest(req: IncomingMessage, path: string): boolean {
   const scope = /Credential=[^/]+\/\d{8}\/[^/]+\/([^/]+)\/aws4_request/.exec(auth);
   if (scope) return scope[1] === "lambda";
   return API_PREFIX.test(path) && (path.includes("/functions") || path.includes("/event-source-mappings"));
-}
-
-/** Accepts a name, a full ARN, or a partial ARN (`123456789012:function:name`), with an optional :qualifier. */
-function functionNameOf(identifier: string): string {
-  const decoded = decodeURIComponent(identifier);
-  const arn =
-    /^(?:arn:aws[\w-]*:lambda:[\w-]+:)?(?:\d{12}:)?(?:function:)?([A-Za-z0-9_-]+)(?::(\$LATEST|[\w-]+))?$/.exec(
-      decoded,
-    );
-  return arn?.[1] ?? decoded;
-}
-
-function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on("data", (c: Buffer) => {
-      size += c.length;
-      if (size <= limit) chunks.push(c);
-    });
-    req.on("end", () => {
-      if (size > limit) {
-        reject(
-          new ApiError(
-            413,
-            "RequestEntityTooLargeException",
-            `Request must be smaller than ${limit} bytes for the InvokeFunction operation`,
-          ),
-        );
-      } else resolve(Buffer.concat(chunks));
-    });
-    req.on("error", reject);
-  });
-}
-
-function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
-  const text = body === undefined ? "" : Buffer.isBuffer(body) ? body : JSON.stringify(body);
-  res.writeHead(status, {
-    "Content-Type": "application/json",
-    "Content-Length": String(Buffer.byteLength(text)),
-    "x-amzn-RequestId": headers["x-amzn-RequestId"] ?? randomUUID(),
-    ...headers,
-  });
-  res.end(text);
-}
-
-function sendError(res: ServerResponse, error: ApiError): void {
-  send(res, error.status, { Type: error.kind, message: error.message }, { "x-amzn-ErrorType": error.type });
-}
-
-function functionArn(backend: LambdaBackend, name: string): string {
-  return `arn:aws:lambda:${backend.region}:${backend.accountId}:function:${name}`;
-}
-
-function functionConfiguration(backend: LambdaBackend, fn: FunctionSpec, lastModified: Date) {
-  return {
-    FunctionName: fn.name,
-    FunctionArn: functionArn(backend, fn.name),
-    Runtime: fn.runtime,
-    Role: fn.roleArn ?? `arn:aws:iam::${backend.accountId}:role/${fn.name}`,
-    Handler: fn.handler,
-    CodeSize: 0,
-    Description: fn.description ?? "",
-    Timeout: fn.timeoutSeconds,
-    MemorySize: fn.memoryMb,
-    LastModified: lastModified.toISOString().replace("Z", "+0000"),
-    CodeSha256: fn.codeSha256,
-    Version: "$LATEST",
-    Environment: { Variables: fn.environment },
-    TracingConfig: { Mode: "PassThrough" },
-    RevisionId: fn.codeSha256.slice(0, 36),
-    State: "Active",
-    LastUpdateStatus: "Successful",
-    PackageType: "Zip",
-    Architectures: [fn.architecture],
-    EphemeralStorage: { Size: 512 },
-    LoggingConfig: { LogFormat: "Text", LogGroup: fn.logGroup },
-  };
-}
-
-function mappingConfiguration(backend: LambdaBackend, m: MappingView) {
-  const s = m.spec;
-  return {
-    UUID: s.uuid,
-    EventSourceMappingArn: `arn:aws:lambda:${backend.region}:${backend.accountId}:event-source-mapping:${s.uuid}`,
-    BatchSize: s.batchSize,
-    MaximumBatchingWindowInSeconds: Math.round(s.maxBatchingWindowMs / 1000),
-    StartingPosition: s.startingPosition,
-    ...(s.startingPositionTimestamp === undefined ? {} : { StartingPositionTimestamp: s.startingPositionTimestamp }),
-    FunctionArn: functionArn(backend, s.functionName),
-    LastModified: m.lastModified.getTime() / 1000,
-    LastProcessingResult: m.lastProcessingResult,
-    State: m.state,
-    StateTransitionReason: "USER_INITIATED",
-    Topics: [...s.topics],
-    SelfManagedEventSource: { Endpoints: { KAFKA_BOOTSTRAP_SERVERS: [...s.bootstrapServers] } },
-    SelfManagedKafkaEventSourceConfig: { ConsumerGroupId: s.consumerGroupId },
-    SourceAccessConfigurations: s.scramSecretArn ? [{ Type: s.authentication, URI: s.scramSecretArn }] : [],
-    ...(s.filterPatterns.length > 0
-      ? { FilterCriteria: { Filters: s.filterPatterns.map((Pattern) => ({ Pattern })) } }
-      : {}),
-    ...(s.onFailure ? { DestinationConfig: { OnFailure: { Destination: s.onFailure.destination } } } : {}),
-    MaximumRetryAttempts: s.maximumRetryAttempts,
-    MaximumRecordAgeInSeconds: s.maximumRecordAgeSeconds,
-    BisectBatchOnFunctionError: s.bisectBatchOnFunctionError,
-    FunctionResponseTypes: s.reportBatchItemFailures ? ["ReportBatchItemFailures"] : [],
-  };
 }
 
 export interface ApiServerOptions {
