@@ -195,8 +195,8 @@ export async function main(argv: string[]): Promise<number> {
     }
     case "destroy": {
       const { app, name } = appOptions(rest);
-      if (app === undefined && name === undefined) await destroy(cfg, log);
-      else await destroyApp(cfg, name ?? app ?? "", log);
+      if (app === undefined) await destroy(cfg, log);
+      else await destroyApp(cfg, name ?? app, log);
       return 0;
     }
     case "start": {
