@@ -106,6 +106,24 @@ test("`sluice schedule run` fires its schedule into its function", async () => {
   });
 });
 
+test("a second app (given as a cdk.out directory) defining the same function is refused, naming both", async () => {
+  const dir = join(work, "cdk.out");
+  await promisify(execFile)("npx", ["cdk", "synth", "--app", appCommand, "--output", dir, "--quiet"], {
+    env,
+    cwd: resolve(__dirname, "../.."),
+  });
+  const twin = `twin-${suffix}`;
+  const refusal = sluice("deploy", "--app", dir, "--name", twin);
+  await expect(refusal).rejects.toThrow(
+    new RegExp(
+      `function ${functionName} is defined by both app ${name} \\(${stackName}/Recorder\\w*\\) and app ${twin}`,
+    ),
+  );
+  await expect(refusal).rejects.toThrow(`stack ${stackName} is already deployed by app ${name}`);
+  expect(findApp(cfg.stateDir, twin)).toBeUndefined();
+  expect(await listedFunctions()).toContain(functionName);
+}, 120_000);
+
 test("destroy:local --app removes its stack, and the service stops serving it", async () => {
   const out = await sluice("destroy", "--app", name);
   expect(out).toContain(`app ${name} destroyed: stacks ${stackName}`);

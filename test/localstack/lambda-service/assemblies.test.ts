@@ -5,7 +5,8 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { assemblySources, functionNameClashes } from "#local/lambda-service/assemblies";
+import { assemblySources, functionNameClashes, loadAssemblies } from "#local/lambda-service/assemblies";
+import { AssemblyError, type DeployedState } from "#local/lambda-service/assembly";
 import { writeSyntheticAssembly } from "#local/lambda-service/synthetic-assembly";
 import { appAssemblyDir, registerApp } from "#local/support/app-registry";
 
@@ -47,4 +48,32 @@ test("two apps defining the same function name clash, naming both", () => {
     "function shared-fn is defined by both app billing (billing/Fn) and app orders (orders/Fn)",
   ]);
   expect(functionNameClashes(sources.filter((s) => s.app !== "billing"))).toEqual([]);
+});
+
+const nothingDeployed: DeployedState = { exports: new Map(), physicalIds: () => new Map() };
+const env = { region: "us-east-1", accountId: "000000000000" };
+
+test("loadAssemblies serves every app's functions side by side and knows each one's app", () => {
+  deployApp("orders", "orders", "orders-fn");
+  deployApp("billing", "billing", "billing-fn");
+  const loaded = loadAssemblies(
+    assemblySources({ assemblyDir: join(stateDir, "cdk.out"), stateDir }),
+    nothingDeployed,
+    env,
+  );
+  expect(loaded.functions.map((f) => f.name)).toEqual(["billing-fn", "orders-fn"]);
+  expect([...loaded.appOf]).toEqual([
+    ["billing-fn", "billing"],
+    ["orders-fn", "orders"],
+  ]);
+});
+
+test("loadAssemblies refuses two apps with one function name, naming both", () => {
+  deployApp("orders", "orders", "shared-fn");
+  deployApp("billing", "billing", "shared-fn");
+  const sources = assemblySources({ assemblyDir: join(stateDir, "cdk.out"), stateDir });
+  expect(() => loadAssemblies(sources, nothingDeployed, env)).toThrow(AssemblyError);
+  expect(() => loadAssemblies(sources, nothingDeployed, env)).toThrow(
+    "the deployed apps cannot be run together:\n  - function shared-fn is defined by both app billing (billing/Fn) and app orders (orders/Fn)",
+  );
 });
