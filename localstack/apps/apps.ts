@@ -75,7 +75,9 @@ export async function deployApp(
       output: staging,
     });
   } catch (error) {
-    rmSync(staging, { recursive: true, force: true });
+    // A first deploy that failed leaves nothing behind; a redeploy that failed keeps the app as it was.
+    const registered = findApp(cfg.stateDir, name) !== undefined;
+    rmSync(registered ? staging : appDir(cfg.stateDir, name), { recursive: true, force: true });
     throw error;
   }
   const dir = appAssemblyDir(cfg.stateDir, name);

@@ -13,7 +13,7 @@ import { paginateListStackResources } from "@aws-sdk/client-cloudformation";
 import { GetFunctionEventInvokeConfigCommand, ListFunctionsCommand } from "@aws-sdk/client-lambda";
 import { destroyApp } from "#local/apps/apps";
 import { lambdaServiceStatus } from "#local/lambda-service/daemon";
-import { findApp } from "#local/support/app-registry";
+import { appDir, findApp } from "#local/support/app-registry";
 import { awsClients, stackStatus } from "#local/support/aws";
 import { waitFor } from "#local/support/proc";
 import { cfg, output } from "./helpers";
@@ -121,6 +121,7 @@ test("a second app (given as a cdk.out directory) defining the same function is 
   );
   await expect(refusal).rejects.toThrow(`stack ${stackName} is already deployed by app ${name}`);
   expect(findApp(cfg.stateDir, twin)).toBeUndefined();
+  expect(existsSync(appDir(cfg.stateDir, twin))).toBe(false);
   expect(await listedFunctions()).toContain(functionName);
 }, 120_000);
 
