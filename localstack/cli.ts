@@ -4,6 +4,7 @@
  * Usage: tsx localstack/cli.ts <command>; see `help`.
  */
 import { parseArgs } from "node:util";
+import { deployApp, destroyApp } from "./apps/apps";
 import { type LocalConfig, loadLocalConfig } from "./config";
 import { formatSummary, runJob } from "./jobs/faces/job";
 import { runSchedule } from "./lambda-service/daemon";
@@ -24,6 +25,11 @@ usage: npm run <script>            (or: npx tsx localstack/cli.ts <command>)
   npm run local:status  what runs, what is deployed (--json for JSON)        (command: status)
   npm run deploy:local  cdk bootstrap (once) + cdk deploy --all, local profile (command: deploy)
   npm run destroy:local empty the buckets and cdk destroy --all              (command: destroy)
+  npm run deploy:local -- --app '<command or cdk.out dir>' [--name NAME]
+                        deploy ANOTHER CDK app beside sluice's, unchanged: cdk synth --app, the local profile
+                        applied to its templates, cdk deploy; the Lambda service then runs its functions, URLs,
+                        schedules and async configs too (name: from the command, e.g. apps/billing/app.ts → billing)
+  npm run destroy:local -- --app NAME|'<command>'   destroy that app's stacks and stop serving it
   npx tsx localstack/cli.ts install    only install (Kafka jars, LocalStack venv, DynamoDB Local)
   npx tsx localstack/cli.ts schedule run NAME   fire a schedule or scheduled rule of the Lambda service now
 
@@ -88,6 +94,9 @@ async function printStatus(cfg: LocalConfig, json: boolean): Promise<void> {
   const k = s.kafka;
   log(`Kafka       ${k.running ? `running (pid ${k.pid}) at ${cfg.kafka.bootstrapServers}` : "stopped"}`);
   if (k.topics) log(`            topics: ${k.topics.join(", ") || "(none)"}`);
+  for (const app of s.apps) {
+    log(`app         ${app.name}: ${app.stacks.join(", ")}  (--app ${app.app}; deployed ${app.deployedAt})`);
+  }
   const lambda = s.lambda;
   log(
     `Lambda      ${lambda ? `running at ${lambda.endpoint}${lambda.loadError ? ` — LOAD ERROR: ${lambda.loadError}` : ""}` : "stopped"}`,
@@ -95,7 +104,7 @@ async function printStatus(cfg: LocalConfig, json: boolean): Promise<void> {
   for (const f of lambda?.functions ?? []) {
     const st = f.stats;
     log(
-      `  function  ${f.name} (${f.runtime}): ${st ? `${st.invocations} invocations, ${st.errors} errors, ${st.workers} warm workers, ${st.coldStarts} cold starts` : "not invoked yet"}`,
+      `  function  ${f.name} (${f.runtime}${f.app && f.app !== "main" ? `, app ${f.app}` : ""}): ${st ? `${st.invocations} invocations, ${st.errors} errors, ${st.workers} warm workers, ${st.coldStarts} cold starts` : "not invoked yet"}`,
     );
   }
   for (const m of lambda?.mappings ?? []) {
@@ -124,6 +133,13 @@ async function printStatus(cfg: LocalConfig, json: boolean): Promise<void> {
       if (!key.startsWith("Export")) log(`              ${key} = ${value}`);
     }
   }
+}
+
+/** --app (a CDK app command or cloud assembly directory, as the CDK CLI takes it) and --name of deploy and destroy. */
+function appOptions(args: string[]): { app?: string; name?: string } {
+  const { values } = parseArgs({ args, options: { app: { type: "string" }, name: { type: "string" } }, strict: true });
+  if (values.name !== undefined && values.app === undefined) throw new Error("--name names the app given with --app");
+  return { app: values.app, name: values.name };
 }
 
 function defaultFrom(cfg: LocalConfig): string {
@@ -171,12 +187,18 @@ export async function main(argv: string[]): Promise<number> {
     case "status":
       await printStatus(cfg, rest.includes("--json"));
       return 0;
-    case "deploy":
-      await deploy(cfg, log);
+    case "deploy": {
+      const { app, name } = appOptions(rest);
+      if (app === undefined) await deploy(cfg, log);
+      else await deployApp(cfg, { app, name }, log);
       return 0;
-    case "destroy":
-      await destroy(cfg, log);
+    }
+    case "destroy": {
+      const { app, name } = appOptions(rest);
+      if (app === undefined) await destroy(cfg, log);
+      else await destroyApp(cfg, name ?? app, log);
       return 0;
+    }
     case "start": {
       const options = jobOptions(rest, true);
       const started = Date.now();

@@ -25,6 +25,7 @@ import {
   stopLocalStack,
 } from "./launchers/localstack-host";
 import { SAMPLE_TMDB_KEY, startSampleWeb, stopSampleWeb } from "./sample-web/daemon";
+import { type DeployedApp, listApps } from "./support/app-registry";
 import { awsClients, awsEnv, deployedStacks, stackOutputs, stackStatus } from "./support/aws";
 import { readKafkaSecret, type ScramUser } from "./support/kafka-secret";
 
@@ -60,12 +61,31 @@ export async function down(cfg: LocalConfig, log: Log): Promise<void> {
   log(`Lambda service ${said(lambda)}; Kafka ${said(kafka)}; LocalStack ${said(ls)}; sample web ${said(sample)}`);
 }
 
-/** Runs the CDK CLI against the local endpoint, streaming its output through log. */
-function cdk(cfg: LocalConfig, args: string[], log: Log): Promise<void> {
+/**
+ * Runs the CDK CLI against the local endpoint, streaming its output through log. The cloud assembly goes to
+ * output (sluice's own by default); with --app among args the CLI runs that app instead of cdk.json's.
+ */
+export function cdk(
+  cfg: LocalConfig,
+  args: string[],
+  log: Log,
+  options: { readonly output?: string; readonly cwd?: string } = {},
+): Promise<void> {
   const bin = join(cfg.root, "node_modules", ".bin", "cdk");
-  const full = [...args, "--output", cfg.assemblyDir, "--ci", "--no-notices", "--no-version-reporting"];
+  const full = [
+    ...args,
+    "--output",
+    options.output ?? cfg.assemblyDir,
+    "--ci",
+    "--no-notices",
+    "--no-version-reporting",
+  ];
   return new Promise((resolve, reject) => {
-    const child = spawn(bin, full, { cwd: cfg.root, env: awsEnv(cfg), stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(bin, full, {
+      cwd: options.cwd ?? cfg.root,
+      env: awsEnv(cfg),
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     let tail = "";
     const onData = (chunk: Buffer): void => {
       const text = chunk.toString();
@@ -112,6 +132,19 @@ async function putSampleTmdbKey(cfg: LocalConfig, secretArn: string): Promise<vo
   );
 }
 
+/** Fails unless the local stack runs; bootstraps the CDK environment the first time. */
+export async function ensureRunningAndBootstrapped(cfg: LocalConfig, log: Log): Promise<void> {
+  const [ls, kafka, lambda] = await Promise.all([localStackStatus(cfg), kafkaStatus(cfg), lambdaServiceStatus(cfg)]);
+  if (!ls.running || !kafka.running || !lambda) {
+    throw new Error("the local stack is not running: start it with `npm run local:up` (or `npm start`)");
+  }
+  const toolkit = await stackStatus(cfg, "CDKToolkit");
+  if (!toolkit || !/(CREATE|UPDATE)_COMPLETE$/.test(toolkit) || toolkit.includes("ROLLBACK")) {
+    log("bootstrapping the CDK environment (once)…");
+    await cdk(cfg, ["bootstrap", `aws://${cfg.accountId}/${cfg.region}`, ...localContext(cfg)], log);
+  }
+}
+
 export interface DeployResult {
   readonly outputs: Record<string, string>;
   readonly topics: string[];
@@ -124,15 +157,7 @@ export interface DeployResult {
  */
 export async function deploy(cfg: LocalConfig, log: Log): Promise<DeployResult> {
   const start = Date.now();
-  const [ls, kafka, lambda] = await Promise.all([localStackStatus(cfg), kafkaStatus(cfg), lambdaServiceStatus(cfg)]);
-  if (!ls.running || !kafka.running || !lambda) {
-    throw new Error("the local stack is not running: start it with `npm run local:up` (or `npm start`)");
-  }
-  const toolkit = await stackStatus(cfg, "CDKToolkit");
-  if (!toolkit || !/(CREATE|UPDATE)_COMPLETE$/.test(toolkit) || toolkit.includes("ROLLBACK")) {
-    log("bootstrapping the CDK environment (once)…");
-    await cdk(cfg, ["bootstrap", `aws://${cfg.accountId}/${cfg.region}`, ...localContext(cfg)], log);
-  }
+  await ensureRunningAndBootstrapped(cfg, log);
   log("deploying all stacks with the local profile…");
   await cdk(cfg, ["deploy", "--all", "--require-approval", "never", "--progress", "events", ...localContext(cfg)], log);
   const outputs = await stackOutputs(cfg, cfg.stackPrefix);
@@ -159,7 +184,7 @@ export async function deploy(cfg: LocalConfig, log: Log): Promise<DeployResult> 
   return { outputs, topics, seconds };
 }
 
-async function emptyBucket(s3: S3Client, bucket: string): Promise<number> {
+export async function emptyBucket(s3: S3Client, bucket: string): Promise<number> {
   let removed = 0;
   for await (const page of paginateListObjectsV2({ client: s3 }, { Bucket: bucket })) {
     const keys = (page.Contents ?? []).map((o) => ({ Key: o.Key ?? "" }));
@@ -191,6 +216,8 @@ export interface Status {
   readonly localstack: Awaited<ReturnType<typeof localStackStatus>>;
   readonly kafka: Awaited<ReturnType<typeof kafkaStatus>>;
   readonly stacks: Awaited<ReturnType<typeof deployedStacks>>;
+  /** The other CDK apps deployed with `deploy:local -- --app`. */
+  readonly apps: DeployedApp[];
 }
 
 export async function status(cfg: LocalConfig): Promise<Status> {
@@ -200,5 +227,5 @@ export async function status(cfg: LocalConfig): Promise<Status> {
     lambdaServiceStatus(cfg),
   ]);
   const stacks = localstack.running && lambda ? await deployedStacks(cfg, cfg.stackPrefix).catch(() => []) : [];
-  return { lambda, localstack, kafka, stacks };
+  return { lambda, localstack, kafka, stacks, apps: listApps(cfg.stateDir) };
 }

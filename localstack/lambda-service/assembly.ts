@@ -55,6 +55,12 @@ export interface LoadedAssembly {
   readonly eventInvokeConfigs: ReadonlyMap<string, EventInvokeConfig>;
 }
 
+/** A function's name: its FunctionName when the template gives one as a string, else one made from stack and id. */
+export function localFunctionName(stackName: string, logicalId: string, props?: Record<string, unknown>): string {
+  const name = props?.FunctionName;
+  return typeof name === "string" ? name : `${stackName}-${logicalId}`.slice(0, 64);
+}
+
 const SUPPORTED_RUNTIMES = /^nodejs(\d+)\.x$/;
 
 /** A stable UUID (v4 layout) from a name, so a mapping keeps its id — and default group — across restarts. */
@@ -126,10 +132,7 @@ export function loadAssembly(
   for (const { stackName, template } of stacks) {
     const resources = template.Resources ?? {};
     const physical = state.physicalIds(stackName);
-    const functionName = (id: string): string => {
-      const name = resources[id]?.Properties?.FunctionName;
-      return typeof name === "string" ? name : `${stackName}-${id}`.slice(0, 64);
-    };
+    const functionName = (id: string): string => localFunctionName(stackName, id, resources[id]?.Properties);
     const ctx: ResolveContext = {
       stackName,
       region: env.region,

@@ -1,9 +1,9 @@
 /**
  * The local Lambda service: runs the functions and self-managed Kafka event-source mappings of the
- * cloud assembly that was deployed locally, serves the Lambda API on the public endpoint (passing
+ * cloud assemblies that were deployed locally (sluice's own and every app deployed with --app), serves the Lambda API on the public endpoint (passing
  * everything else to LocalStack), and reloads what changed when the assembly is synthesized again.
  */
-import { existsSync, statSync, unwatchFile, watchFile } from "node:fs";
+import { unwatchFile, watchFile } from "node:fs";
 import { join } from "node:path";
 import type { CloudFormationClient } from "@aws-sdk/client-cloudformation";
 import type { S3Client } from "@aws-sdk/client-s3";
@@ -13,7 +13,8 @@ import type { SQSClient } from "@aws-sdk/client-sqs";
 import { lazy } from "#shared/lazy";
 import { LOCAL_CREDENTIALS, type LocalConfig } from "../config";
 import { LambdaApiServer, type LambdaBackend, type MappingUpdate, type MappingView } from "./api";
-import { type DeployedState, loadAssembly, readAssembly } from "./assembly";
+import { assemblySources, loadAssemblies, sourcesKey } from "./assemblies";
+import { type DeployedState, readAssembly } from "./assembly";
 import { type AsyncInvocation, createAsyncInvocation } from "./async/async-invocation";
 import type { FailureSink } from "./esm/destinations";
 import type { KafkaEventSourcePoller, PollerMetrics } from "./esm/poller";
@@ -71,11 +72,13 @@ interface RunningMapping {
 export interface ServiceStatus {
   readonly endpoint: string;
   readonly assembly: string;
+  /** The apps served: "main" (sluice's own assembly) and each app deployed with --app. */
+  readonly apps?: readonly string[];
   readonly loadedAt?: string;
   readonly loadError?: string;
   /** What the last reload changed, e.g. "function reloaded: x", "mapping restarted: topic → x". */
   readonly lastReload: readonly string[];
-  readonly functions: Array<{ name: string; runtime: string; stats?: FunctionStats }>;
+  readonly functions: Array<{ name: string; runtime: string; app?: string; stats?: FunctionStats }>;
   readonly mappings: Array<{ uuid: string; functionName: string; topics: readonly string[]; metrics: PollerMetrics }>;
   /** Each function URL, in its host form and its path form. */
   readonly urls?: Array<{ functionName: string; authType: string; url: string; pathUrl: string }>;
@@ -116,7 +119,9 @@ export class LambdaService implements LambdaBackend {
   private loadedAt: Date | undefined;
   private loadError: string | undefined;
   private reloading: Promise<void> = Promise.resolve();
-  private manifestMtime = 0;
+  private sourcesKey = "";
+  private appOf: ReadonlyMap<string, string> = new Map();
+  private apps: string[] = [];
   private lastReload: string[] = [];
   private unhonoured: UnhonouredReport[] = [];
   private readonly scheduler: LocalScheduler;
@@ -240,18 +245,20 @@ export class LambdaService implements LambdaBackend {
   }
 
   private async doReload(force: boolean): Promise<void> {
-    const manifest = this.manifestFile();
-    if (!existsSync(manifest)) {
+    const sources = assemblySources(this.options.cfg);
+    if (sources.length === 0 && this.functionSpecs.size === 0) {
       this.options.log("info", "no cloud assembly yet; waiting for a deploy", {
         assembly: this.options.cfg.assemblyDir,
       });
       return;
     }
-    const mtime = statSync(manifest).mtimeMs;
-    if (mtime === this.manifestMtime && !force) return;
-    const state = await this.deployedState();
-    const loaded = loadAssembly(this.options.cfg.assemblyDir, state, this.options.cfg);
-    this.manifestMtime = mtime;
+    const key = sourcesKey(sources);
+    if (key === this.sourcesKey && !force) return;
+    const state = await this.deployedState(sources.map((s) => s.dir));
+    const loaded = loadAssemblies(sources, state, this.options.cfg);
+    this.sourcesKey = key;
+    this.appOf = loaded.appOf;
+    this.apps = sources.map((s) => s.app);
     this.loadError = undefined;
 
     const changes: string[] = [];
@@ -305,7 +312,7 @@ export class LambdaService implements LambdaBackend {
     });
   }
 
-  private async deployedState(): Promise<DeployedState> {
+  private async deployedState(assemblyDirs: readonly string[]): Promise<DeployedState> {
     const { cfn, cfnModule } = await this.clients();
     const { paginateListExports, paginateListStackResources } = cfnModule;
     const exports = new Map<string, string>();
@@ -313,7 +320,7 @@ export class LambdaService implements LambdaBackend {
       for (const e of page.Exports ?? []) if (e.Name && e.Value !== undefined) exports.set(e.Name, e.Value);
     }
     const physical = new Map<string, Map<string, string>>();
-    for (const { stackName } of readAssembly(this.options.cfg.assemblyDir)) {
+    for (const { stackName } of assemblyDirs.flatMap((dir) => readAssembly(dir))) {
       const resources = new Map<string, string>();
       try {
         for await (const page of paginateListStackResources({ client: cfn }, { StackName: stackName })) {
@@ -477,12 +484,14 @@ export class LambdaService implements LambdaBackend {
     return {
       endpoint: this.options.cfg.endpoint.url,
       assembly: this.options.cfg.assemblyDir,
+      apps: this.apps,
       loadedAt: this.loadedAt?.toISOString(),
       loadError: this.loadError,
       lastReload: this.lastReload,
       functions: [...this.functionSpecs.values()].map((f) => ({
         name: f.name,
         runtime: f.runtime,
+        app: this.appOf.get(f.name),
         stats: stats[f.name],
       })),
       mappings: [...this.mappingsByUuid.values()].map((m) => ({

@@ -5,7 +5,7 @@
 import { App, Stack } from "aws-cdk-lib";
 import { CfnRule } from "aws-cdk-lib/aws-events";
 import { CfnSchedule } from "aws-cdk-lib/aws-scheduler";
-import { LocalProfile } from "#lib/local-profile";
+import { LocalProfile, runsOnLocalService } from "#lib/local-profile";
 
 test("schedules and scheduled rules get the always-false condition; event-pattern rules do not", () => {
   const app = new App();
@@ -23,4 +23,21 @@ test("schedules and scheduled rules get the always-false condition; event-patter
   expect(resources.Nightly?.Condition).toBe("SluiceDeployedByCloudFormation");
   expect(resources.Tick?.Condition).toBe("SluiceDeployedByCloudFormation");
   expect(resources.OnUpload?.Condition).toBeUndefined();
+});
+
+test("runsOnLocalService: the one rule the aspect and the assembly transform share", () => {
+  const cases: Array<[string, boolean, boolean]> = [
+    ["AWS::Lambda::Function", false, true],
+    ["AWS::Lambda::EventSourceMapping", false, true],
+    ["AWS::Lambda::Url", false, true],
+    ["AWS::Lambda::EventInvokeConfig", false, true],
+    ["AWS::Lambda::Permission", false, true],
+    ["AWS::Scheduler::Schedule", false, true],
+    ["AWS::Events::Rule", true, true],
+    ["AWS::Events::Rule", false, false],
+    ["AWS::SQS::Queue", false, false],
+    ["AWS::IAM::Role", false, false],
+  ];
+  for (const [type, scheduled, expected] of cases)
+    expect([type, runsOnLocalService(type, scheduled)]).toEqual([type, expected]);
 });
