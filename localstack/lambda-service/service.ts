@@ -123,7 +123,7 @@ export class LambdaService implements LambdaBackend {
       }),
       log: options.log,
     });
-    const { scheduler, setClock } = serviceScheduler(process.env, {
+    const { scheduler, setClock } = serviceScheduler(cfg.lambdaService, {
       invokeAsync: (name, payload) => this.invokeAsync(name, payload),
       sqs: async () => (await this.clients()).sqs,
       env: { region: cfg.region, accountId: cfg.accountId },
