@@ -59,6 +59,18 @@ export interface LocalConfig {
   readonly sources: "sample" | "live";
   /** The offline sample web the sample sources point at (SAMPLE_WEB_PORT, default 4580). */
   readonly sampleWeb: { readonly host: string; readonly port: number; readonly url: string };
+  /** Settings of the local Lambda service that tests change. */
+  readonly lambdaService: {
+    /** A clock tests move through POST /_sluice/clock instead of the real one (SLUICE_TEST_CLOCK=1; default 0). */
+    readonly testClock: boolean;
+    /** One fixed delay between a schedule's retries, in ms (SLUICE_SCHEDULER_RETRY_DELAY_MS); AWS's back-off when unset. */
+    readonly schedulerRetryDelayMs?: number;
+    /**
+     * Asynchronous invocation's retry delays (SLUICE_ASYNC_RETRY_DELAYS_MS): "<1st>,<2nd>[,<throttle min>,<throttle max>]"
+     * in ms, parsed by the retry policy (lambda-service/async/policy.ts); AWS's delays when unset.
+     */
+    readonly asyncRetryDelaysMs?: string;
+  };
 }
 
 function intFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
@@ -69,6 +81,28 @@ function intFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: number): num
     throw new Error(`${name} must be a TCP port number (1-65535), got "${raw}"`);
   }
   return value;
+}
+
+function flagFromEnv(env: NodeJS.ProcessEnv, name: string): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw === "" || raw === "0") return false;
+  if (raw === "1") return true;
+  throw new Error(`${name} must be "1" or "0", got "${raw}"`);
+}
+
+function millisecondsFromEnv(env: NodeJS.ProcessEnv, name: string): number | undefined {
+  const raw = env[name];
+  if (raw === undefined || raw === "") return undefined;
+  const value = Number(raw);
+  if (!(Number.isFinite(value) && value >= 0)) {
+    throw new Error(`${name} must be a number of milliseconds, got "${raw}"`);
+  }
+  return value;
+}
+
+function stringFromEnv(env: NodeJS.ProcessEnv, name: string): string | undefined {
+  const raw = env[name];
+  return raw === undefined || raw.trim() === "" ? undefined : raw;
 }
 
 export function loadLocalConfig(env: NodeJS.ProcessEnv = process.env): LocalConfig {
@@ -117,6 +151,11 @@ export function loadLocalConfig(env: NodeJS.ProcessEnv = process.env): LocalConf
     runDir: join(stateDir, "run"),
     sources,
     sampleWeb: { host, port: samplePort, url: `http://${host}:${samplePort}` },
+    lambdaService: {
+      testClock: flagFromEnv(env, "SLUICE_TEST_CLOCK"),
+      ...optional("schedulerRetryDelayMs", millisecondsFromEnv(env, "SLUICE_SCHEDULER_RETRY_DELAY_MS")),
+      ...optional("asyncRetryDelaysMs", stringFromEnv(env, "SLUICE_ASYNC_RETRY_DELAYS_MS")),
+    },
   };
 }
 
@@ -147,6 +186,11 @@ export function separateServiceConfig(
     runDir: own.runDir,
     endpoint: { host, port: options.port, url: `http://${host}:${options.port}` },
   };
+}
+
+/** { key: value }, or nothing when value is undefined (the config's optional fields stay absent). */
+function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
+  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
 }
 
 function stringOrUndefined(value: unknown): string | undefined {

@@ -73,6 +73,8 @@ export async function startLambdaService(
     cmd: process.execPath,
     args: ["--enable-source-maps", bundle],
     env: {
+      // Inherited as they are: the service's own settings (SLUICE_TEST_CLOCK, SLUICE_SCHEDULER_RETRY_DELAY_MS,
+      // SLUICE_ASYNC_RETRY_DELAYS_MS …), which its loadLocalConfig reads, reach it from the caller's environment.
       ...process.env,
       NODE_PATH: join(cfg.root, "node_modules"),
       // Node 22 caches compiled modules across starts (Node 20 ignores it).

@@ -5,69 +5,30 @@
  */
 import { unwatchFile, watchFile } from "node:fs";
 import { join } from "node:path";
-import type { CloudFormationClient } from "@aws-sdk/client-cloudformation";
-import type { S3Client } from "@aws-sdk/client-s3";
-import type { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
-import type { SNSClient } from "@aws-sdk/client-sns";
-import type { SQSClient } from "@aws-sdk/client-sqs";
 import { lazy } from "#shared/lazy";
 import { LOCAL_CREDENTIALS, type LocalConfig } from "../config";
 import { LambdaApiServer, type LambdaBackend, type MappingUpdate, type MappingView } from "./api";
 import { assemblySources, loadAssemblies, sourcesKey } from "./assemblies";
-import { type DeployedState, readAssembly } from "./assembly";
+import { readAssembly } from "./assembly";
 import { type AsyncInvocation, createAsyncInvocation } from "./async/async-invocation";
-import type { FailureSink } from "./esm/destinations";
-import type { KafkaEventSourcePoller, PollerMetrics } from "./esm/poller";
+import type { PollerMetrics } from "./esm/poller";
 import { FunctionExecutor, type FunctionStats } from "./executor";
 import { CloudWatchLogSink, ConsoleLogSink, TeeLogSink } from "./logs";
 import type { LocalScheduler, ScheduleStatus } from "./schedules/scheduler";
 import { serviceScheduler } from "./schedules/wiring";
-import type { FunctionSpec, InvokeResult, KafkaMappingSpec, LogSink } from "./types";
+import { type Clients, destroyClients, loadClients, type SdkOptions } from "./service/clients";
+import { deployedState } from "./service/deployed-state";
+import { KafkaMappings, kafkaMappingParts } from "./service/kafka-mappings";
+import type { FunctionSpec, InvokeResult, LogSink } from "./types";
 import { formatReport, type UnhonouredReport } from "./unhonoured";
 import { FunctionUrlRouter, localFunctionUrl, localFunctionUrlPathForm } from "./urls/server";
 import type { FunctionUrlSpec } from "./urls/url-spec";
-
-async function loadEsmModules() {
-  // require, not import(): these are this package's own CommonJS modules (and esbuild keeps them lazy).
-  const kafkajs = await import("kafkajs");
-  const destinations = require("./esm/destinations") as typeof import("./esm/destinations");
-  const kafkaClient = require("./esm/kafka-client") as typeof import("./esm/kafka-client");
-  const poller = require("./esm/poller") as typeof import("./esm/poller");
-  const kafkaSecret = require("../support/kafka-secret") as typeof import("../support/kafka-secret");
-  return {
-    Kafka: kafkajs.Kafka,
-    createFailureSink: destinations.createFailureSink,
-    mappingKafkaConfig: kafkaClient.mappingKafkaConfig,
-    mappingKafkaConfigFactory: kafkaClient.mappingKafkaConfigFactory,
-    readKafkaSecret: kafkaSecret.readKafkaSecret,
-    KafkaEventSourcePoller: poller.KafkaEventSourcePoller,
-  };
-}
-
-interface Clients {
-  readonly cfnModule: typeof import("@aws-sdk/client-cloudformation");
-  readonly cfn: CloudFormationClient;
-  readonly secrets: SecretsManagerClient;
-  readonly s3: S3Client;
-  readonly sqs: SQSClient;
-  readonly sns: SNSClient;
-  readonly esm: Awaited<ReturnType<typeof loadEsmModules>>;
-}
 
 export type ServiceLog = (
   level: "debug" | "info" | "warn" | "error",
   message: string,
   fields?: Record<string, unknown>,
 ) => void;
-
-interface RunningMapping {
-  spec: KafkaMappingSpec;
-  poller: KafkaEventSourcePoller;
-  failureSink?: FailureSink;
-  lastModified: Date;
-  /** Set while a failed start waits to be tried again. */
-  retryTimer?: NodeJS.Timeout;
-}
 
 export interface ServiceStatus {
   readonly endpoint: string;
@@ -104,18 +65,13 @@ export class LambdaService implements LambdaBackend {
   readonly accountId: string;
   private functionSpecs = new Map<string, FunctionSpec>();
   private urlSpecs: readonly FunctionUrlSpec[] = [];
-  private readonly mappingsByUuid = new Map<string, RunningMapping>();
+  private readonly kafkaMappings: KafkaMappings;
   private readonly executor: FunctionExecutor;
   private readonly api: LambdaApiServer;
   private readonly logSink: CloudWatchLogSink;
-  private readonly sdk: {
-    endpoint: string;
-    region: string;
-    credentials: typeof LOCAL_CREDENTIALS;
-    forcePathStyle: boolean;
-  };
+  private readonly sdk: SdkOptions;
   /** The SDK clients and the event-source modules, loaded on first need (a failed load is tried again). */
-  private readonly clientsOnce = lazy(() => this.loadClients());
+  private readonly clientsOnce = lazy(() => loadClients(this.sdk));
   private loadedAt: Date | undefined;
   private loadError: string | undefined;
   private reloading: Promise<void> = Promise.resolve();
@@ -157,7 +113,17 @@ export class LambdaService implements LambdaBackend {
         AWS_REGION: cfg.region,
       },
     });
-    const { scheduler, setClock } = serviceScheduler(process.env, {
+    this.kafkaMappings = new KafkaMappings({
+      parts: kafkaMappingParts({
+        clients: () => this.clients(),
+        invoker: this.executor,
+        functionSpec: (name) => this.functionSpecs.get(name),
+        functionArn: (name) => `arn:aws:lambda:${this.region}:${this.accountId}:function:${name}`,
+        log: options.log,
+      }),
+      log: options.log,
+    });
+    const { scheduler, setClock } = serviceScheduler(cfg.lambdaService, {
       invokeAsync: (name, payload) => this.invokeAsync(name, payload),
       sqs: async () => (await this.clients()).sqs,
       env: { region: cfg.region, accountId: cfg.accountId },
@@ -194,25 +160,6 @@ export class LambdaService implements LambdaBackend {
    */
   private clients(): Promise<Clients> {
     return this.clientsOnce.get();
-  }
-
-  private async loadClients(): Promise<Clients> {
-    const [cfn, secrets, s3, sqs, sns] = await Promise.all([
-      import("@aws-sdk/client-cloudformation"),
-      import("@aws-sdk/client-secrets-manager"),
-      import("@aws-sdk/client-s3"),
-      import("@aws-sdk/client-sqs"),
-      import("@aws-sdk/client-sns"),
-    ]);
-    return {
-      cfnModule: cfn,
-      cfn: new cfn.CloudFormationClient(this.sdk),
-      secrets: new secrets.SecretsManagerClient(this.sdk),
-      s3: new s3.S3Client(this.sdk),
-      sqs: new sqs.SQSClient(this.sdk),
-      sns: new sns.SNSClient(this.sdk),
-      esm: await loadEsmModules(),
-    };
   }
 
   async start(): Promise<void> {
@@ -254,7 +201,9 @@ export class LambdaService implements LambdaBackend {
     }
     const key = sourcesKey(sources);
     if (key === this.sourcesKey && !force) return;
-    const state = await this.deployedState(sources.map((s) => s.dir));
+    const { cfn, cfnModule } = await this.clients();
+    const stackNames = sources.flatMap((s) => readAssembly(s.dir)).map((stack) => stack.stackName);
+    const state = await deployedState({ cfn, cfnModule, log: this.options.log }, stackNames);
     const loaded = loadAssemblies(sources, state, this.options.cfg);
     this.sourcesKey = key;
     this.appOf = loaded.appOf;
@@ -283,23 +232,7 @@ export class LambdaService implements LambdaBackend {
     for (const report of loaded.reports) this.options.log("warn", formatReport(report));
     this.asyncInvocation.configs.replaceAll(loaded.eventInvokeConfigs);
 
-    const wanted = new Map(loaded.mappings.map((m) => [m.uuid, m]));
-    for (const [uuid, running] of [...this.mappingsByUuid]) {
-      const spec = wanted.get(uuid);
-      if (spec && JSON.stringify(spec) === JSON.stringify(running.spec)) continue;
-      await this.stopMapping(running);
-      this.mappingsByUuid.delete(uuid);
-      changes.push(
-        `mapping ${spec ? "restarted" : "removed"}: ${running.spec.topics.join(",")} → ${running.spec.functionName}`,
-      );
-    }
-    for (const spec of wanted.values()) {
-      if (this.mappingsByUuid.has(spec.uuid)) continue;
-      await this.startMapping(spec);
-      if (!changes.some((c) => c.startsWith("mapping restarted") && c.endsWith(`→ ${spec.functionName}`))) {
-        changes.push(`mapping started: ${spec.topics.join(",")} → ${spec.functionName}`);
-      }
-    }
+    changes.push(...(await this.kafkaMappings.apply(loaded.mappings)));
     // A reload that changed nothing keeps the record of the last one that did.
     if (changes.length > 0 || this.loadedAt === undefined) {
       this.loadedAt = new Date();
@@ -308,109 +241,8 @@ export class LambdaService implements LambdaBackend {
     this.options.log("info", "cloud assembly loaded", {
       changes,
       functions: [...this.functionSpecs.keys()],
-      mappings: [...this.mappingsByUuid.values()].map((m) => `${m.spec.topics.join(",")} → ${m.spec.functionName}`),
+      mappings: this.kafkaMappings.names(),
     });
-  }
-
-  private async deployedState(assemblyDirs: readonly string[]): Promise<DeployedState> {
-    const { cfn, cfnModule } = await this.clients();
-    const { paginateListExports, paginateListStackResources } = cfnModule;
-    const exports = new Map<string, string>();
-    for await (const page of paginateListExports({ client: cfn }, {})) {
-      for (const e of page.Exports ?? []) if (e.Name && e.Value !== undefined) exports.set(e.Name, e.Value);
-    }
-    const physical = new Map<string, Map<string, string>>();
-    for (const { stackName } of assemblyDirs.flatMap((dir) => readAssembly(dir))) {
-      const resources = new Map<string, string>();
-      try {
-        for await (const page of paginateListStackResources({ client: cfn }, { StackName: stackName })) {
-          for (const r of page.StackResourceSummaries ?? []) {
-            if (r.LogicalResourceId && r.PhysicalResourceId) resources.set(r.LogicalResourceId, r.PhysicalResourceId);
-          }
-        }
-      } catch (error) {
-        // A stack CloudFormation does not know: its references fail when (and only if) something uses them.
-        this.options.log("warn", "a stack of the assembly is not deployed locally", {
-          stack: stackName,
-          error: (error as Error).message,
-        });
-      }
-      physical.set(stackName, resources);
-    }
-    return { exports, physicalIds: (stack) => physical.get(stack) ?? new Map() };
-  }
-
-  private async startMapping(spec: KafkaMappingSpec): Promise<void> {
-    const fn = this.functionSpecs.get(spec.functionName);
-    const clients = await this.clients();
-    const {
-      Kafka,
-      createFailureSink,
-      mappingKafkaConfig,
-      mappingKafkaConfigFactory,
-      readKafkaSecret,
-      KafkaEventSourcePoller,
-    } = clients.esm;
-    const kafka = mappingKafkaConfigFactory(spec, { secretsManager: clients.secrets });
-    let failureSink: FailureSink | undefined;
-    if (spec.onFailure) {
-      const kafkaClient =
-        spec.onFailure.kind === "kafka"
-          ? new Kafka(
-              mappingKafkaConfig(
-                spec,
-                spec.scramSecretArn ? await readKafkaSecret(clients.secrets, spec.scramSecretArn) : undefined,
-              ),
-            )
-          : undefined;
-      failureSink = createFailureSink(spec, {
-        s3: clients.s3,
-        sqs: clients.sqs,
-        sns: clients.sns,
-        ...(kafkaClient ? { kafka: kafkaClient } : {}),
-      });
-    }
-    const poller = new KafkaEventSourcePoller(spec, {
-      invoker: this.executor,
-      kafka,
-      failureSink,
-      concurrency: fn?.reservedConcurrency,
-      functionArn: `arn:aws:lambda:${this.region}:${this.accountId}:function:${spec.functionName}`,
-      log: (level, message, fields) => this.options.log(level, message, { mapping: spec.uuid, ...fields }),
-    });
-    const running: RunningMapping = { spec, poller, failureSink, lastModified: new Date() };
-    this.mappingsByUuid.set(spec.uuid, running);
-    if (spec.enabled) await this.startPoller(running);
-  }
-
-  /**
-   * Starts a mapping's poller; when the cluster cannot be reached (down, restarting, a join that times out), tries
-   * again with back-off — 5 s doubling to 60 s — for as long as the mapping exists and is enabled, as AWS does.
-   */
-  private async startPoller(running: RunningMapping, delayMs = 5_000): Promise<void> {
-    const { spec } = running;
-    try {
-      await running.poller.start();
-    } catch (error) {
-      this.options.log("error", "event-source mapping could not start; retrying", {
-        mapping: spec.uuid,
-        function: spec.functionName,
-        retryInMs: delayMs,
-        error: (error as Error).message,
-      });
-      running.retryTimer = setTimeout(() => {
-        running.retryTimer = undefined;
-        if (this.mappingsByUuid.get(spec.uuid) !== running || !running.spec.enabled) return;
-        void this.startPoller(running, Math.min(delayMs * 2, 60_000));
-      }, delayMs);
-    }
-  }
-
-  private async stopMapping(running: RunningMapping): Promise<void> {
-    clearTimeout(running.retryTimer);
-    running.retryTimer = undefined;
-    await running.poller.stop();
-    await running.failureSink?.close();
   }
 
   // LambdaBackend
@@ -442,41 +274,11 @@ export class LambdaService implements LambdaBackend {
   }
 
   mappings(): readonly MappingView[] {
-    return [...this.mappingsByUuid.values()].map((m) => {
-      const metrics = m.poller.metrics();
-      return {
-        spec: m.spec,
-        state: metrics.state,
-        lastProcessingResult: metrics.lastProcessingResult,
-        lastModified: m.lastModified,
-      };
-    });
+    return this.kafkaMappings.views();
   }
 
-  async updateMapping(uuid: string, update: MappingUpdate): Promise<MappingView> {
-    const running = this.mappingsByUuid.get(uuid);
-    if (!running) throw new Error(`no event-source mapping ${uuid}`);
-    const spec: KafkaMappingSpec = {
-      ...running.spec,
-      ...(update.enabled === undefined ? {} : { enabled: update.enabled }),
-      ...(update.batchSize === undefined ? {} : { batchSize: update.batchSize }),
-      ...(update.maximumBatchingWindowInSeconds === undefined
-        ? {}
-        : { maxBatchingWindowMs: update.maximumBatchingWindowInSeconds * 1000 }),
-    };
-    const onlyEnabled = JSON.stringify({ ...spec, enabled: running.spec.enabled }) === JSON.stringify(running.spec);
-    if (onlyEnabled) {
-      running.spec = spec;
-      running.lastModified = new Date();
-      void running.poller.setEnabled(spec.enabled);
-    } else {
-      await this.stopMapping(running);
-      this.mappingsByUuid.delete(uuid);
-      await this.startMapping(spec);
-    }
-    const view = this.mappings().find((m) => m.spec.uuid === uuid);
-    if (!view) throw new Error(`event-source mapping ${uuid} vanished while updating`);
-    return view;
+  updateMapping(uuid: string, update: MappingUpdate): Promise<MappingView> {
+    return this.kafkaMappings.update(uuid, update);
   }
 
   status(): ServiceStatus {
@@ -494,12 +296,7 @@ export class LambdaService implements LambdaBackend {
         app: this.appOf.get(f.name),
         stats: stats[f.name],
       })),
-      mappings: [...this.mappingsByUuid.values()].map((m) => ({
-        uuid: m.spec.uuid,
-        functionName: m.spec.functionName,
-        topics: m.spec.topics,
-        metrics: m.poller.metrics(),
-      })),
+      mappings: this.kafkaMappings.statuses(),
       urls: this.urlSpecs.map((u) => ({
         functionName: u.functionName,
         authType: u.authType,
@@ -517,16 +314,14 @@ export class LambdaService implements LambdaBackend {
     unwatchFile(this.manifestFile());
     this.scheduler.stop();
     await this.reloading;
-    await Promise.all([...this.mappingsByUuid.values()].map((m) => this.stopMapping(m)));
-    this.mappingsByUuid.clear();
+    await this.kafkaMappings.stopAll();
     await this.asyncInvocation.dispatcher.stop();
     await this.executor.close();
     await this.logSink.close();
     await this.api.close();
     const loaded = this.clientsOnce.peek();
     if (loaded) {
-      const c = await loaded;
-      for (const client of [c.cfn, c.secrets, c.s3, c.sqs, c.sns]) client.destroy();
+      destroyClients(await loaded);
     }
   }
 }

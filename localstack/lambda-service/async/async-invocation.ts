@@ -21,7 +21,7 @@ export interface AsyncInvocationDeps {
   readonly functionSpec: (name: string) => FunctionSpec | undefined;
   readonly clients: () => Promise<{ readonly sqs: SQSClient; readonly sns: SNSClient; readonly s3: S3Client }>;
   readonly log: (level: "info" | "warn" | "error", message: string, fields?: Record<string, unknown>) => void;
-  /** Default: process.env.SLUICE_ASYNC_RETRY_DELAYS_MS (see policy.ts); AWS's delays when unset. */
+  /** Default: cfg.lambdaService.asyncRetryDelaysMs (SLUICE_ASYNC_RETRY_DELAYS_MS, see policy.ts); AWS's delays when unset. */
   readonly retryDelaysMs?: string;
 }
 
@@ -58,7 +58,7 @@ export function createAsyncInvocation(deps: AsyncInvocationDeps): AsyncInvocatio
     functionArn,
     reservedConcurrency: (name) => deps.functionSpec(name)?.reservedConcurrency,
     delivery: () => delivery.get(),
-    delays: retryDelaysFromEnv(deps.retryDelaysMs ?? process.env.SLUICE_ASYNC_RETRY_DELAYS_MS),
+    delays: retryDelaysFromEnv(deps.retryDelaysMs ?? cfg.lambdaService.asyncRetryDelaysMs),
     log: deps.log,
   });
   return {

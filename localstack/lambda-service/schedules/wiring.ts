@@ -1,9 +1,10 @@
 /**
  * How the service runs its scheduler: the clock (the real one, or under SLUICE_TEST_CLOCK=1 one that tests
  * set through POST /_sluice/clock, so no test waits for real minutes), the retry delays (shortened by
- * SLUICE_SCHEDULER_RETRY_DELAY_MS for tests) and the SQS dead-letter sender.
+ * SLUICE_SCHEDULER_RETRY_DELAY_MS for tests; both read in config.ts) and the SQS dead-letter sender.
  */
 import type { SQSClient } from "@aws-sdk/client-sqs";
+import type { LocalConfig } from "../../config";
 import { type Clock, type DeadLetterSender, LocalScheduler, type SchedulerDeps } from "./scheduler";
 
 /** The real clock moved by an offset that tests set. */
@@ -36,13 +37,12 @@ export interface SchedulerSettings {
   readonly retryDelayMs?: (retry: number) => number;
 }
 
-export function schedulerSettings(env: NodeJS.ProcessEnv): SchedulerSettings {
-  const testClock = env.SLUICE_TEST_CLOCK === "1" ? new SettableClock() : undefined;
-  const delay = env.SLUICE_SCHEDULER_RETRY_DELAY_MS;
-  const fixed = delay === undefined ? undefined : Number(delay);
-  if (fixed !== undefined && !(Number.isFinite(fixed) && fixed >= 0)) {
-    throw new Error(`SLUICE_SCHEDULER_RETRY_DELAY_MS must be a number of milliseconds, got "${delay}"`);
-  }
+/** The scheduler's part of the service's configuration. */
+export type SchedulerConfig = Pick<LocalConfig["lambdaService"], "testClock" | "schedulerRetryDelayMs">;
+
+export function schedulerSettings(config: SchedulerConfig): SchedulerSettings {
+  const testClock = config.testClock ? new SettableClock() : undefined;
+  const fixed = config.schedulerRetryDelayMs;
   return {
     testClock,
     clock: testClock ?? { now: () => Date.now() },
@@ -56,12 +56,12 @@ export interface ServiceScheduler {
   readonly setClock?: (change: { now?: string; advanceSeconds?: number }) => { now: string };
 }
 
-/** The service's scheduler: clock and retry delays from the environment, dead letters to SQS. */
+/** The service's scheduler: clock and retry delays from the configuration, dead letters to SQS. */
 export function serviceScheduler(
-  env: NodeJS.ProcessEnv,
+  config: SchedulerConfig,
   deps: Pick<SchedulerDeps, "invokeAsync" | "env" | "log"> & { readonly sqs: () => Promise<SQSClient> },
 ): ServiceScheduler {
-  const settings = schedulerSettings(env);
+  const settings = schedulerSettings(config);
   const scheduler = new LocalScheduler({
     clock: settings.clock,
     invokeAsync: deps.invokeAsync,

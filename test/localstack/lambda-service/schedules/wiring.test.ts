@@ -1,6 +1,6 @@
 /**
  * The service's scheduler settings: the test clock exists only when asked for, moves as told and refuses
- * nonsense; retry delays are shortened only by the test setting.
+ * nonsense; retry delays are shortened only by the test setting (both from the configuration).
  */
 import { SettableClock, schedulerSettings, serviceScheduler } from "#local/lambda-service/schedules/wiring";
 
@@ -15,13 +15,13 @@ it("moves the test clock to an instant or by seconds, and refuses what is neithe
   expect(() => clock.set({ advanceSeconds: "10" as unknown as number })).toThrow(/must be a number/);
 });
 
-it("has a test clock and short retries only when the environment asks", () => {
-  expect(schedulerSettings({}).testClock).toBeUndefined();
-  expect(schedulerSettings({}).retryDelayMs).toBeUndefined();
-  const test = schedulerSettings({ SLUICE_TEST_CLOCK: "1", SLUICE_SCHEDULER_RETRY_DELAY_MS: "50" });
+it("has a test clock and short retries only when the configuration asks", () => {
+  expect(schedulerSettings({ testClock: false }).testClock).toBeUndefined();
+  expect(schedulerSettings({ testClock: false }).retryDelayMs).toBeUndefined();
+  const test = schedulerSettings({ testClock: true, schedulerRetryDelayMs: 50 });
   expect(test.testClock).toBeInstanceOf(SettableClock);
   expect(test.retryDelayMs?.(7)).toBe(50);
-  expect(() => schedulerSettings({ SLUICE_SCHEDULER_RETRY_DELAY_MS: "soon" })).toThrow(/must be a number/);
+  expect(schedulerSettings({ testClock: false, schedulerRetryDelayMs: 0 }).retryDelayMs?.(1)).toBe(0);
 });
 
 it("offers setClock only with the test clock", () => {
@@ -31,7 +31,7 @@ it("offers setClock only with the test clock", () => {
     env: { region: "us-east-1", accountId: "000000000000" },
     log: () => {},
   };
-  expect(serviceScheduler({}, deps).setClock).toBeUndefined();
-  const withClock = serviceScheduler({ SLUICE_TEST_CLOCK: "1" }, deps);
+  expect(serviceScheduler({ testClock: false }, deps).setClock).toBeUndefined();
+  const withClock = serviceScheduler({ testClock: true }, deps);
   expect(withClock.setClock?.({ now: "2030-01-01T00:00:00Z" }).now.slice(0, 16)).toBe("2030-01-01T00:00");
 });
