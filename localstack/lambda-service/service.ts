@@ -21,7 +21,7 @@ import { FunctionExecutor, type FunctionStats } from "./executor";
 import { CloudWatchLogSink, ConsoleLogSink, TeeLogSink } from "./logs";
 import type { LocalScheduler, ScheduleStatus } from "./schedules/scheduler";
 import { serviceScheduler } from "./schedules/wiring";
-import type { FunctionSpec, InvokeResult, KafkaMappingSpec, LogSink } from "./types";
+import type { FunctionSpec, InvokeOptions, InvokeResult, KafkaMappingSpec, LogSink } from "./types";
 import { formatReport, type UnhonouredReport } from "./unhonoured";
 import { FunctionUrlRouter, localFunctionUrl, localFunctionUrlPathForm } from "./urls/server";
 import type { FunctionUrlSpec } from "./urls/url-spec";
@@ -412,8 +412,8 @@ export class LambdaService implements LambdaBackend {
     return [...this.functionSpecs.values()];
   }
 
-  invoke(name: string, payload: Buffer): Promise<InvokeResult> {
-    return this.executor.invoke(name, payload);
+  invoke(name: string, payload: Buffer, options?: InvokeOptions): Promise<InvokeResult> {
+    return this.executor.invoke(name, payload, options);
   }
 
   functionUrls(): readonly FunctionUrlSpec[] {
