@@ -78,11 +78,14 @@ export class ResponseStream extends Writable {
   }
 }
 
-/** Settles when the stream has ended (resolved) or failed (rejected with its error). */
+/**
+ * Settles when the stream has ended (resolved) or failed (rejected with its first error). It keeps listening for
+ * errors: a write after the invocation failed must not become the worker's uncaught exception.
+ */
 export function streamEnded(stream: ResponseStream): Promise<void> {
   return new Promise((resolve, reject) => {
     stream.once("finish", () => resolve());
-    stream.once("error", reject);
+    stream.on("error", reject);
   });
 }
 

@@ -88,3 +88,14 @@ describe("the awslambda global", () => {
     ]);
   });
 });
+
+describe("streamEnded", () => {
+  test("rejects with the stream's error, and a later write's error is not left unhandled", async () => {
+    const { stream } = capture();
+    const ended = streamEnded(stream);
+    stream.destroy(new Error("first"));
+    await expect(ended).rejects.toThrow("first");
+    const late = new Promise<Error | null | undefined>((resolve) => stream.write("late", resolve));
+    await expect(late).resolves.toMatchObject({ code: "ERR_STREAM_DESTROYED" });
+  });
+});
