@@ -26,7 +26,7 @@ import { eventTextOf } from "./runtime/request";
 import { Sandbox } from "./runtime/sandbox";
 import { workerEnv } from "./runtime/worker-env";
 import { type FunctionStats, type Lease, WorkerPool } from "./runtime/worker-pool";
-import type { FunctionSpec, InvokeResult, Invoker, LogSink } from "./types";
+import type { FunctionSpec, InvokeOptions, InvokeResult, Invoker, LogSink, ResponseStreamSink } from "./types";
 
 export { ExecutorClosedError, InvocationAbortedError, LambdaServiceError } from "./runtime/errors";
 export { MAX_REQUEST_BYTES } from "./runtime/request";
@@ -84,7 +84,12 @@ export class FunctionExecutor implements Invoker {
     process.once("exit", this.exitHook);
   }
 
-  async invoke(functionName: string, payload: Buffer, options: { signal?: AbortSignal } = {}): Promise<InvokeResult> {
+  /**
+   * Runs one invocation. With `options.stream`, a streamified handler's chunks reach the sink as they are written
+   * (the result then has an empty payload); a timeout, crash or error mid-stream ends the stream, and the result
+   * says which, as for any invocation.
+   */
+  async invoke(functionName: string, payload: Buffer, options: InvokeOptions = {}): Promise<InvokeResult> {
     if (this.closing) throw new ExecutorClosedError(`cannot invoke ${functionName}`);
     const spec = this.specFor(functionName);
     if (!spec) throw this.notFound(functionName);
@@ -102,7 +107,7 @@ export class FunctionExecutor implements Invoker {
 
     const requestId = randomUUID();
     const lease = await pool.acquire(signal);
-    const run = this.run(pool, lease, requestId, eventText);
+    const run = this.run(pool, lease, requestId, eventText, options.stream);
     if (!signal) return run;
     return new Promise<InvokeResult>((resolve, reject) => {
       const onAbort = () => reject(new InvocationAbortedError(functionName, { cause: signal.reason }));
@@ -225,6 +230,7 @@ export class FunctionExecutor implements Invoker {
     lease: Lease<Sandbox>,
     requestId: string,
     eventText: string,
+    sink: ResponseStreamSink | undefined,
   ): Promise<InvokeResult> {
     const { sandbox, cold } = lease;
     try {
@@ -237,6 +243,7 @@ export class FunctionExecutor implements Invoker {
         tallies: pool.tallies,
         emit: (message) => this.emit(sandbox, message),
         isClosing: () => this.closing !== undefined,
+        ...(sink ? { sink } : {}),
       });
     } finally {
       sandbox.lines = undefined;

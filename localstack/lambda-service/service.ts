@@ -19,7 +19,7 @@ import { serviceScheduler } from "./schedules/wiring";
 import { type Clients, destroyClients, loadClients, type SdkOptions } from "./service/clients";
 import { deployedState } from "./service/deployed-state";
 import { KafkaMappings, kafkaMappingParts } from "./service/kafka-mappings";
-import type { FunctionSpec, InvokeResult, LogSink } from "./types";
+import type { FunctionSpec, InvokeOptions, InvokeResult, LogSink } from "./types";
 import { formatReport, type UnhonouredReport } from "./unhonoured";
 import { FunctionUrlRouter, localFunctionUrl, localFunctionUrlPathForm } from "./urls/server";
 import type { FunctionUrlSpec } from "./urls/url-spec";
@@ -251,8 +251,8 @@ export class LambdaService implements LambdaBackend {
     return [...this.functionSpecs.values()];
   }
 
-  invoke(name: string, payload: Buffer): Promise<InvokeResult> {
-    return this.executor.invoke(name, payload);
+  invoke(name: string, payload: Buffer, options?: InvokeOptions): Promise<InvokeResult> {
+    return this.executor.invoke(name, payload, options);
   }
 
   functionUrls(): readonly FunctionUrlSpec[] {

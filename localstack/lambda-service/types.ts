@@ -90,8 +90,23 @@ export interface InvokeResult {
 }
 
 /** Something that can run a function: the executor, or a fake in unit tests. */
+/**
+ * Receives a streamified handler's response as it is written (`awslambda.streamifyResponse`): `start` once, before
+ * any chunk, then each chunk in order. A handler that is not streamified never calls it: its result is the payload.
+ */
+export interface ResponseStreamSink {
+  start(contentType: string): void;
+  chunk(data: Buffer): void;
+}
+
+export interface InvokeOptions {
+  readonly signal?: AbortSignal;
+  /** Stream the response here as it comes; without it a streamed response is concatenated into the payload. */
+  readonly stream?: ResponseStreamSink;
+}
+
 export interface Invoker {
-  invoke(functionName: string, payload: Buffer, options?: { signal?: AbortSignal }): Promise<InvokeResult>;
+  invoke(functionName: string, payload: Buffer, options?: InvokeOptions): Promise<InvokeResult>;
 }
 
 /** One log event of a function, as CloudWatch Logs stores it. */

@@ -18,6 +18,7 @@ import { intoError, UnhandledPromiseRejection } from "./runtime/worker/errors";
 import { loadHandler } from "./runtime/worker/handler-loader";
 import { InvokeLoop } from "./runtime/worker/invoke-loop";
 import { patchConsole } from "./runtime/worker/logging";
+import { installAwsLambdaGlobal } from "./runtime/worker/streaming";
 import { patchStream } from "./runtime/worker/streams";
 import { openTelemetry, sendLog } from "./runtime/worker/telemetry";
 
@@ -26,6 +27,7 @@ async function main(): Promise<void> {
   patchConsole(process.env);
   patchStream(process.stdout, (text) => sendLog(text));
   patchStream(process.stderr, (text) => sendLog(text));
+  installAwsLambdaGlobal();
 
   // Typed, so that TypeScript sees that crash() does not return.
   const loop: InvokeLoop = new InvokeLoop();

@@ -1,10 +1,11 @@
 /**
  * Function URLs as their users meet them on the local endpoint: curl (the real binary) and fetch, in AWS's host
  * form and in the path form, with status, headers, cookies and binary bodies; AWS_IAM refusing an unsigned
- * request and accepting one signed with SigV4; the Lambda API describing each URL.
+ * request and accepting one signed with SigV4; the Lambda API describing each URL; a RESPONSE_STREAM URL read
+ * chunk by chunk while its function still runs.
  */
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { GetFunctionUrlConfigCommand, LambdaClient, ListFunctionUrlConfigsCommand } from "@aws-sdk/client-lambda";
@@ -18,6 +19,7 @@ const work = mkdtempSync(join(tmpdir(), "sluice-function-urls-"));
 const suffix = Date.now().toString(36);
 const openName = `url-open-${suffix}`;
 const privateName = `url-private-${suffix}`;
+const streamName = `url-stream-${suffix}`;
 let service: TestService;
 let urls: Array<{ functionName: string; authType: string; url: string; pathUrl: string }> = [];
 let lambda: LambdaClient;
@@ -29,6 +31,7 @@ beforeAll(async () => {
     functions: [
       { logicalId: "Open", functionName: openName, codeDir },
       { logicalId: "Private", functionName: privateName, codeDir },
+      { logicalId: "Stream", functionName: streamName, codeDir: resolve(__dirname, "fixtures/function-url-stream") },
     ],
     urls: [
       {
@@ -37,6 +40,7 @@ beforeAll(async () => {
         cors: { AllowOrigins: ["https://app.example"], AllowMethods: ["POST"], MaxAge: 300 },
       },
       { logicalId: "PrivateUrl", functionLogicalId: "Private", authType: "AWS_IAM" },
+      { logicalId: "StreamUrl", functionLogicalId: "Stream", invokeMode: "RESPONSE_STREAM" },
     ],
   });
   service = await startTestService({ assemblyDir });
@@ -213,4 +217,26 @@ test("AWS_IAM: an unsigned request gets 403, a SigV4-signed one (SDK signer and 
     `${url}echo`,
   ]);
   expect(viaCurl.status).toBe(201);
+});
+
+test("RESPONSE_STREAM: fetch reads the first chunk while the function runs, with the prelude's status and headers", async () => {
+  const wait = join(work, "first-chunk-read");
+  const answer = await fetch(`${urlOf(streamName).pathUrl}?wait=${encodeURIComponent(wait)}`);
+  expect(answer.status).toBe(202);
+  expect(answer.headers.get("content-type")).toBe("text/plain");
+  expect(answer.headers.get("x-streamed")).toBe("yes");
+  expect(answer.headers.get("transfer-encoding")).toBe("chunked");
+  expect(answer.headers.getSetCookie()).toEqual(["streamed=1"]);
+  const reader = answer.body?.getReader();
+  if (!reader) throw new Error("no body");
+  const decoder = new TextDecoder();
+  const first = await reader.read();
+  // The function waits for this file before writing the rest: the first chunk came before it ended.
+  expect(decoder.decode(first.value)).toBe("first;");
+  writeFileSync(wait, "");
+  let rest = "";
+  for (let next = await reader.read(); !next.done; next = await reader.read()) rest += decoder.decode(next.value);
+  expect(rest).toBe("second;third");
+  const config = await lambda.send(new GetFunctionUrlConfigCommand({ FunctionName: streamName }));
+  expect(config.InvokeMode).toBe("RESPONSE_STREAM");
 });

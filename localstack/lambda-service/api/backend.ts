@@ -3,7 +3,7 @@
  * function URLs. Its own file so the routes and the server depend on this seam, not on the service.
  */
 import type { EventInvokeConfigStore } from "../async/config-store";
-import type { FunctionSpec, InvokeResult, KafkaMappingSpec } from "../types";
+import type { FunctionSpec, InvokeOptions, InvokeResult, KafkaMappingSpec } from "../types";
 import type { FunctionUrlSpec } from "../urls/url-spec";
 
 export interface MappingView {
@@ -23,7 +23,8 @@ export interface LambdaBackend {
   readonly region: string;
   readonly accountId: string;
   functions(): readonly FunctionSpec[];
-  invoke(name: string, payload: Buffer): Promise<InvokeResult>;
+  /** `options.stream` receives a streamified handler's response as it comes (function URLs in RESPONSE_STREAM mode). */
+  invoke(name: string, payload: Buffer, options?: InvokeOptions): Promise<InvokeResult>;
   mappings(): readonly MappingView[];
   updateMapping(uuid: string, update: MappingUpdate): Promise<MappingView>;
   functionUrls(): readonly FunctionUrlSpec[];

@@ -14,12 +14,13 @@ import { eventInvokeConfigRoute } from "./event-invoke-config";
 import { functionRoutes } from "./functions";
 import { ApiError, send, sendError } from "./http";
 import { invokeRoute } from "./invoke";
+import { invokeStreamRoute } from "./invoke-stream";
 import { mappingRoutes } from "./mappings";
 import { proxy } from "./proxy";
 import type { LambdaCall, RouteContext } from "./route";
 
 const API_PREFIX =
-  /^\/(2015-03-31|2016-08-19|2017-03-31|2017-10-31|2018-10-31|2019-09-25|2019-09-30|2020-04-22|2020-06-30|2021-10-31)\//;
+  /^\/(2015-03-31|2016-08-19|2017-03-31|2017-10-31|2018-10-31|2019-09-25|2019-09-30|2020-04-22|2020-06-30|2021-10-31|2021-11-15)\//;
 
 function isLambdaRequest(req: IncomingMessage, path: string): boolean {
   const auth = req.headers.authorization ?? "";
@@ -32,6 +33,7 @@ function isLambdaRequest(req: IncomingMessage, path: string): boolean {
 const ROUTES: readonly ((ctx: RouteContext, call: LambdaCall) => Promise<boolean>)[] = [
   eventInvokeConfigRoute,
   invokeRoute,
+  invokeStreamRoute,
   functionRoutes,
   mappingRoutes,
 ];

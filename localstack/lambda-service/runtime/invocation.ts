@@ -4,7 +4,7 @@
  * it means, report.ts words it; this module puts them in order.
  */
 import { performance } from "node:perf_hooks";
-import type { InvokeResult } from "../types";
+import type { InvokeResult, ResponseStreamSink } from "../types";
 import { ExecutorClosedError } from "./errors";
 import { newTraceId } from "./ids";
 import { type Settlement, settleInitFailure, settleRun, type Tallies } from "./outcome";
@@ -23,6 +23,8 @@ export interface Invocation {
   /** Logs one line of the sandbox's stream (and adds it to the sandbox's collected lines). */
   readonly emit: (message: string) => void;
   readonly isClosing: () => boolean;
+  /** Receives a streamed response as it comes. */
+  readonly sink?: ResponseStreamSink;
 }
 
 export async function runInvocation(invocation: Invocation): Promise<InvokeResult> {
@@ -59,6 +61,7 @@ export async function runInvocation(invocation: Invocation): Promise<InvokeResul
       traceId: newTraceId(),
     },
     timeoutMs,
+    invocation.sink,
   );
   const durationMs = performance.now() - started;
   if (outcome.kind === "closed") throw new ExecutorClosedError(`the invocation of ${spec.name} was running`);

@@ -21,7 +21,8 @@ export type InitFailure = Extract<InitOutcome, { ok: false }>;
 
 /** How one invocation on a sandbox ended. */
 export type RunOutcome =
-  | { readonly kind: "ok"; readonly payload: string }
+  /** A buffer when the handler streamed (the concatenated chunks; empty when they went to a sink). */
+  | { readonly kind: "ok"; readonly payload: string | Buffer }
   | { readonly kind: "error"; readonly error: ErrorPayload }
   | { readonly kind: "timeout" }
   | { readonly kind: "exit"; readonly description: string; readonly outOfMemory: boolean }
@@ -114,7 +115,12 @@ export function settleRun(outcome: Exclude<RunOutcome, { kind: "closed" }>, fact
   const { requestId, timeoutSeconds, durationMs } = facts;
   switch (outcome.kind) {
     case "ok":
-      return { payload: Buffer.from(outcome.payload, "utf8"), durationMs, lines: [], tally: "ok" };
+      return {
+        payload: typeof outcome.payload === "string" ? Buffer.from(outcome.payload, "utf8") : outcome.payload,
+        durationMs,
+        lines: [],
+        tally: "ok",
+      };
     case "error":
       return {
         payload: errorPayloadBuffer(outcome.error),

@@ -17,6 +17,14 @@ export const TELEMETRY_FD = 4;
 /** AWS's maximum synchronous response payload, in bytes (6 MiB + 100, as Lambda enforces it). */
 export const MAX_RESPONSE_BYTES = 6_291_556;
 
+/** Lambda's error for a response over {@link MAX_RESPONSE_BYTES}. */
+export function responseTooLarge(): ErrorPayload {
+  return {
+    errorType: "Function.ResponseSizeTooLarge",
+    errorMessage: `Response payload size exceeded maximum allowed payload size (${MAX_RESPONSE_BYTES} bytes).`,
+  };
+}
+
 /** Memory figures travel in KiB, as Linux and `process.resourceUsage()` report them. */
 export const KIB_PER_MIB = 1024;
 
@@ -47,8 +55,18 @@ export interface InvokeMessage {
   readonly traceId?: string;
 }
 
+/** The content type of a response stream whose handler set none (the Node.js runtime's default). */
+export const DEFAULT_STREAM_CONTENT_TYPE = "application/octet-stream";
+
+/** The content type `awslambda.HttpResponseStream.from` sets: a JSON prelude, 8 NUL bytes, then the body. */
+export const HTTP_INTEGRATION_CONTENT_TYPE = "application/vnd.awslambda.http-integration-response";
+
 export type WorkerFrame =
   | { readonly t: "ready"; readonly mem: MemorySample }
+  /** A streamified handler's response stream opened (sent once, before its first chunk or its end). */
+  | { readonly t: "streamStart"; readonly id: string; readonly contentType: string }
+  /** One chunk written to the response stream, base64 (frames are JSON text lines). */
+  | { readonly t: "chunk"; readonly id: string; readonly data: string }
   | { readonly t: "initError"; readonly error: ErrorPayload }
   | { readonly t: "log"; readonly ts: number; readonly msg: string }
   | { readonly t: "done"; readonly id: string; readonly payload: string; readonly mem: MemorySample }

@@ -6,7 +6,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { performance } from "node:perf_hooks";
 import type { Readable } from "node:stream";
-import type { FunctionSpec } from "../types";
+import type { FunctionSpec, ResponseStreamSink } from "../types";
 import { LambdaServiceError } from "./errors";
 import { describeExit, isHeapExhaustion } from "./exit";
 import { logText, readLines } from "./line-splitter";
@@ -17,7 +17,9 @@ import {
   type ErrorPayload,
   type InvokeMessage,
   KIB_PER_MIB,
+  MAX_RESPONSE_BYTES,
   type MemorySample,
+  responseTooLarge,
   TELEMETRY_FD,
   type WorkerFrame,
 } from "./protocol";
@@ -28,6 +30,17 @@ const INIT_LIMIT_MS = 10_000;
 const MEMORY_SAMPLE_MS = 100;
 /** How long to wait for the pipes to drain after the exit (a grandchild may hold them). */
 const DRAIN_AFTER_EXIT_MS = 2000;
+
+/**
+ * A streamified handler invoked without a sink is buffered, as AWS buffers it: the chunks are the payload, under the
+ * synchronous response limit.
+ */
+function streamedResult(pending: Pending, payload: string): RunOutcome {
+  if (!pending.streamed) return { kind: "ok", payload };
+  if (pending.sink) return { kind: "ok", payload: Buffer.alloc(0) };
+  if (pending.bufferedBytes > MAX_RESPONSE_BYTES) return { kind: "error", error: responseTooLarge() };
+  return { kind: "ok", payload: Buffer.concat(pending.chunks) };
+}
 
 export type KillReason = "timeout" | "init-timeout" | "oom" | "close" | "retire";
 
@@ -56,6 +69,12 @@ export interface SandboxOptions {
 interface Pending {
   readonly id: string;
   readonly settle: (outcome: RunOutcome) => void;
+  /** Where a streamed response goes as it comes; without one its chunks are kept for the payload. */
+  readonly sink: ResponseStreamSink | undefined;
+  /** The handler opened a response stream. */
+  streamed: boolean;
+  readonly chunks: Buffer[];
+  bufferedBytes: number;
 }
 
 export class Sandbox {
@@ -134,7 +153,7 @@ export class Sandbox {
   }
 
   /** Sends one invocation; resolves with how it ended. The timeout runs from now. */
-  invoke(message: InvokeMessage, timeoutMs: number): Promise<RunOutcome> {
+  invoke(message: InvokeMessage, timeoutMs: number, sink?: ResponseStreamSink): Promise<RunOutcome> {
     this.invocations++;
     return new Promise<RunOutcome>((resolve) => {
       if (this.state === "dead") {
@@ -149,6 +168,10 @@ export class Sandbox {
       const sampler = this.sampleMemory();
       this.pending = {
         id: message.id,
+        sink,
+        streamed: false,
+        chunks: [],
+        bufferedBytes: 0,
         settle: (outcome) => {
           clearTimeout(timer);
           if (sampler) clearInterval(sampler);
@@ -290,6 +313,10 @@ export class Sandbox {
       case "initError":
         this.initError = frame.error;
         return;
+      case "streamStart":
+      case "chunk":
+        this.onStreamFrame(frame);
+        return;
       case "done":
       case "fail": {
         this.remember(frame.mem);
@@ -298,10 +325,28 @@ export class Sandbox {
         const pending = this.pending;
         if (!pending || pending.id !== frame.id) return;
         pending.settle(
-          frame.t === "done" ? { kind: "ok", payload: frame.payload } : { kind: "error", error: frame.error },
+          frame.t === "done" ? streamedResult(pending, frame.payload) : { kind: "error", error: frame.error },
         );
         return;
       }
+    }
+  }
+
+  /** A streamed response's start or chunk: to the sink as it comes, else kept for the payload. */
+  private onStreamFrame(frame: Extract<WorkerFrame, { t: "streamStart" | "chunk" }>): void {
+    const pending = this.pending;
+    if (!pending || pending.id !== frame.id) return;
+    if (frame.t === "streamStart") {
+      pending.streamed = true;
+      pending.sink?.start(frame.contentType);
+      return;
+    }
+    const data = Buffer.from(frame.data, "base64");
+    if (pending.sink) {
+      pending.sink.chunk(data);
+    } else if (pending.bufferedBytes <= MAX_RESPONSE_BYTES) {
+      pending.bufferedBytes += data.length;
+      pending.chunks.push(data);
     }
   }
 

@@ -2,24 +2,27 @@
  * Serves function URLs on the service's one endpoint: picks the URL from the host
  * (`<url-id>.lambda-url.<region>.localhost`) or from a `/lambda-url/<url-id>/` path prefix (for clients that
  * cannot resolve wildcard hosts), then does what AWS's URL front end does — CORS preflight, AWS_IAM
- * signature check, the 6 MB limit, the 2.0 event, the invocation and the mapping of its result.
+ * signature check, the 6 MB limit, the 2.0 event, the invocation and the mapping of its result, or, for a
+ * RESPONSE_STREAM URL, the function's stream written as it comes (./stream-response.ts).
  */
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { LambdaServiceError } from "../runtime/errors";
 import { MAX_REQUEST_BYTES } from "../runtime/request";
-import type { InvokeResult } from "../types";
+import type { InvokeOptions, InvokeResult } from "../types";
 import { isPreflight, preflightHeaders, withCorsHeaders } from "./cors";
 import { type IamCaller, urlEvent } from "./event";
 import { badGateway, type UrlResponse, urlResponse } from "./response";
 import { type LocalCredentials, verifySigV4 } from "./sigv4";
+import { UrlStreamWriter } from "./stream-response";
 import type { FunctionUrlSpec } from "./url-spec";
 
 export interface UrlBackend {
   readonly region: string;
   readonly accountId: string;
   functionUrls(): readonly FunctionUrlSpec[];
-  invoke(name: string, payload: Buffer): Promise<InvokeResult>;
+  /** `options.stream` is given for RESPONSE_STREAM URLs. */
+  invoke(name: string, payload: Buffer, options?: InvokeOptions): Promise<InvokeResult>;
 }
 
 export interface UrlRouterOptions {
@@ -62,6 +65,23 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer | undefin
     req.on("end", () => resolve(size > limit ? undefined : Buffer.concat(chunks)));
     req.on("error", reject);
   });
+}
+
+/** Marks an answer whose body follows as a stream (chunked transfer): only its head is sent. */
+const STREAMED = Buffer.alloc(0);
+
+/** The executor's refusals a URL passes on (413, 429); anything else is AWS's 502. */
+function invokeFailure(error: unknown): UrlResponse {
+  if (error instanceof LambdaServiceError && (error.statusCode === 413 || error.statusCode === 429)) {
+    const message = error.statusCode === 429 ? "Rate Exceeded." : error.message;
+    return {
+      statusCode: error.statusCode,
+      headers: { "content-type": "application/json" },
+      cookies: [],
+      body: json(message),
+    };
+  }
+  return badGateway();
 }
 
 export class FunctionUrlRouter {
@@ -157,9 +177,15 @@ export class FunctionUrlRouter {
         ...(iam ? { iam } : {}),
       },
     );
-    let response = await this.invoke(spec, Buffer.from(JSON.stringify(event)));
-    if (spec.cors) response = { ...response, headers: withCorsHeaders(spec.cors, headers, response.headers) };
-    reply(response);
+    const payload = Buffer.from(JSON.stringify(event));
+    const { cors } = spec;
+    const withCors = (response: UrlResponse): UrlResponse =>
+      cors ? { ...response, headers: withCorsHeaders(cors, headers, response.headers) } : response;
+    if (spec.invokeMode === "RESPONSE_STREAM") {
+      await this.stream(res, spec.functionName, payload, (response) => reply(withCors(response)));
+      return;
+    }
+    reply(withCors(await this.invoke(spec, payload)));
   }
 
   private get region(): string {
@@ -171,22 +197,51 @@ export class FunctionUrlRouter {
       const result = await this.options.backend.invoke(spec.functionName, payload);
       return urlResponse(result.payload, result.functionError);
     } catch (error) {
-      if (error instanceof LambdaServiceError && (error.statusCode === 413 || error.statusCode === 429)) {
-        const message = error.statusCode === 429 ? "Rate Exceeded." : error.message;
-        const headers = { "content-type": "application/json" };
-        return { statusCode: error.statusCode, headers, cookies: [], body: json(message) };
-      }
-      return badGateway();
+      return invokeFailure(error);
     }
   }
 
+  /**
+   * RESPONSE_STREAM: the answer is written as the function streams it. `reply` sends a whole answer (with CORS and
+   * the request id): AWS's 502 or refusal when nothing was streamed yet, the buffered mapping when the handler is
+   * not streamified. A failure after the head went out cuts the chunked body short.
+   */
+  private async stream(
+    res: ServerResponse,
+    functionName: string,
+    payload: Buffer,
+    reply: (response: UrlResponse) => void,
+  ): Promise<void> {
+    const writer = new UrlStreamWriter(
+      {
+        writeHead: (head) => reply({ ...head, body: STREAMED }),
+        write: (data) => res.write(data),
+        answer: reply,
+        end: () => res.end(),
+        abort: () => res.destroy(),
+      },
+      badGateway,
+    );
+    let result: InvokeResult;
+    try {
+      result = await this.options.backend.invoke(functionName, payload, { stream: writer });
+    } catch (error) {
+      if (writer.started) writer.close(true);
+      else reply(invokeFailure(error));
+      return;
+    }
+    if (!writer.finish(result)) reply(urlResponse(result.payload, result.functionError));
+  }
+
+  /** Sends an answer; the {@link STREAMED} body only sends the head, for the chunks to follow. */
   private write(res: ServerResponse, response: UrlResponse, requestId: string): void {
+    const streamed = response.body === STREAMED;
     res.writeHead(response.statusCode, {
       ...response.headers,
       ...(response.cookies.length > 0 ? { "set-cookie": [...response.cookies] } : {}),
-      "content-length": String(response.body.length),
+      ...(streamed ? {} : { "content-length": String(response.body.length) }),
       "x-amzn-requestid": requestId,
     });
-    res.end(response.body);
+    if (!streamed) res.end(response.body);
   }
 }

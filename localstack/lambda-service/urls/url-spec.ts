@@ -106,9 +106,8 @@ function corsOf(value: unknown): UrlCors | undefined {
 }
 
 /**
- * The URL of one resolved `AWS::Lambda::Url`; throws an Error saying what is wrong. RESPONSE_STREAM is
- * refused: the local worker runtime has no `awslambda.streamifyResponse`, and buffering a streamed
- * response instead would hide exactly what such a function depends on.
+ * The URL of one resolved `AWS::Lambda::Url`; throws an Error saying what is wrong. A RESPONSE_STREAM URL
+ * streams a streamified handler's response as it comes (./stream-response.ts).
  */
 export function functionUrlSpec(
   stackName: string,
@@ -131,12 +130,7 @@ export function functionUrlSpec(
     throw new Error(`AuthType must be NONE or AWS_IAM (got ${JSON.stringify(authType)})`);
   }
   const invokeMode = props.InvokeMode ?? "BUFFERED";
-  if (invokeMode === "RESPONSE_STREAM") {
-    throw new Error(
-      "InvokeMode RESPONSE_STREAM is not supported by the local Lambda service (its runtime has no awslambda.streamifyResponse); use BUFFERED locally",
-    );
-  }
-  if (invokeMode !== "BUFFERED") {
+  if (invokeMode !== "BUFFERED" && invokeMode !== "RESPONSE_STREAM") {
     throw new Error(`InvokeMode must be BUFFERED or RESPONSE_STREAM (got ${JSON.stringify(invokeMode)})`);
   }
   const cors = corsOf(props.Cors);

@@ -5,10 +5,11 @@
  * one. Its single last frame carries the result or the error. Bundled into the worker: Node.js built-ins only.
  */
 import type { InvokeMessage, WorkerFrame } from "../protocol";
-import { type Callback, createContext, type Handler } from "./context";
+import { type Callback, createContext, type Handler, type LambdaContext } from "./context";
 import { nodeJsExitError, toErrorPayload } from "./errors";
 import { logError } from "./logging";
 import { responseBody, resultFrame } from "./response";
+import { isStreamingHandler, ResponseStream, streamEnded } from "./streaming";
 import { flushStreams } from "./streams";
 import { memorySample, sendFrame } from "./telemetry";
 
@@ -77,6 +78,10 @@ export class Invocation {
         this.waitForEmptyEventLoop = value;
       },
     });
+    if (isStreamingHandler(handler)) {
+      this.runStreaming(handler, context);
+      return;
+    }
     try {
       const event: unknown = JSON.parse(this.message.event);
       const result = handler(event, context, callbackOnce);
@@ -86,6 +91,36 @@ export class Invocation {
     } catch (error) {
       callbackOnce(error);
     }
+  }
+
+  /**
+   * A streamified handler gets the response stream instead of a callback; it is done once the stream has ended and
+   * its promise (if any) resolved. The chunks went out as they were written: the last frame carries no payload.
+   */
+  private runStreaming(handler: Handler, context: LambdaContext): void {
+    const stream = new ResponseStream(this.id, sendFrame);
+    const ended = streamEnded(stream);
+    const streamingHandler = handler as unknown as (
+      event: unknown,
+      stream: ResponseStream,
+      context: unknown,
+    ) => unknown;
+    let result: unknown;
+    try {
+      result = streamingHandler(JSON.parse(this.message.event), stream, context);
+    } catch (error) {
+      result = Promise.reject(error);
+    }
+    Promise.all([ended, result])
+      .then(() => {
+        this.hooks.onEmptyEventLoop(undefined);
+        this.finish({ t: "done", id: this.id, payload: "", mem: memorySample() });
+      })
+      .catch((error: unknown) => {
+        this.hooks.onEmptyEventLoop(undefined);
+        if (!stream.destroyed) stream.destroy();
+        this.postError(error);
+      });
   }
 
   /** The worker is about to exit: reports the error as this invocation's, unless it already ended. */

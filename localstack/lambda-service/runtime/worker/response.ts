@@ -3,7 +3,7 @@
  * Function.ResponseSizeTooLarge above Lambda's 6 MB response limit. Bundled into the worker: no imports beyond the
  * protocol.
  */
-import { MAX_RESPONSE_BYTES, type MemorySample, type WorkerFrame } from "../protocol";
+import { MAX_RESPONSE_BYTES, type MemorySample, responseTooLarge, type WorkerFrame } from "../protocol";
 
 /** The result as JSON text; throws (with the cause) what JSON cannot represent, e.g. a circular object. */
 export function responseBody(result: unknown): string {
@@ -17,15 +17,7 @@ export function responseBody(result: unknown): string {
 /** "done" with the body, or "fail" when it is over the limit. */
 export function resultFrame(id: string, body: string, mem: MemorySample): WorkerFrame {
   if (Buffer.byteLength(body, "utf8") > MAX_RESPONSE_BYTES) {
-    return {
-      t: "fail",
-      id,
-      error: {
-        errorType: "Function.ResponseSizeTooLarge",
-        errorMessage: `Response payload size exceeded maximum allowed payload size (${MAX_RESPONSE_BYTES} bytes).`,
-      },
-      mem,
-    };
+    return { t: "fail", id, error: responseTooLarge(), mem };
   }
   return { t: "done", id, payload: body, mem };
 }

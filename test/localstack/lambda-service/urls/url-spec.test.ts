@@ -5,7 +5,7 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { AssemblyError, loadAssembly } from "#local/lambda-service/assembly";
+import { loadAssembly } from "#local/lambda-service/assembly";
 import { writeSyntheticAssembly } from "#local/lambda-service/synthetic-assembly";
 import { functionUrlSpec, urlIdOf } from "#local/lambda-service/urls/url-spec";
 
@@ -63,10 +63,6 @@ describe("functionUrlSpec", () => {
     [{ AuthType: "NONE" }, /TargetFunctionArn is required/],
     [{ TargetFunctionArn: arn }, /AuthType must be NONE or AWS_IAM/],
     [
-      { TargetFunctionArn: arn, AuthType: "NONE", InvokeMode: "RESPONSE_STREAM" },
-      /InvokeMode RESPONSE_STREAM is not supported/,
-    ],
-    [
       { TargetFunctionArn: arn, AuthType: "NONE", InvokeMode: "STREAM" },
       /InvokeMode must be BUFFERED or RESPONSE_STREAM/,
     ],
@@ -117,11 +113,11 @@ describe("loadAssembly with function URLs", () => {
     ]);
   });
 
-  test("a RESPONSE_STREAM URL is refused by name when the assembly loads", () => {
-    const attempt = () =>
-      load("stream", [{ logicalId: "StreamUrl", functionLogicalId: "Fn", invokeMode: "RESPONSE_STREAM" }]);
-    expect(attempt).toThrow(AssemblyError);
-    expect(attempt).toThrow(/sluice-test\/StreamUrl: InvokeMode RESPONSE_STREAM is not supported/);
+  test("a RESPONSE_STREAM URL loads with its invoke mode", () => {
+    const { urls } = load("stream", [
+      { logicalId: "StreamUrl", functionLogicalId: "Fn", invokeMode: "RESPONSE_STREAM" },
+    ]);
+    expect(urls).toEqual([expect.objectContaining({ logicalId: "StreamUrl", invokeMode: "RESPONSE_STREAM" })]);
   });
 
   test("two URLs for one function are refused", () => {
