@@ -5,6 +5,7 @@
  */
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { readBodyWithin } from "../request-body";
 
 export class ApiError extends Error {
   constructor(
@@ -18,27 +19,16 @@ export class ApiError extends Error {
   }
 }
 
-export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on("data", (c: Buffer) => {
-      size += c.length;
-      if (size <= limit) chunks.push(c);
-    });
-    req.on("end", () => {
-      if (size > limit) {
-        reject(
-          new ApiError(
-            413,
-            "RequestEntityTooLargeException",
-            `Request must be smaller than ${limit} bytes for the InvokeFunction operation`,
-          ),
-        );
-      } else resolve(Buffer.concat(chunks));
-    });
-    req.on("error", reject);
-  });
+export async function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+  const body = await readBodyWithin(req, limit);
+  if (body === undefined) {
+    throw new ApiError(
+      413,
+      "RequestEntityTooLargeException",
+      `Request must be smaller than ${limit} bytes for the InvokeFunction operation`,
+    );
+  }
+  return body;
 }
 
 export function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {

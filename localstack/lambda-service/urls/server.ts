@@ -7,6 +7,7 @@
  */
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { readBodyWithin } from "../request-body";
 import { LambdaServiceError } from "../runtime/errors";
 import { MAX_REQUEST_BYTES } from "../runtime/request";
 import type { InvokeOptions, InvokeResult } from "../types";
@@ -54,19 +55,6 @@ function json(message: string): Buffer {
   return Buffer.from(JSON.stringify({ Message: message }));
 }
 
-function readBody(req: IncomingMessage, limit: number): Promise<Buffer | undefined> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on("data", (c: Buffer) => {
-      size += c.length;
-      if (size <= limit) chunks.push(c);
-    });
-    req.on("end", () => resolve(size > limit ? undefined : Buffer.concat(chunks)));
-    req.on("error", reject);
-  });
-}
-
 /** Marks an answer whose body follows as a stream (chunked transfer): only its head is sent. */
 const STREAMED = Buffer.alloc(0);
 
@@ -108,7 +96,7 @@ export class FunctionUrlRouter {
       reply({ statusCode: 404, headers: { "content-type": "application/json" }, cookies: [], body: json("Not Found") });
       return;
     }
-    const body = await readBody(req, MAX_REQUEST_BYTES);
+    const body = await readBodyWithin(req, MAX_REQUEST_BYTES);
     if (body === undefined) {
       reply({
         statusCode: 413,
