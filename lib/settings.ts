@@ -34,6 +34,17 @@ export interface SluiceSettings {
   readonly sources: "sample" | "live";
   /** Origin of the offline sample web (`sources: sample`); the only loopback origin the stages may fetch from. */
   readonly sampleWebUrl: string;
+  /**
+   * Provisioned mode of every Kafka mapping: AWS accepts the error-handling controls the stages use
+   * (retries, bisect, partial batch responses, on-failure destination, record age) only in it.
+   */
+  readonly provisionedPollers: ProvisionedPollers;
+}
+
+/** Event pollers of a provisioned-mode Kafka mapping (AWS: minimum 1 to 200, maximum 1 to 2,000, minimum <= maximum). */
+export interface ProvisionedPollers {
+  readonly minimum: number;
+  readonly maximum: number;
 }
 
 class SettingsError extends Error {
@@ -78,6 +89,18 @@ export function parseBootstrapServers(raw: string, key = "sluice:kafkaBootstrapS
   return servers;
 }
 
+/** AWS's ranges for a Kafka mapping's ProvisionedPollerConfig (API reference, ProvisionedPollerConfig). */
+export const POLLER_LIMITS = { minimum: { min: 1, max: 200 }, maximum: { min: 1, max: 2000 } } as const;
+
+/**
+ * Each poller is billed while it runs (about 5 MB/s of throughput each), so the defaults are small: one poller
+ * always on, scaling to three, enough for the pipeline's four topics; raise them with context for more throughput.
+ */
+export const DEFAULT_PROVISIONED_POLLERS: ProvisionedPollers = { minimum: 1, maximum: 3 };
+
+/** A loopback broker is the local stack's; a production mapping pointed at one would poll nothing. */
+const LOOPBACK_BROKER = /^(127\.\d{1,3}\.\d{1,3}\.\d{1,3}|localhost|0\.0\.0\.0):\d{1,5}$/i;
+
 export function validateTopic(name: string, key: string): string {
   if (!TOPIC.test(name) || name === "." || name === "..") {
     throw new SettingsError(key, `"${name}" is not a valid Kafka topic name (1-249 of [A-Za-z0-9._-])`);
@@ -118,10 +141,35 @@ export function loadSettings(node: Node): SluiceSettings {
   if (!/^http:\/\/[A-Za-z0-9.-]+:\d{1,5}$/.test(sampleWebUrl)) {
     throw new SettingsError("sluice:sampleWebUrl", `expected http://host:port, got "${sampleWebUrl}"`);
   }
+  const kafkaBootstrapServers = parseBootstrapServers(str(node, "sluice:kafkaBootstrapServers", "127.0.0.1:9092"));
+  const loopback = kafkaBootstrapServers.filter((s) => LOOPBACK_BROKER.test(s));
+  if (profile === "production" && loopback.length > 0) {
+    throw new SettingsError(
+      "sluice:kafkaBootstrapServers",
+      `${loopback.join(", ")} is the local stack's placeholder broker; a production synthesis needs the real ` +
+        "brokers: -c sluice:kafkaBootstrapServers=b1:9092,b2:9092 (or synthesize with -c sluice:profile=local)",
+    );
+  }
+  const { minimum: min, maximum: max } = POLLER_LIMITS;
+  const provisionedPollers: ProvisionedPollers = {
+    minimum:
+      int(node, "sluice:minimumPollers", DEFAULT_PROVISIONED_POLLERS.minimum, min.min, min.max) ??
+      DEFAULT_PROVISIONED_POLLERS.minimum,
+    maximum:
+      int(node, "sluice:maximumPollers", DEFAULT_PROVISIONED_POLLERS.maximum, max.min, max.max) ??
+      DEFAULT_PROVISIONED_POLLERS.maximum,
+  };
+  if (provisionedPollers.minimum > provisionedPollers.maximum) {
+    throw new SettingsError(
+      "sluice:minimumPollers",
+      `${provisionedPollers.minimum} is more than sluice:maximumPollers (${provisionedPollers.maximum}); ` +
+        "set -c sluice:minimumPollers at most the maximum, or raise -c sluice:maximumPollers",
+    );
+  }
   return {
     stackPrefix,
     profile,
-    kafkaBootstrapServers: parseBootstrapServers(str(node, "sluice:kafkaBootstrapServers", "127.0.0.1:9092")),
+    kafkaBootstrapServers,
     kafkaUsername: str(node, "sluice:kafkaUsername", "sluice"),
     topics,
     batchSize: int(node, "sluice:batchSize", 100, 1, 10_000) ?? 100,
@@ -129,5 +177,6 @@ export function loadSettings(node: Node): SluiceSettings {
     startingPosition,
     sources,
     sampleWebUrl,
+    provisionedPollers,
   };
 }

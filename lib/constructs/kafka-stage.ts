@@ -9,7 +9,14 @@ import type { IBucket } from "aws-cdk-lib/aws-s3";
 import type { ISecret } from "aws-cdk-lib/aws-secretsmanager";
 import { Construct } from "constructs";
 import { stageEnvironment } from "#shared/stage-settings";
-import { parseBootstrapServers, type StartingPositionName, validateTopic } from "../settings";
+import {
+  DEFAULT_PROVISIONED_POLLERS,
+  POLLER_LIMITS,
+  type ProvisionedPollers,
+  parseBootstrapServers,
+  type StartingPositionName,
+  validateTopic,
+} from "../settings";
 import { SluiceFunction } from "./sluice-function";
 
 export interface KafkaStageProps {
@@ -44,6 +51,13 @@ export interface KafkaStageProps {
   readonly bisectBatchOnError?: boolean;
   /** Records older than this go to the failure bucket unprocessed. @default - no limit */
   readonly maxRecordAge?: Duration;
+  /**
+   * Event pollers of the mapping's provisioned mode (minimum 1 to 200, maximum 1 to 2,000). AWS accepts the
+   * error-handling controls every stage uses (retries, bisect, partial batch responses, the on-failure
+   * destination, record age) on a self-managed Kafka mapping only in provisioned mode, so the mapping always has it.
+   * @default - `DEFAULT_PROVISIONED_POLLERS` of lib/settings.ts: { minimum: 1, maximum: 3 }
+   */
+  readonly provisionedPollers?: ProvisionedPollers;
   /** @default 512 */
   readonly memorySize?: number;
   /** @default Duration.seconds(60) */
@@ -99,6 +113,9 @@ export class KafkaStage extends Construct {
     });
     props.kafkaSecret.grantRead(this.function);
 
+    // Every mapping here uses error-handling controls (at least the on-failure destination and partial batch
+    // responses), which AWS refuses outside provisioned mode: the poller config is never optional.
+    const pollers = props.provisionedPollers ?? DEFAULT_PROVISIONED_POLLERS;
     const onFailure: IEventSourceDlq = new S3OnFailureDestination(props.failureBucket);
     this.eventSource = new SelfManagedKafkaEventSource({
       bootstrapServers: props.bootstrapServers,
@@ -115,6 +132,10 @@ export class KafkaStage extends Construct {
       retryAttempts: props.retryAttempts ?? 3,
       bisectBatchOnError: props.bisectBatchOnError ?? false,
       maxRecordAge: props.maxRecordAge,
+      provisionedPollerConfig: {
+        minimumPollers: pollers.minimum,
+        maximumPollers: pollers.maximum,
+      },
     });
     this.function.addEventSource(this.eventSource);
   }
@@ -154,6 +175,21 @@ export class KafkaStage extends Construct {
     if (props.maxRecordAge !== undefined) {
       const s = props.maxRecordAge.toSeconds();
       if (s < 60 || s > 604_800) throw new Error(`${where}: maxRecordAge must be 60 s to 7 days (got ${s} s)`);
+    }
+    const pollers = props.provisionedPollers ?? DEFAULT_PROVISIONED_POLLERS;
+    for (const bound of ["minimum", "maximum"] as const) {
+      const n = pollers[bound];
+      const { min, max } = POLLER_LIMITS[bound];
+      if (!Number.isInteger(n) || n < min || n > max) {
+        throw new Error(
+          `${where}: provisionedPollers.${bound} must be a whole number from ${min} to ${max} (got ${n})`,
+        );
+      }
+    }
+    if (pollers.minimum > pollers.maximum) {
+      throw new Error(
+        `${where}: provisionedPollers.minimum (${pollers.minimum}) must not exceed provisionedPollers.maximum (${pollers.maximum})`,
+      );
     }
     if ((props.startingPosition === "AT_TIMESTAMP") !== (props.startingPositionTimestamp !== undefined)) {
       throw new Error(

@@ -65,6 +65,7 @@ export class PipelineStack extends Stack {
           : Duration.seconds(settings.maxBatchingWindowSeconds),
       startingPosition: settings.startingPosition,
       logRemovalPolicy: props.logRemovalPolicy,
+      provisionedPollers: settings.provisionedPollers,
     };
     const stage = (
       stageName: StageName,

@@ -180,6 +180,12 @@ export function loadAssembly(
     for (const [id, r] of Object.entries(resources)) {
       if (r.Type !== "AWS::Lambda::EventSourceMapping") continue;
       const props = r.Properties ?? {};
+      // AWS's rule comes first: CreateEventSourceMapping refuses such a mapping before anything runs it.
+      const needsProvisioned = provisionedModeRequiredBy(props);
+      if (props.SelfManagedEventSource !== undefined && needsProvisioned.length > 0 && !props.ProvisionedPollerConfig) {
+        problems.push(`${stackName}/${id}: ${provisionedModeRefusal(needsProvisioned)}`);
+        continue;
+      }
       const mappingReports = kafkaMappingReports(stackName, id, props);
       reports.push(...mappingReports);
       if (mappingReports.some((report) => report.action === "refused")) continue;
@@ -321,6 +327,59 @@ function layerArn(stackName: string, logicalId: string, env: { region: string; a
   return `arn:aws:lambda:${env.region}:${env.accountId}:layer:${`${stackName}-${logicalId}`.slice(0, 140)}:1`;
 }
 
+/**
+ * What in a Kafka mapping's properties AWS accepts only in provisioned mode (ProvisionedPollerConfig): the
+ * error-handling controls (Lambda developer guide, "Configuring error handling controls for Kafka event
+ * sources"), an on-failure destination (a Kafka topic included), and a schema registry. A control counts when
+ * it is written at all, whatever its value: the stricter reading, so nothing passes here that AWS could refuse.
+ */
+export function provisionedModeRequiredBy(props: Readonly<Record<string, unknown>>): string[] {
+  const out = [
+    "MaximumRetryAttempts",
+    "MaximumRecordAgeInSeconds",
+    "BisectBatchOnFunctionError",
+    "DestinationConfig",
+  ].filter((key) => props[key] !== undefined);
+  if (((props.FunctionResponseTypes as unknown[] | undefined) ?? []).includes("ReportBatchItemFailures")) {
+    out.push("FunctionResponseTypes ReportBatchItemFailures");
+  }
+  const config = props.SelfManagedKafkaEventSourceConfig as { SchemaRegistryConfig?: unknown } | undefined;
+  if (config?.SchemaRegistryConfig !== undefined) out.push("SelfManagedKafkaEventSourceConfig.SchemaRegistryConfig");
+  return out;
+}
+
+/**
+ * The refusal, in the InvalidParameterValueException style of Lambda's API: AWS's exact wording for this case is
+ * not in its published documentation, so this one says what is wrong and what to set.
+ */
+export function provisionedModeRefusal(properties: readonly string[]): string {
+  return (
+    `InvalidParameterValueException: ${properties.join(", ")} on a self-managed Apache Kafka event source ` +
+    "mapping requires provisioned mode: set ProvisionedPollerConfig (MinimumPollers, MaximumPollers)"
+  );
+}
+
+/** ProvisionedPollerConfig as Lambda validates it: MinimumPollers 1 to 200, MaximumPollers 1 to 2,000. */
+function provisionedPollerConfig(raw: unknown): KafkaMappingSpec["provisionedPollerConfig"] {
+  if (raw === undefined) return undefined;
+  const config = raw as { MinimumPollers?: unknown; MaximumPollers?: unknown };
+  // AWS's defaults for Kafka when one bound is left out: 1 and 200.
+  const minimumPollers = num(config.MinimumPollers, 1);
+  const maximumPollers = num(config.MaximumPollers, 200);
+  if (!Number.isInteger(minimumPollers) || minimumPollers < 1 || minimumPollers > 200) {
+    throw new Error(`ProvisionedPollerConfig.MinimumPollers must be 1 to 200 (got ${minimumPollers})`);
+  }
+  if (!Number.isInteger(maximumPollers) || maximumPollers < 1 || maximumPollers > 2000) {
+    throw new Error(`ProvisionedPollerConfig.MaximumPollers must be 1 to 2000 (got ${maximumPollers})`);
+  }
+  if (minimumPollers > maximumPollers) {
+    throw new Error(
+      `ProvisionedPollerConfig.MinimumPollers (${minimumPollers}) must not exceed MaximumPollers (${maximumPollers})`,
+    );
+  }
+  return { minimumPollers, maximumPollers };
+}
+
 function mappingSpec(
   stackName: string,
   logicalId: string,
@@ -400,6 +459,7 @@ function mappingSpec(
       "ReportBatchItemFailures",
     ),
     onFailure,
+    provisionedPollerConfig: provisionedPollerConfig(props.ProvisionedPollerConfig),
     scramSecretArn: auth?.URI,
     authentication: (auth?.Type as KafkaMappingSpec["authentication"] | undefined) ?? "NONE",
   };

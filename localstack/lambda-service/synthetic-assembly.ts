@@ -6,7 +6,7 @@
  */
 import { mkdirSync, renameSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { stableUuid } from "./assembly";
+import { provisionedModeRequiredBy, stableUuid } from "./assembly";
 
 export interface SyntheticFunction {
   /** Logical id in the template, e.g. "Recorder". */
@@ -59,6 +59,12 @@ export interface SyntheticMapping {
   readonly enabled?: boolean;
   /** More properties, as written (e.g. a SchemaRegistryConfig the service must refuse). */
   readonly extraProperties?: Readonly<Record<string, unknown>>;
+  /**
+   * The mapping's provisioned mode. Default: one poller (minimum and maximum 1) whenever the mapping uses what
+   * AWS allows only in provisioned mode (error handling, an on-failure destination, a schema registry), so a
+   * written mapping is one AWS would accept; "none" writes none, for the tests of that refusal.
+   */
+  readonly provisionedPollerConfig?: { readonly minimumPollers: number; readonly maximumPollers: number } | "none";
 }
 
 /** An AWS::Scheduler::Schedule (kind "schedule") or a scheduled AWS::Events::Rule (kind "rule"). */
@@ -172,26 +178,33 @@ export function writeSyntheticAssembly(dir: string, options: SyntheticAssemblyOp
     const fn = functionsById.get(m.functionLogicalId);
     if (!fn) throw new Error(`mapping ${m.logicalId}: no function ${m.functionLogicalId} in the synthetic assembly`);
     const uuid = stableUuid(`${stackName}/${m.logicalId}`);
-    resources[m.logicalId] = {
-      Type: "AWS::Lambda::EventSourceMapping",
-      Properties: {
-        FunctionName: { Ref: m.functionLogicalId },
-        Topics: [m.topic],
-        SelfManagedEventSource: { Endpoints: { KafkaBootstrapServers: [...m.bootstrapServers] } },
-        ...(m.secretArn === undefined
-          ? {}
-          : { SourceAccessConfigurations: [{ Type: "SASL_SCRAM_512_AUTH", URI: m.secretArn }] }),
-        BatchSize: m.batchSize ?? 100,
-        MaximumBatchingWindowInSeconds: m.maxBatchingWindowSeconds ?? 0.5,
-        StartingPosition: m.startingPosition ?? "TRIM_HORIZON",
-        Enabled: m.enabled ?? true,
-        ...(m.consumerGroupId === undefined
-          ? {}
-          : { SelfManagedKafkaEventSourceConfig: { ConsumerGroupId: m.consumerGroupId } }),
-        ...(m.reportBatchItemFailures ? { FunctionResponseTypes: ["ReportBatchItemFailures"] } : {}),
-        ...(m.extraProperties ?? {}),
-      },
+    const properties: Record<string, unknown> = {
+      FunctionName: { Ref: m.functionLogicalId },
+      Topics: [m.topic],
+      SelfManagedEventSource: { Endpoints: { KafkaBootstrapServers: [...m.bootstrapServers] } },
+      ...(m.secretArn === undefined
+        ? {}
+        : { SourceAccessConfigurations: [{ Type: "SASL_SCRAM_512_AUTH", URI: m.secretArn }] }),
+      BatchSize: m.batchSize ?? 100,
+      MaximumBatchingWindowInSeconds: m.maxBatchingWindowSeconds ?? 0.5,
+      StartingPosition: m.startingPosition ?? "TRIM_HORIZON",
+      Enabled: m.enabled ?? true,
+      ...(m.consumerGroupId === undefined
+        ? {}
+        : { SelfManagedKafkaEventSourceConfig: { ConsumerGroupId: m.consumerGroupId } }),
+      ...(m.reportBatchItemFailures ? { FunctionResponseTypes: ["ReportBatchItemFailures"] } : {}),
+      ...(m.extraProperties ?? {}),
     };
+    const pollers =
+      m.provisionedPollerConfig ??
+      (provisionedModeRequiredBy(properties).length > 0 ? { minimumPollers: 1, maximumPollers: 1 } : "none");
+    if (pollers !== "none") {
+      properties.ProvisionedPollerConfig = {
+        MinimumPollers: pollers.minimumPollers,
+        MaximumPollers: pollers.maximumPollers,
+      };
+    }
+    resources[m.logicalId] = { Type: "AWS::Lambda::EventSourceMapping", Properties: properties };
     mappings.set(m.logicalId, {
       uuid,
       consumerGroupId: m.consumerGroupId ?? uuid,

@@ -68,6 +68,11 @@ export interface KafkaMappingSpec {
   readonly bisectBatchOnFunctionError: boolean;
   readonly reportBatchItemFailures: boolean;
   readonly onFailure?: FailureDestinationSpec;
+  /**
+   * Provisioned mode, reported by the API as AWS does; locally it changes nothing (one poller per mapping).
+   * Absent: on-demand mode, which AWS allows only without error-handling controls.
+   */
+  readonly provisionedPollerConfig?: { readonly minimumPollers: number; readonly maximumPollers: number };
   /** Secrets Manager ARN holding {username, password} for SASL/SCRAM-SHA-512. */
   readonly scramSecretArn?: string;
   readonly authentication: "SASL_SCRAM_512_AUTH" | "SASL_SCRAM_256_AUTH" | "BASIC_AUTH" | "NONE";

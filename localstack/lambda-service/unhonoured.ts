@@ -60,6 +60,7 @@ const KAFKA_MAPPING_PROPERTIES = new Set([
   "FilterCriteria",
   "BisectBatchOnFunctionError",
   "FunctionResponseTypes",
+  "ProvisionedPollerConfig",
   "Enabled",
   "Tags",
 ]);

@@ -1,5 +1,6 @@
 import { Match, Template } from "aws-cdk-lib/assertions";
 import { buildApp } from "#lib/app";
+import { PRODUCTION_BROKERS, PRODUCTION_CONTEXT } from "./production-context";
 
 const TOPICS: Record<string, [string, string]> = {
   scrape: ["celebrities", "image-candidates"],
@@ -9,7 +10,7 @@ const TOPICS: Record<string, [string, string]> = {
 };
 
 function templates(context: Record<string, unknown> = {}) {
-  const { data, pipeline } = buildApp({ context, nag: false });
+  const { data, pipeline } = buildApp({ context: { ...PRODUCTION_CONTEXT, ...context }, nag: false });
   return { data: Template.fromStack(data), pipeline: Template.fromStack(pipeline) };
 }
 
@@ -27,7 +28,7 @@ describe("production profile", () => {
       pipeline.hasResourceProperties("AWS::Lambda::EventSourceMapping", {
         FunctionName: { Ref: logicalId },
         Topics: [input],
-        SelfManagedEventSource: { Endpoints: { KafkaBootstrapServers: ["127.0.0.1:9092"] } },
+        SelfManagedEventSource: { Endpoints: { KafkaBootstrapServers: PRODUCTION_BROKERS.split(",") } },
         SourceAccessConfigurations: [
           { Type: "SASL_SCRAM_512_AUTH", URI: { "Fn::ImportValue": "sluice-data-KafkaSecretArn" } },
         ],
@@ -48,7 +49,7 @@ describe("production profile", () => {
           Variables: Match.objectLike({
             INPUT_TOPIC: input,
             OUTPUT_TOPIC: output,
-            KAFKA_BOOTSTRAP_SERVERS: "127.0.0.1:9092",
+            KAFKA_BOOTSTRAP_SERVERS: PRODUCTION_BROKERS,
             KAFKA_SECRET_ARN: { "Fn::ImportValue": "sluice-data-KafkaSecretArn" },
           }),
         },
@@ -232,7 +233,61 @@ describe("context settings", () => {
     [{ "sluice:topic:celebrities": "bad topic" }, /not a valid Kafka topic/],
     [{ "sluice:maxBatchingWindowSeconds": 301 }, /maxBatchingWindowSeconds/],
   ])("rejects %j", (context, message) => {
-    expect(() => buildApp({ context, nag: false })).toThrow(message);
+    expect(() => buildApp({ context: { ...PRODUCTION_CONTEXT, ...context }, nag: false })).toThrow(message);
+  });
+});
+
+describe("production brokers", () => {
+  test.each(["127.0.0.1:9092", "localhost:9092", "k1:9092,127.0.0.1:9093"])(
+    "a production synthesis refuses the placeholder %s and names the key to set",
+    (servers) => {
+      expect(() => buildApp({ context: { "sluice:kafkaBootstrapServers": servers }, nag: false })).toThrow(
+        /sluice:kafkaBootstrapServers.*-c sluice:kafkaBootstrapServers=b1:9092,b2:9092/,
+      );
+    },
+  );
+
+  test("cdk.json's placeholder is refused in production and kept by the local profile", () => {
+    expect(() => buildApp({ context: {}, nag: false })).toThrow(/placeholder broker/);
+    expect(() => buildApp({ context: { "sluice:profile": "local" }, nag: false })).not.toThrow();
+  });
+});
+
+describe("provisioned mode", () => {
+  test("every Kafka mapping with error handling has ProvisionedPollerConfig, 1 to 3 pollers by default", () => {
+    const { pipeline } = templates();
+    const mappings = Object.values(pipeline.findResources("AWS::Lambda::EventSourceMapping"));
+    expect(mappings).toHaveLength(4);
+    const controls = [
+      "MaximumRetryAttempts",
+      "BisectBatchOnFunctionError",
+      "FunctionResponseTypes",
+      "DestinationConfig",
+      "MaximumRecordAgeInSeconds",
+    ];
+    for (const { Properties: p } of mappings) {
+      expect(controls.some((c) => p[c] !== undefined)).toBe(true);
+      expect(p.ProvisionedPollerConfig).toEqual({ MinimumPollers: 1, MaximumPollers: 3 });
+    }
+    pipeline.allResourcesProperties("AWS::Lambda::EventSourceMapping", {
+      ProvisionedPollerConfig: { MinimumPollers: Match.anyValue(), MaximumPollers: Match.anyValue() },
+    });
+  });
+
+  test("the pollers come from context", () => {
+    const { pipeline } = templates({ "sluice:minimumPollers": 2, "sluice:maximumPollers": "10" });
+    pipeline.allResourcesProperties("AWS::Lambda::EventSourceMapping", {
+      ProvisionedPollerConfig: { MinimumPollers: 2, MaximumPollers: 10 },
+    });
+  });
+
+  test.each([
+    [{ "sluice:minimumPollers": 0 }, /sluice:minimumPollers.*1 to 200/],
+    [{ "sluice:minimumPollers": 201, "sluice:maximumPollers": 300 }, /sluice:minimumPollers.*1 to 200/],
+    [{ "sluice:maximumPollers": 2001 }, /sluice:maximumPollers.*1 to 2000/],
+    [{ "sluice:minimumPollers": 5, "sluice:maximumPollers": 4 }, /more than sluice:maximumPollers.*-c sluice:/],
+  ])("rejects %j", (context, message) => {
+    expect(() => templates(context)).toThrow(message);
   });
 });
 

@@ -5,6 +5,7 @@ import { CleanSettingsSchema } from "../../lambdas/faces/clean/settings";
 import { ScrapeSettingsSchema } from "../../lambdas/faces/scrape/settings";
 import { StoreSettingsSchema } from "../../lambdas/faces/store/settings";
 import { ValidateSettingsSchema } from "../../lambdas/faces/validate/settings";
+import { PRODUCTION_CONTEXT } from "./production-context";
 
 /** Read by Node.js and Powertools, not by the handler's settings: set by SluiceFunction for every function. */
 const RUNTIME = ["NODE_OPTIONS", "POWERTOOLS_LOG_LEVEL", "POWERTOOLS_SERVICE_NAME"];
@@ -23,7 +24,7 @@ const required = (schema: z.ZodObject): string[] =>
     .map(([name]) => name);
 
 describe.each(["production", "local"])("%s profile: each stage's environment", (profile) => {
-  const { pipeline } = buildApp({ context: { "sluice:profile": profile }, nag: false });
+  const { pipeline } = buildApp({ context: { ...PRODUCTION_CONTEXT, "sluice:profile": profile }, nag: false });
   const functions = Object.values(Template.fromStack(pipeline).findResources("AWS::Lambda::Function"));
   const variables = (stage: string): string[] => {
     const fn = functions.find((f) => f.Properties.FunctionName === `sluice-pipeline-${stage}`);

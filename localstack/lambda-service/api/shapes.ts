@@ -75,5 +75,13 @@ export function mappingConfiguration(backend: Account, m: MappingView) {
     MaximumRecordAgeInSeconds: s.maximumRecordAgeSeconds,
     BisectBatchOnFunctionError: s.bisectBatchOnFunctionError,
     FunctionResponseTypes: s.reportBatchItemFailures ? ["ReportBatchItemFailures"] : [],
+    ...(s.provisionedPollerConfig
+      ? {
+          ProvisionedPollerConfig: {
+            MinimumPollers: s.provisionedPollerConfig.minimumPollers,
+            MaximumPollers: s.provisionedPollerConfig.maximumPollers,
+          },
+        }
+      : {}),
   };
 }

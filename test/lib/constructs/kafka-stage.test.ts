@@ -33,6 +33,9 @@ describe("KafkaStage props are checked before synthesis", () => {
     ["AT_TIMESTAMP without a timestamp", { startingPosition: "AT_TIMESTAMP" }, /startingPositionTimestamp/],
     ["a timestamp without AT_TIMESTAMP", { startingPositionTimestamp: 1 }, /startingPositionTimestamp/],
     ["an upper-case stage name", { stageName: "Demo" }, /stageName/],
+    ["no minimum poller", { provisionedPollers: { minimum: 0, maximum: 3 } }, /provisionedPollers.minimum.*1 to 200/],
+    ["2,001 pollers", { provisionedPollers: { minimum: 1, maximum: 2001 } }, /provisionedPollers.maximum.*1 to 2000/],
+    ["minimum over maximum", { provisionedPollers: { minimum: 4, maximum: 2 } }, /must not exceed/],
   ])("%s is refused", (_what, overrides, message) => {
     expect(() => KafkaStage.validate(props(overrides))).toThrow(message);
   });

@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { buildApp } from "#lib/app";
 import { AssemblyError, type DeployedState, loadAssembly, stableUuid } from "#local/lambda-service/assembly";
 import { type ResolveContext, resolve } from "#local/lambda-service/intrinsics";
+import { type SyntheticMapping, writeSyntheticAssembly } from "#local/lambda-service/synthetic-assembly";
 
 const env = { region: "us-east-1", accountId: "000000000000" };
 
@@ -96,6 +97,7 @@ describe("loadAssembly", () => {
       onFailure: { kind: "s3", destination: "arn:aws:s3:::failures-bucket" },
       authentication: "SASL_SCRAM_512_AUTH",
       scramSecretArn: "arn:aws:secretsmanager:us-east-1:000000000000:secret:kafka-AbCdEf",
+      provisionedPollerConfig: { minimumPollers: 1, maximumPollers: 3 },
     });
     expect(scrape?.consumerGroupId).toBe(scrape?.uuid);
     expect(scrape?.uuid).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
@@ -131,6 +133,26 @@ describe("loadAssembly", () => {
     ],
     ["a window over 300 s", (p) => Object.assign(p, { MaximumBatchingWindowInSeconds: 301 }), /0 to 300/],
     ["a bad filter", (p) => Object.assign(p, { FilterCriteria: { Filters: [{ Pattern: "{nope" }] } }), /not JSON/],
+    [
+      "error handling without provisioned mode",
+      (p) => delete p.ProvisionedPollerConfig,
+      /InvalidParameterValueException: MaximumRetryAttempts.*requires provisioned mode: set ProvisionedPollerConfig/,
+    ],
+    [
+      "no minimum poller",
+      (p) => Object.assign(p, { ProvisionedPollerConfig: { MinimumPollers: 0, MaximumPollers: 3 } }),
+      /MinimumPollers must be 1 to 200/,
+    ],
+    [
+      "2,001 pollers",
+      (p) => Object.assign(p, { ProvisionedPollerConfig: { MinimumPollers: 1, MaximumPollers: 2001 } }),
+      /MaximumPollers must be 1 to 2000/,
+    ],
+    [
+      "more minimum than maximum pollers",
+      (p) => Object.assign(p, { ProvisionedPollerConfig: { MinimumPollers: 4, MaximumPollers: 2 } }),
+      /must not exceed MaximumPollers/,
+    ],
   ])("refuses %s, as Lambda's API would", (_what, mutate, message) => {
     const bad = mkdtempSync(join(tmpdir(), "sluice-assembly-bad-"));
     cpSync(dir, bad, { recursive: true });
@@ -145,6 +167,62 @@ describe("loadAssembly", () => {
     mutate(mapping.Properties);
     writeFileSync(file, JSON.stringify(template));
     expect(() => loadAssembly(bad, deployed(bad), env)).toThrow(message);
+  });
+});
+
+describe("provisioned mode, AWS's rule for Kafka mappings", () => {
+  const dir = mkdtempSync(join(tmpdir(), "sluice-assembly-provisioned-"));
+  writeFileSync(join(dir, "index.js"), "exports.handler = async () => ({});\n");
+  const noDeployments = { exports: new Map<string, string>(), physicalIds: () => new Map<string, string>() };
+  const base = { logicalId: "Mapping", functionLogicalId: "Fn", topic: "in", bootstrapServers: ["127.0.0.1:9092"] };
+
+  function load(name: string, mapping: Partial<SyntheticMapping>) {
+    const out = join(dir, name);
+    writeSyntheticAssembly(out, {
+      functions: [{ logicalId: "Fn", functionName: "fn", codeDir: dir }],
+      mappings: [{ ...base, ...mapping }],
+    });
+    return loadAssembly(out, noDeployments, env);
+  }
+
+  test.each<[string, Partial<SyntheticMapping>, RegExp]>([
+    ["partial batch responses", { reportBatchItemFailures: true }, /FunctionResponseTypes ReportBatchItemFailures/],
+    ["retries", { extraProperties: { MaximumRetryAttempts: 2 } }, /MaximumRetryAttempts/],
+    ["bisection", { extraProperties: { BisectBatchOnFunctionError: true } }, /BisectBatchOnFunctionError/],
+    ["a record age", { extraProperties: { MaximumRecordAgeInSeconds: 60 } }, /MaximumRecordAgeInSeconds/],
+    [
+      "a Kafka-topic on-failure destination",
+      { extraProperties: { DestinationConfig: { OnFailure: { Destination: "kafka://failed" } } } },
+      /DestinationConfig/,
+    ],
+    [
+      "a schema registry",
+      {
+        extraProperties: {
+          SelfManagedKafkaEventSourceConfig: { SchemaRegistryConfig: { SchemaRegistryURI: "https://registry" } },
+        },
+      },
+      /SchemaRegistryConfig/,
+    ],
+  ])("%s without ProvisionedPollerConfig is refused as AWS refuses it", (name, mapping, what) => {
+    const attempt = () => load(name.replace(/\W+/g, "-"), { ...mapping, provisionedPollerConfig: "none" });
+    expect(attempt).toThrow(AssemblyError);
+    expect(attempt).toThrow(what);
+    expect(attempt).toThrow(/InvalidParameterValueException: .*requires provisioned mode: set ProvisionedPollerConfig/);
+  });
+
+  test("the synthetic writer gives a mapping with error handling one provisioned poller by default", () => {
+    const { mappings } = load("default-pollers", {
+      reportBatchItemFailures: true,
+      extraProperties: { MaximumRetryAttempts: 2, DestinationConfig: { OnFailure: { Destination: "kafka://failed" } } },
+    });
+    expect(mappings[0]?.provisionedPollerConfig).toEqual({ minimumPollers: 1, maximumPollers: 1 });
+  });
+
+  test("a mapping without error handling runs on demand, and may still ask for provisioned mode", () => {
+    expect(load("on-demand", {}).mappings[0]?.provisionedPollerConfig).toBeUndefined();
+    const { mappings } = load("asked", { provisionedPollerConfig: { minimumPollers: 2, maximumPollers: 5 } });
+    expect(mappings[0]?.provisionedPollerConfig).toEqual({ minimumPollers: 2, maximumPollers: 5 });
   });
 });
 

@@ -151,8 +151,10 @@ describe("mappingConfiguration", () => {
       scramSecretArn: "arn:aws:secretsmanager:eu-west-1:123456789012:secret:kafka",
       authentication: "SASL_SCRAM_512_AUTH",
       reportBatchItemFailures: true,
+      provisionedPollerConfig: { minimumPollers: 1, maximumPollers: 3 },
     };
     expect(mappingConfiguration(account, view(full))).toMatchObject({
+      ProvisionedPollerConfig: { MinimumPollers: 1, MaximumPollers: 3 },
       StartingPosition: "AT_TIMESTAMP",
       StartingPositionTimestamp: 1772366400,
       FilterCriteria: { Filters: [{ Pattern: '{"value":{"kind":["frame"]}}' }] },
