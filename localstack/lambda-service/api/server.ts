@@ -1,12 +1,14 @@
 /**
  * One endpoint for everything: function URLs first, then the service's own /_sluice/ routes, then the
  * Lambda API calls for the functions and event-source mappings this service runs (answered by the route
- * modules beside this one, in the Lambda REST API's shapes); every other request is passed through,
- * untouched, to LocalStack. This file only listens, dispatches and maps errors.
+ * modules beside this one, in the Lambda REST API's shapes), and the Logs API's FilterLogEvents, whose filter
+ * patterns LocalStack ignores (../logs/filter-route.ts); every other request is passed through, untouched,
+ * to LocalStack. This file only listens, dispatches and maps errors.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { LambdaServiceError } from "../executor";
+import { isFilterLogEvents, serveFilterLogEvents } from "../logs/filter-route";
 import type { FunctionUrlRouter } from "../urls/server";
 import type { LambdaBackend } from "./backend";
 import { type ControlRoutes, controlRoute } from "./control";
@@ -97,6 +99,13 @@ export class LambdaApiServer {
     }
     const url = new URL(req.url ?? "/", "http://localhost");
     if (await controlRoute(this.options, req, res, url)) return;
+    if (isFilterLogEvents(req)) {
+      await serveFilterLogEvents(this.options.upstream, req, res).catch((error: unknown) => {
+        this.options.log("FilterLogEvents failed", { error: (error as Error).message });
+        if (!res.headersSent) send(res, 500, { __type: "ServiceUnavailableException", message: String(error) });
+      });
+      return;
+    }
     if (!isLambdaRequest(req, url.pathname)) {
       proxy(this.options.upstream, req, res);
       return;
