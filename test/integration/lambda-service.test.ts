@@ -63,7 +63,8 @@ async function produce(topic: string, value: unknown): Promise<{ partition: numb
 
 /**
  * Log events of a function's group that contain text, read through the endpoint as `aws logs` would.
- * (LocalStack's FilterLogEvents ignores quoted filter patterns, so the match is done here.)
+ * (Matched here rather than with a filter pattern, so these tests do not lean on the service's pattern
+ * matching, which log-filters.test.ts covers.)
  */
 async function logEvents(functionName: string, text: string) {
   const events: FilteredLogEvent[] = [];
