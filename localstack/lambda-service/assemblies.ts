@@ -54,7 +54,12 @@ export function loadAssemblies(
       problems.push(`app ${source.app}: ${(error as Error).message}`);
     }
   }
-  problems.push(...functionNameClashes(sources));
+  // From the functions just loaded: reading the templates again would double the reload's I/O.
+  problems.push(
+    ...clashesAmong(
+      loaded.flatMap(({ source, assembly }) => assembly.functions.map((f) => ({ app: source.app, ...f }))),
+    ),
+  );
   const appOf = new Map<string, string>();
   for (const { source, assembly } of loaded) for (const f of assembly.functions) appOf.set(f.name, source.app);
   if (problems.length > 0) throw new AssemblyError("the deployed apps cannot be run together", problems);
@@ -75,19 +80,33 @@ export function loadAssemblies(
  * deploy can refuse an app before CloudFormation ever sees it.
  */
 export function functionNameClashes(sources: readonly AssemblySource[]): string[] {
+  return clashesAmong(
+    sources.flatMap((source) =>
+      readAssembly(source.dir).flatMap(({ stackName, template }) =>
+        Object.entries(template.Resources ?? {})
+          .filter(([, r]) => r.Type === "AWS::Lambda::Function")
+          .map(([logicalId, r]) => ({
+            app: source.app,
+            stackName,
+            logicalId,
+            name: localFunctionName(stackName, logicalId, r.Properties),
+          })),
+      ),
+    ),
+  );
+}
+
+/** The rule itself: a function name defined twice, each clash naming both definitions. */
+function clashesAmong(
+  functions: ReadonlyArray<{ app: string; stackName: string; logicalId: string; name: string }>,
+): string[] {
   const owner = new Map<string, string>();
   const clashes: string[] = [];
-  for (const source of sources) {
-    for (const { stackName, template } of readAssembly(source.dir)) {
-      for (const [id, r] of Object.entries(template.Resources ?? {})) {
-        if (r.Type !== "AWS::Lambda::Function") continue;
-        const name = localFunctionName(stackName, id, r.Properties);
-        const here = `app ${source.app} (${stackName}/${id})`;
-        const there = owner.get(name);
-        if (there) clashes.push(`function ${name} is defined by both ${there} and ${here}`);
-        else owner.set(name, here);
-      }
-    }
+  for (const f of functions) {
+    const here = `app ${f.app} (${f.stackName}/${f.logicalId})`;
+    const there = owner.get(f.name);
+    if (there) clashes.push(`function ${f.name} is defined by both ${there} and ${here}`);
+    else owner.set(f.name, here);
   }
   return clashes;
 }
