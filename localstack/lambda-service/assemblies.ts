@@ -14,6 +14,7 @@ import {
   loadAssembly,
   localFunctionName,
   readAssembly,
+  type StackTemplate,
 } from "./assembly";
 
 export interface AssemblySource {
@@ -43,12 +44,14 @@ export function loadAssemblies(
   sources: readonly AssemblySource[],
   state: DeployedState,
   env: { region: string; accountId: string },
+  /** The stacks of an assembly directory, when the caller has read them already. */
+  stacksOf: (dir: string) => readonly StackTemplate[] = readAssembly,
 ): LoadedAssemblies {
   const problems: string[] = [];
   const loaded: Array<{ source: AssemblySource; assembly: LoadedAssembly }> = [];
   for (const source of sources) {
     try {
-      loaded.push({ source, assembly: loadAssembly(source.dir, state, env) });
+      loaded.push({ source, assembly: loadAssembly(source.dir, state, env, stacksOf(source.dir)) });
     } catch (error) {
       if (sources.length === 1) throw error;
       problems.push(`app ${source.app}: ${(error as Error).message}`);

@@ -93,7 +93,7 @@ function arnFor(type: string, physicalId: string, region: string, account: strin
   }
 }
 
-interface StackTemplate {
+export interface StackTemplate {
   readonly stackName: string;
   readonly template: Template;
 }
@@ -119,8 +119,8 @@ export function loadAssembly(
   assemblyDir: string,
   state: DeployedState,
   env: { region: string; accountId: string },
+  stacks: readonly StackTemplate[] = readAssembly(assemblyDir),
 ): LoadedAssembly {
-  const stacks = readAssembly(assemblyDir);
   const problems: string[] = [];
   const functions: FunctionSpec[] = [];
   const mappings: KafkaMappingSpec[] = [];

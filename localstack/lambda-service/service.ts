@@ -202,9 +202,11 @@ export class LambdaService implements LambdaBackend {
     const key = sourcesKey(sources);
     if (key === this.sourcesKey && !force) return;
     const { cfn, cfnModule } = await this.clients();
-    const stackNames = sources.flatMap((s) => readAssembly(s.dir)).map((stack) => stack.stackName);
+    // Each assembly read once: its stack names ask CloudFormation for their state, then the same stacks load.
+    const stacks = new Map(sources.map((s) => [s.dir, readAssembly(s.dir)]));
+    const stackNames = [...stacks.values()].flat().map((stack) => stack.stackName);
     const state = await deployedState({ cfn, cfnModule, log: this.options.log }, stackNames);
-    const loaded = loadAssemblies(sources, state, this.options.cfg);
+    const loaded = loadAssemblies(sources, state, this.options.cfg, (dir) => stacks.get(dir) ?? readAssembly(dir));
     this.sourcesKey = key;
     this.appOf = loaded.appOf;
     this.apps = sources.map((s) => s.app);
