@@ -32,7 +32,7 @@ type Status = "Scheduled" | "Running" | "Complete" | "Failed" | "Cancelled";
 const MAX_BODY = 1024 * 1024;
 /** AWS: up to 50 log groups per query. */
 const MAX_LOG_GROUPS = 50;
-/** Events read per log group: 100 FilterLogEvents pages of 10,000. */
+/** Events read per log group: 100 FilterLogEvents pages of 10,000; a query over more fails rather than read part. */
 const MAX_PAGES = 100;
 const PAGE_SIZE = 10_000;
 const MAX_KEPT = 1_000;
@@ -126,7 +126,10 @@ export class InsightsRoute {
         "sluice answers queryLanguage CWLI (Logs Insights QL) only",
       );
     }
-    const limit = Math.min(Math.max(1, Math.trunc(request.limit ?? MAX_QUERY_LIMIT)), MAX_QUERY_LIMIT);
+    if (request.limit !== undefined && (!Number.isInteger(request.limit) || request.limit < 1)) {
+      throw new InvalidRequest("InvalidParameterException", "limit is a whole number of at least 1");
+    }
+    const limit = Math.min(request.limit ?? MAX_QUERY_LIMIT, MAX_QUERY_LIMIT);
     const query = parseQuery(queryString);
     const headers = forwardedHeaders(req);
     const accounts = await Promise.all(groups.map((group) => this.accountOf(headers, group)));
@@ -167,8 +170,10 @@ export class InsightsRoute {
             limit: () => PAGE_SIZE,
           },
         );
+        let more: string | undefined;
         for await (const page of pages) {
           if (run.status !== "Running") return;
+          more = page.nextToken;
           for (const event of page.events ?? []) {
             records.push({
               logGroupName,
@@ -180,6 +185,7 @@ export class InsightsRoute {
             });
           }
         }
+        if (more) throw new Error(`${logGroupName} has more than ${MAX_PAGES * PAGE_SIZE} events in the time range`);
       }
       if (run.status !== "Running") return;
       run.output = runQuery(query, records, limit);

@@ -116,7 +116,9 @@ export function formatTime(date: Date): string {
   return date.toISOString().replace("T", " ").replace("Z", "");
 }
 
-/** A value as GetQueryResults returns it: always a string. */
+/** A value as GetQueryResults returns it: always a string; computed numbers without binary noise (0.1 + 0.2 is 0.3). */
 export function showValue(value: Value): string {
-  return value instanceof Date ? formatTime(value) : String(value);
+  if (value instanceof Date) return formatTime(value);
+  if (typeof value === "number" && !Number.isInteger(value)) return String(Number(value.toPrecision(15)));
+  return String(value);
 }

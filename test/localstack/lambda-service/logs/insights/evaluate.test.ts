@@ -193,6 +193,12 @@ describe("sort, limit and parse", () => {
     ]);
   });
 
+  test("computed numbers are shown without binary noise", () => {
+    expect(run('filter reason = "accepted" | fields 0.1 + 0.2 as sum, bytes / 3 as third')).toEqual([
+      { sum: "0.3", third: "170.666666666667" },
+    ]);
+  });
+
   test("StartQuery's limit caps the rows as a limit command does", () => {
     expect(run("fields @timestamp", 1)).toEqual([{ "@timestamp": "2026-11-29 15:02:00.002" }]);
   });
