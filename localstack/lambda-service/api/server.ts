@@ -2,13 +2,14 @@
  * One endpoint for everything: function URLs first, then the service's own /_sluice/ routes, then the
  * Lambda API calls for the functions and event-source mappings this service runs (answered by the route
  * modules beside this one, in the Lambda REST API's shapes), and the Logs API's FilterLogEvents, whose filter
- * patterns LocalStack ignores (../logs/filter-route.ts); every other request is passed through, untouched,
- * to LocalStack. This file only listens, dispatches and maps errors.
+ * patterns LocalStack ignores (../logs/filter-route.ts), and Logs Insights queries, whose filter and stats it
+ * ignores (../logs/insights-route.ts); every other request is passed through, untouched, to LocalStack. This file only listens, dispatches and maps errors.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { LambdaServiceError } from "../executor";
 import { isFilterLogEvents, serveFilterLogEvents } from "../logs/filter-route";
+import { InsightsRoute, insightsOperation } from "../logs/insights-route";
 import type { FunctionUrlRouter } from "../urls/server";
 import type { LambdaBackend } from "./backend";
 import { type ControlRoutes, controlRoute } from "./control";
@@ -56,8 +57,10 @@ export interface ApiServerOptions extends ControlRoutes {
 export class LambdaApiServer {
   private server: Server | undefined;
   private readonly context: RouteContext;
+  private readonly insights: InsightsRoute;
 
   constructor(private readonly options: ApiServerOptions) {
+    this.insights = new InsightsRoute(options.upstream, options.log);
     this.context = {
       backend: options.backend,
       startedAt: options.startedAt ?? new Date(),
@@ -102,6 +105,14 @@ export class LambdaApiServer {
     if (isFilterLogEvents(req)) {
       await serveFilterLogEvents(this.options.upstream, req, res).catch((error: unknown) => {
         this.options.log("FilterLogEvents failed", { error: (error as Error).message });
+        if (!res.headersSent) send(res, 500, { __type: "ServiceUnavailableException", message: String(error) });
+      });
+      return;
+    }
+    const insights = insightsOperation(req);
+    if (insights) {
+      await this.insights.serve(insights, req, res).catch((error: unknown) => {
+        this.options.log(`${insights} failed`, { error: (error as Error).message });
         if (!res.headersSent) send(res, 500, { __type: "ServiceUnavailableException", message: String(error) });
       });
       return;

@@ -6,12 +6,20 @@
  * SDK and the AWS CLI send every service to the one --endpoint-url.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { send } from "../api/http";
 import { readBodyWithin } from "../request-body";
 import { compileFilterPattern, FilterPatternError, type Matcher } from "./filter-pattern";
+import {
+  call,
+  type FilteredEvent,
+  filterLogEventPages,
+  forwardedHeaders,
+  sendLogsAnswer,
+  sendLogsError,
+  sendUpstream,
+  UpstreamRefusal,
+} from "./upstream";
 
 const TARGET = "Logs_20140328.FilterLogEvents";
-const JSON_11 = "application/x-amz-json-1.1";
 /** FilterLogEvents' largest and default page (AWS: limit 1..10000). */
 const MAX_LIMIT = 10_000;
 /** The request is a few names and a pattern; AWS's own request limit is 1 MB. */
@@ -24,12 +32,6 @@ interface FilterRequest {
   limit?: number;
   nextToken?: string;
   [key: string]: unknown;
-}
-
-interface FilterResponse {
-  events?: { message?: string }[];
-  searchedLogStreams?: { logStreamName?: string }[];
-  nextToken?: string;
 }
 
 export function isFilterLogEvents(req: IncomingMessage): boolean {
@@ -60,56 +62,27 @@ export async function serveFilterLogEvents(upstream: URL, req: IncomingMessage, 
   }
   const { filterPattern: _pattern, limit, nextToken, ...rest } = request;
   const want = Math.min(Math.max(1, Math.trunc(limit ?? MAX_LIMIT)), MAX_LIMIT);
-  const events: NonNullable<FilterResponse["events"]> = [];
+  const events: FilteredEvent[] = [];
   const streams = new Map<string, { logStreamName?: string }>();
-  let token = nextToken;
-  for (let page = 0; page < MAX_PAGES && events.length < want; page++) {
-    const ask = { ...rest, limit: want - events.length, ...(token ? { nextToken: token } : {}) };
-    const answer = await call(upstream, headers, Buffer.from(JSON.stringify(ask)));
-    if (answer.status !== 200) return sendUpstream(res, answer);
-    const found = JSON.parse(answer.body.toString("utf8")) as FilterResponse;
-    for (const event of found.events ?? []) {
-      if (events.length < want && match(event.message ?? "")) events.push(event);
+  let token: string | undefined;
+  try {
+    const pages = filterLogEventPages(upstream, headers, rest, {
+      maxPages: MAX_PAGES,
+      limit: () => want - events.length,
+      ...(nextToken ? { nextToken } : {}),
+    });
+    for await (const found of pages) {
+      for (const event of found.events ?? []) {
+        if (events.length < want && match(event.message ?? "")) events.push(event);
+      }
+      for (const stream of found.searchedLogStreams ?? []) streams.set(stream.logStreamName ?? "", stream);
+      token = found.nextToken;
+      if (events.length >= want) break;
     }
-    for (const stream of found.searchedLogStreams ?? []) streams.set(stream.logStreamName ?? "", stream);
-    const next = found.nextToken && found.nextToken !== token ? found.nextToken : undefined;
-    token = next;
-    if (!token) break;
+  } catch (error) {
+    if (error instanceof UpstreamRefusal) return sendUpstream(res, error.answer);
+    throw error;
   }
   const answer = { events, searchedLogStreams: [...streams.values()], ...(token ? { nextToken: token } : {}) };
-  send(res, 200, answer, { "Content-Type": JSON_11 });
-}
-
-interface Upstream {
-  readonly status: number;
-  readonly headers: Headers;
-  readonly body: Buffer;
-}
-
-function forwardedHeaders(req: IncomingMessage): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [name, value] of Object.entries(req.headers)) {
-    if (value === undefined || /^(host|content-length|connection|transfer-encoding|expect)$/i.test(name)) continue;
-    out[name] = Array.isArray(value) ? value.join(", ") : value;
-  }
-  return out;
-}
-
-async function call(upstream: URL, headers: Record<string, string>, body: Buffer): Promise<Upstream> {
-  const response = await fetch(new URL("/", upstream), { method: "POST", headers, body }).catch((error: unknown) => {
-    throw new Error(`LocalStack is not reachable at ${upstream.origin}`, { cause: error });
-  });
-  return { status: response.status, headers: response.headers, body: Buffer.from(await response.arrayBuffer()) };
-}
-
-function sendUpstream(res: ServerResponse, answer: Upstream): void {
-  const headers: Record<string, string> = { "Content-Type": answer.headers.get("content-type") ?? JSON_11 };
-  const requestId = answer.headers.get("x-amzn-requestid");
-  if (requestId) headers["x-amzn-RequestId"] = requestId;
-  send(res, answer.status, answer.body, headers);
-}
-
-/** An error in the JSON 1.1 protocol's shape: {"__type", "message"}. */
-function sendLogsError(res: ServerResponse, status: number, type: string, message: string): void {
-  send(res, status, { __type: type, message }, { "Content-Type": JSON_11, "x-amzn-ErrorType": type });
+  sendLogsAnswer(res, answer);
 }
