@@ -29,6 +29,8 @@ export interface MetricsPublisherOptions {
   readonly samplers?: ReadonlyArray<(atMs: number) => readonly Datum[]>;
   readonly log: PublisherLog;
   readonly now?: () => number;
+  /** How long stop() waits for the last send before it gives up on it (a CloudWatch that hangs). Default 5 s. */
+  readonly stopTimeoutMs?: number;
 }
 
 export class MetricsPublisher implements FunctionMetrics {
@@ -75,11 +77,22 @@ export class MetricsPublisher implements FunctionMetrics {
     return run;
   }
 
-  /** Stops the timer and sends what is left; records after this are ignored. */
+  /** Stops the timer and sends what is left (waiting at most stopTimeoutMs); records after this are ignored. */
   async stop(): Promise<void> {
     clearInterval(this.timer);
     this.timer = undefined;
-    await this.flush();
+    const timeoutMs = this.options.stopTimeoutMs ?? 5_000;
+    let timer: NodeJS.Timeout | undefined;
+    const gaveUp = new Promise<"timeout">((resolve) => {
+      timer = setTimeout(() => resolve("timeout"), timeoutMs);
+    });
+    const outcome = await Promise.race([this.flush(), gaveUp]);
+    clearTimeout(timer);
+    if (outcome === "timeout") {
+      this.options.log("warn", "the last metrics were not sent to CloudWatch in time; the service stops without them", {
+        timeoutMs,
+      });
+    }
     this.stopped = true;
   }
 

@@ -111,3 +111,16 @@ test("an interval of 0 publishes nothing", async () => {
   await publisher.stop();
   expect(sent).toEqual([]);
 });
+
+test("stop() does not wait for a CloudWatch that never answers longer than its timeout", async () => {
+  const logged: string[] = [];
+  const publisher = new MetricsPublisher({
+    intervalMs: 10_000,
+    sink: async () => ({ putMetricData: () => new Promise<void>(() => undefined) }),
+    log: (_level, message) => logged.push(message),
+    stopTimeoutMs: 50,
+  });
+  publisher.record("fn", "Invocations", 1);
+  await publisher.stop();
+  expect(logged).toEqual(["the last metrics were not sent to CloudWatch in time; the service stops without them"]);
+});
