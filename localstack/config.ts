@@ -70,6 +70,11 @@ export interface LocalConfig {
      * in ms, parsed by the retry policy (lambda-service/async/policy.ts); AWS's delays when unset.
      */
     readonly asyncRetryDelaysMs?: string;
+    /**
+     * How often the service sends its metrics (AWS/Lambda, one-minute statistic sets) to CloudWatch, in seconds
+     * (SLUICE_METRICS_PUBLISH_SECONDS; default 10, so an alarm sees a minute's data early; 0 sends none).
+     */
+    readonly metricsPublishSeconds: number;
   };
 }
 
@@ -96,6 +101,16 @@ function millisecondsFromEnv(env: NodeJS.ProcessEnv, name: string): number | und
   const value = Number(raw);
   if (!(Number.isFinite(value) && value >= 0)) {
     throw new Error(`${name} must be a number of milliseconds, got "${raw}"`);
+  }
+  return value;
+}
+
+function secondsFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === "") return fallback;
+  const value = Number(raw);
+  if (!(Number.isFinite(value) && value >= 0)) {
+    throw new Error(`${name} must be a number of seconds (0 or more), got "${raw}"`);
   }
   return value;
 }
@@ -155,6 +170,7 @@ export function loadLocalConfig(env: NodeJS.ProcessEnv = process.env): LocalConf
       testClock: flagFromEnv(env, "SLUICE_TEST_CLOCK"),
       ...optional("schedulerRetryDelayMs", millisecondsFromEnv(env, "SLUICE_SCHEDULER_RETRY_DELAY_MS")),
       ...optional("asyncRetryDelaysMs", stringFromEnv(env, "SLUICE_ASYNC_RETRY_DELAYS_MS")),
+      metricsPublishSeconds: secondsFromEnv(env, "SLUICE_METRICS_PUBLISH_SECONDS", 10),
     },
   };
 }

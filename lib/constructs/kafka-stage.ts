@@ -1,5 +1,5 @@
 import type { Duration, RemovalPolicy } from "aws-cdk-lib";
-import { type IEventSourceDlq, type ILayerVersion, StartingPosition } from "aws-cdk-lib/aws-lambda";
+import { type IEventSourceDlq, type ILayerVersion, type MetricType, StartingPosition } from "aws-cdk-lib/aws-lambda";
 import {
   AuthenticationMethod,
   S3OnFailureDestination,
@@ -58,6 +58,13 @@ export interface KafkaStageProps {
    * @default - `DEFAULT_PROVISIONED_POLLERS` of lib/settings.ts: { minimum: 1, maximum: 3 }
    */
   readonly provisionedPollers?: ProvisionedPollers;
+  /**
+   * The mapping's opt-in metric groups (`MetricsConfig`): `MetricType.EVENT_COUNT` (polled, filtered, invoked,
+   * failed, dropped, delivered and committed events), `ERROR_COUNT`, `KAFKA_METRICS` (MaxOffsetLag, SumOffsetLag).
+   * The local service publishes them as Lambda does; on AWS they are billed as CloudWatch metrics.
+   * @default - none: the mapping publishes OffsetLag only
+   */
+  readonly metrics?: readonly MetricType[];
   /** @default 512 */
   readonly memorySize?: number;
   /** @default Duration.seconds(60) */
@@ -136,6 +143,7 @@ export class KafkaStage extends Construct {
         minimumPollers: pollers.minimum,
         maximumPollers: pollers.maximum,
       },
+      ...(props.metrics && props.metrics.length > 0 ? { metricsConfig: { metrics: [...props.metrics] } } : {}),
     });
     this.function.addEventSource(this.eventSource);
   }

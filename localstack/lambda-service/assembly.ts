@@ -9,6 +9,7 @@ import { join, resolve as resolvePath } from "node:path";
 import { CloudAssembly } from "aws-cdk-lib/cx-api";
 import { type EventInvokeConfig, eventInvokeConfigResource } from "./async/invoke-config";
 import { type ResolveContext, ResolveError, resolve } from "./intrinsics";
+import { parseMetricsConfig } from "./metrics/definitions";
 import { readSchedules, type ScheduleSpec } from "./schedules/schedule-spec";
 import type { FailureDestinationSpec, FunctionSpec, KafkaMappingSpec, StartingPosition } from "./types";
 import { functionReports, kafkaMappingReports, type UnhonouredReport, unrunTypeReport } from "./unhonoured";
@@ -460,6 +461,7 @@ function mappingSpec(
     ),
     onFailure,
     provisionedPollerConfig: provisionedPollerConfig(props.ProvisionedPollerConfig),
+    metricsConfig: parseMetricsConfig(props.MetricsConfig),
     scramSecretArn: auth?.URI,
     authentication: (auth?.Type as KafkaMappingSpec["authentication"] | undefined) ?? "NONE",
   };

@@ -18,6 +18,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { join } from "node:path";
+import { type FunctionMetrics, NO_FUNCTION_METRICS } from "./metrics/recorder";
 import { ExecutorClosedError, InvocationAbortedError, LambdaServiceError } from "./runtime/errors";
 import { newLogStreamName } from "./runtime/ids";
 import { runInvocation } from "./runtime/invocation";
@@ -58,6 +59,8 @@ export interface FunctionExecutorOptions {
   readonly nodeBinaries?: Readonly<Record<string, string>>;
   /** SIGKILL a worker whose RSS exceeds the function's memory (Linux). Default true. */
   readonly enforceMemoryLimit?: boolean;
+  /** Receives Invocations, Errors, Duration, ConcurrentExecutions and Throttles. Default: none. */
+  readonly metrics?: FunctionMetrics;
 }
 
 export class FunctionExecutor implements Invoker {
@@ -68,6 +71,7 @@ export class FunctionExecutor implements Invoker {
   private readonly region: string;
   private readonly accountId: string;
   private readonly maxConcurrencyDefault: number;
+  private readonly metrics: FunctionMetrics;
   private readonly exitHook = () => this.killAllNow();
   private closing: Promise<void> | undefined;
 
@@ -81,6 +85,7 @@ export class FunctionExecutor implements Invoker {
     this.region = options.region ?? options.baseEnv?.AWS_REGION ?? "us-east-1";
     this.accountId = options.accountId ?? "000000000000";
     this.maxConcurrencyDefault = options.maxConcurrencyDefault ?? 10;
+    this.metrics = options.metrics ?? NO_FUNCTION_METRICS;
     process.once("exit", this.exitHook);
   }
 
@@ -96,6 +101,8 @@ export class FunctionExecutor implements Invoker {
     const eventText = eventTextOf(payload);
     const pool = this.poolFor(spec);
     if (pool.limit <= 0) {
+      // The one throttle the executor answers (beyond the limit it queues): counted as AWS counts Throttles.
+      this.metrics.record(functionName, "Throttles", 1);
       throw new LambdaServiceError(
         "TooManyRequestsException",
         "Rate Exceeded. (Reason: ReservedFunctionConcurrentInvocationLimitExceeded)",
@@ -233,8 +240,12 @@ export class FunctionExecutor implements Invoker {
     sink: ResponseStreamSink | undefined,
   ): Promise<InvokeResult> {
     const { sandbox, cold } = lease;
+    const startedAt = Date.now();
+    const name = sandbox.spec.name;
+    // AWS stamps invocation metrics with the invocation's start.
+    this.metrics.record(name, "ConcurrentExecutions", pool.busy, startedAt);
     try {
-      return await runInvocation({
+      const result = await runInvocation({
         sandbox,
         cold,
         requestId,
@@ -245,6 +256,10 @@ export class FunctionExecutor implements Invoker {
         isClosing: () => this.closing !== undefined,
         ...(sink ? { sink } : {}),
       });
+      this.metrics.record(name, "Invocations", 1, startedAt);
+      this.metrics.record(name, "Errors", result.functionError ? 1 : 0, startedAt);
+      this.metrics.record(name, "Duration", result.durationMs, startedAt);
+      return result;
     } finally {
       sandbox.lines = undefined;
       pool.release(sandbox);

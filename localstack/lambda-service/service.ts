@@ -14,6 +14,8 @@ import { type AsyncInvocation, createAsyncInvocation } from "./async/async-invoc
 import type { PollerMetrics } from "./esm/poller";
 import { FunctionExecutor, type FunctionStats } from "./executor";
 import { CloudWatchLogSink, ConsoleLogSink, TeeLogSink } from "./logs";
+import { MappingSampler } from "./metrics/mapping-metrics";
+import { MetricsPublisher } from "./metrics/publisher";
 import type { LocalScheduler, ScheduleStatus } from "./schedules/scheduler";
 import { serviceScheduler } from "./schedules/wiring";
 import { type Clients, destroyClients, loadClients, type SdkOptions } from "./service/clients";
@@ -82,6 +84,8 @@ export class LambdaService implements LambdaBackend {
   private unhonoured: UnhonouredReport[] = [];
   private readonly scheduler: LocalScheduler;
   readonly asyncInvocation: AsyncInvocation;
+  /** AWS/Lambda metrics to the endpoint's CloudWatch: the functions' (recorded as they happen) and the mappings' (sampled). */
+  private readonly metrics: MetricsPublisher;
 
   constructor(private readonly options: LambdaServiceOptions) {
     const { cfg } = options;
@@ -99,6 +103,13 @@ export class LambdaService implements LambdaBackend {
     );
     const sink: LogSink =
       options.echoFunctionLogs === false ? this.logSink : new TeeLogSink(this.logSink, new ConsoleLogSink());
+    const mappingSampler = new MappingSampler(() => this.kafkaMappings.metricSources());
+    this.metrics = new MetricsPublisher({
+      intervalMs: cfg.lambdaService.metricsPublishSeconds * 1000,
+      sink: async () => (await this.clients()).metrics,
+      samplers: [(atMs) => mappingSampler.sample(atMs)],
+      log: options.log,
+    });
     this.executor = new FunctionExecutor({
       functions: (name) => this.functionSpecs.get(name),
       runDir: cfg.runDir,
@@ -112,6 +123,7 @@ export class LambdaService implements LambdaBackend {
         AWS_SESSION_TOKEN: "local",
         AWS_REGION: cfg.region,
       },
+      metrics: this.metrics,
     });
     this.kafkaMappings = new KafkaMappings({
       parts: kafkaMappingParts({
@@ -136,6 +148,7 @@ export class LambdaService implements LambdaBackend {
       functionSpec: (name) => this.functionSpecs.get(name),
       clients: () => this.clients(),
       log: options.log,
+      metrics: this.metrics,
     });
     this.api = new LambdaApiServer({
       backend: this,
@@ -167,6 +180,7 @@ export class LambdaService implements LambdaBackend {
     this.options.log("info", "Lambda API listening", { endpoint: this.options.cfg.endpoint.url });
     await this.reload();
     this.scheduler.start();
+    this.metrics.start();
     const queued = await this.asyncInvocation.dispatcher.start();
     if (queued > 0) this.options.log("info", "asynchronous events queued before this start resumed", { queued });
     if (this.options.watch ?? true) {
@@ -311,15 +325,17 @@ export class LambdaService implements LambdaBackend {
     };
   }
 
-  /** Stops polling (in-flight batches finish and commit), then the workers, then flushes the logs. */
+  /** Stops polling (in-flight batches finish and commit), then the workers, then flushes the logs and metrics. */
   async stop(): Promise<void> {
     unwatchFile(this.manifestFile());
     this.scheduler.stop();
     await this.reloading;
+    await this.metrics.flush(); // the mappings' counters, sampled while their pollers still run
     await this.kafkaMappings.stopAll();
     await this.asyncInvocation.dispatcher.stop();
     await this.executor.close();
     await this.logSink.close();
+    await this.metrics.stop();
     await this.api.close();
     const loaded = this.clientsOnce.peek();
     if (loaded) {

@@ -2,6 +2,7 @@
  * The local Lambda service's model of a cloud assembly: functions and Kafka event-source mappings,
  * with every reference already resolved against the locally deployed stacks.
  */
+import type { MappingMetricGroup } from "./metrics/definitions";
 
 export interface FunctionSpec {
   /** Physical function name. */
@@ -73,6 +74,8 @@ export interface KafkaMappingSpec {
    * Absent: on-demand mode, which AWS allows only without error-handling controls.
    */
   readonly provisionedPollerConfig?: { readonly minimumPollers: number; readonly maximumPollers: number };
+  /** MetricsConfig.Metrics: the metric groups the mapping publishes besides OffsetLag. Absent: none. */
+  readonly metricsConfig?: readonly MappingMetricGroup[];
   /** Secrets Manager ARN holding {username, password} for SASL/SCRAM-SHA-512. */
   readonly scramSecretArn?: string;
   readonly authentication: "SASL_SCRAM_512_AUTH" | "SASL_SCRAM_256_AUTH" | "BASIC_AUTH" | "NONE";

@@ -61,6 +61,7 @@ const KAFKA_MAPPING_PROPERTIES = new Set([
   "BisectBatchOnFunctionError",
   "FunctionResponseTypes",
   "ProvisionedPollerConfig",
+  "MetricsConfig",
   "Enabled",
   "Tags",
 ]);

@@ -3,6 +3,7 @@
  * function URLs. Its own file so the routes and the server depend on this seam, not on the service.
  */
 import type { EventInvokeConfigStore } from "../async/config-store";
+import type { MappingMetricGroup } from "../metrics/definitions";
 import type { FunctionSpec, InvokeOptions, InvokeResult, KafkaMappingSpec } from "../types";
 import type { FunctionUrlSpec } from "../urls/url-spec";
 
@@ -17,6 +18,8 @@ export interface MappingUpdate {
   readonly enabled?: boolean;
   readonly batchSize?: number;
   readonly maximumBatchingWindowInSeconds?: number;
+  /** MetricsConfig.Metrics; an empty list turns the mapping's metric groups off. */
+  readonly metricsConfig?: readonly MappingMetricGroup[];
 }
 
 export interface LambdaBackend {

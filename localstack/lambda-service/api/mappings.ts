@@ -1,9 +1,10 @@
 /**
  * The event-source mapping routes: ListEventSourceMappings, GetEventSourceMapping and
  * UpdateEventSourceMapping, which may change only what a local mapping can change (Enabled, BatchSize,
- * MaximumBatchingWindowInSeconds) within AWS's limits. A mapping this service does not run is left to
+ * MaximumBatchingWindowInSeconds, MetricsConfig) within AWS's limits. A mapping this service does not run is left to
  * LocalStack.
  */
+import { parseMetricsConfig } from "../metrics/definitions";
 import type { MappingUpdate } from "./backend";
 import { ApiError, readBody, send } from "./http";
 import type { LambdaCall, RouteContext } from "./route";
@@ -43,17 +44,29 @@ export async function mappingRoutes({ backend }: RouteContext, call: LambdaCall)
 
 /** An UpdateEventSourceMapping body as the update it asks for; an ApiError if a local mapping cannot do it. */
 export function validateUpdate(body: Record<string, unknown>): MappingUpdate {
-  const allowed = new Set(["Enabled", "BatchSize", "MaximumBatchingWindowInSeconds", "FunctionName", "UUID"]);
+  const allowed = new Set([
+    "Enabled",
+    "BatchSize",
+    "MaximumBatchingWindowInSeconds",
+    "MetricsConfig",
+    "FunctionName",
+    "UUID",
+  ]);
   for (const key of Object.keys(body)) {
     if (!allowed.has(key)) {
       throw new ApiError(
         400,
         "InvalidParameterValueException",
-        `${key} cannot be updated on a local event-source mapping (Enabled, BatchSize, MaximumBatchingWindowInSeconds can)`,
+        `${key} cannot be updated on a local event-source mapping (Enabled, BatchSize, MaximumBatchingWindowInSeconds, MetricsConfig can)`,
       );
     }
   }
-  const update: { enabled?: boolean; batchSize?: number; maximumBatchingWindowInSeconds?: number } = {};
+  const update: {
+    enabled?: boolean;
+    batchSize?: number;
+    maximumBatchingWindowInSeconds?: number;
+    metricsConfig?: MappingUpdate["metricsConfig"];
+  } = {};
   if (body.Enabled !== undefined) {
     if (typeof body.Enabled !== "boolean")
       throw new ApiError(400, "InvalidParameterValueException", "Enabled must be a boolean");
@@ -76,6 +89,13 @@ export function validateUpdate(body: Record<string, unknown>): MappingUpdate {
       );
     }
     update.maximumBatchingWindowInSeconds = n;
+  }
+  if (body.MetricsConfig !== undefined) {
+    try {
+      update.metricsConfig = parseMetricsConfig(body.MetricsConfig) ?? [];
+    } catch (error) {
+      throw new ApiError(400, "InvalidParameterValueException", (error as Error).message);
+    }
   }
   return update;
 }

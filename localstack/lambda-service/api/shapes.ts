@@ -83,5 +83,6 @@ export function mappingConfiguration(backend: Account, m: MappingView) {
           },
         }
       : {}),
+    ...(s.metricsConfig ? { MetricsConfig: { Metrics: [...s.metricsConfig] } } : {}),
   };
 }

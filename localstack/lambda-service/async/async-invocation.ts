@@ -8,6 +8,7 @@ import type { SNSClient } from "@aws-sdk/client-sns";
 import type { SQSClient } from "@aws-sdk/client-sqs";
 import { lazy } from "#shared/lazy";
 import type { LocalConfig } from "../../config";
+import type { FunctionMetrics } from "../metrics/recorder";
 import type { FunctionSpec, Invoker } from "../types";
 import { EventInvokeConfigStore } from "./config-store";
 import { DestinationDelivery, eventBridgePutEvents } from "./destinations";
@@ -21,6 +22,8 @@ export interface AsyncInvocationDeps {
   readonly functionSpec: (name: string) => FunctionSpec | undefined;
   readonly clients: () => Promise<{ readonly sqs: SQSClient; readonly sns: SNSClient; readonly s3: S3Client }>;
   readonly log: (level: "info" | "warn" | "error", message: string, fields?: Record<string, unknown>) => void;
+  /** Where the asynchronous invocation metrics go. Default: nowhere. */
+  readonly metrics?: FunctionMetrics;
   /** Default: cfg.lambdaService.asyncRetryDelaysMs (SLUICE_ASYNC_RETRY_DELAYS_MS, see policy.ts); AWS's delays when unset. */
   readonly retryDelaysMs?: string;
 }
@@ -60,6 +63,7 @@ export function createAsyncInvocation(deps: AsyncInvocationDeps): AsyncInvocatio
     delivery: () => delivery.get(),
     delays: retryDelaysFromEnv(deps.retryDelaysMs ?? cfg.lambdaService.asyncRetryDelaysMs),
     log: deps.log,
+    ...(deps.metrics ? { metrics: deps.metrics } : {}),
   });
   return {
     dispatcher,

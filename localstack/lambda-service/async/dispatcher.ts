@@ -5,6 +5,7 @@
  * dead-letter queue. An event leaves the disk only once finished, so a killed service picks it up again.
  */
 import { randomUUID } from "node:crypto";
+import { type FunctionMetrics, NO_FUNCTION_METRICS } from "../metrics/recorder";
 import { ExecutorClosedError, LambdaServiceError } from "../runtime/errors";
 import type { Invoker } from "../types";
 import type { DestinationDelivery } from "./destinations";
@@ -33,6 +34,8 @@ export interface AsyncDispatcherOptions {
   readonly delays: RetryDelays;
   readonly log: (level: "info" | "warn" | "error", message: string, fields?: Record<string, unknown>) => void;
   readonly now?: () => number;
+  /** AsyncEventsReceived, AsyncEventAge, AsyncEventsDropped, DestinationDeliveryFailures, DeadLetterErrors. */
+  readonly metrics?: FunctionMetrics;
 }
 
 export class AsyncDispatcher {
@@ -43,9 +46,11 @@ export class AsyncDispatcher {
   private started = false;
   private stopping = false;
   private readonly now: () => number;
+  private readonly metrics: FunctionMetrics;
 
   constructor(private readonly options: AsyncDispatcherOptions) {
     this.now = options.now ?? Date.now;
+    this.metrics = options.metrics ?? NO_FUNCTION_METRICS;
   }
 
   /** Queues an event; resolves with its request id once it is on disk. */
@@ -61,6 +66,7 @@ export class AsyncDispatcher {
       throttles: 0,
     };
     await this.options.queue.put(event);
+    this.metrics.record(functionName, "AsyncEventsReceived", 1, now);
     if (this.started && !this.stopping && !this.live.has(event.requestId)) this.schedule(event);
     return event.requestId;
   }
@@ -127,12 +133,15 @@ export class AsyncDispatcher {
         statusCode: 429,
         message: "Rate Exceeded. (Reason: ReservedFunctionConcurrentInvocationLimitExceeded)",
       };
+      this.metrics.record(event.functionName, "Throttles", 1);
       await this.finish({ ...event, lastError }, "RetriesExhausted", config);
       return;
     }
     let outcome: AttemptOutcome;
     let response: LastResponse | undefined;
     let lastError: QueuedEvent["lastError"];
+    const invokedAt = this.now();
+    this.metrics.record(event.functionName, "AsyncEventAge", invokedAt - event.enqueuedAtMs, invokedAt);
     try {
       const result = await this.options.invoker.invoke(event.functionName, Buffer.from(event.payload));
       const payload = result.payload.toString("utf8");
@@ -182,6 +191,8 @@ export class AsyncDispatcher {
     const destination = condition === "Success" ? config.onSuccess : config.onFailure;
     const deadLetter = condition === "Success" ? undefined : this.options.deadLetterTarget(functionName);
     const fields = { requestId, function: functionName, condition, approximateInvokeCount: reached };
+    // AWS: a discarded event counts as dropped whether or not it then reaches a destination or the DLQ.
+    if (condition !== "Success") this.metrics.record(functionName, "AsyncEventsDropped", 1);
     try {
       if (destination) {
         await (await this.options.delivery()).deliver(destination, record, functionName);
@@ -205,6 +216,7 @@ export class AsyncDispatcher {
         this.options.log("warn", "asynchronous event discarded (no destination, no dead-letter queue)", fields);
       }
     } catch (error) {
+      this.metrics.record(functionName, destination ? "DestinationDeliveryFailures" : "DeadLetterErrors", 1);
       const cause = (error as Error & { cause?: Error }).cause;
       this.options.log("error", "asynchronous invocation record not delivered (DestinationDeliveryFailures)", {
         ...fields,

@@ -60,6 +60,16 @@ export const dueCommits = (partitions: Iterable<PartitionState>): PartitionState
     (s) => s.pendingCommit !== undefined && (s.committed === undefined || s.pendingCommit > s.committed),
   );
 
+/**
+ * How many records a commit of `next` moves the partition past (CommittedEventCount: "the deltas of last and
+ * current committed offset"), counted once each: a re-commit after a rebalance counts nothing again.
+ */
+export function countCommitted(state: PartitionState, next: number): number {
+  const from = state.countedFrom ?? next;
+  state.countedFrom = Math.max(from, next);
+  return Math.max(0, next - from);
+}
+
 export interface TopicPartitionOffset {
   readonly topic: string;
   readonly partition: number;
@@ -74,6 +84,8 @@ export interface CommitterDeps {
   readonly consumer: () => Pick<Consumer, "commitOffsets"> | undefined;
   readonly partitions: () => Iterable<PartitionState>;
   readonly onError: (offsets: TopicPartitionOffset[], error: unknown) => void;
+  /** A commit went through: `records` is how far it moved the offsets, summed over its partitions. */
+  readonly onCommitted?: (records: number) => void;
 }
 
 /** Serializes the commits of one poller. */
@@ -97,9 +109,13 @@ export class OffsetCommitter {
       const sent = due.map((s) => s.pendingCommit);
       try {
         await consumer.commitOffsets(offsets);
+        let moved = 0;
         due.forEach((s, i) => {
-          s.committed = sent[i];
+          const next = sent[i] ?? 0;
+          moved += countCommitted(s, next);
+          s.committed = next;
         });
+        if (moved > 0) this.deps.onCommitted?.(moved);
       } catch (error) {
         this.deps.onError(offsets, error);
       }

@@ -58,15 +58,23 @@ export function judgeInvocation(
   return { kind: "partial", requestId, failedFrom: parsed.failedFrom, response };
 }
 
-/** Counts an invocation of `size` records: invocations, invoked and failed events, errors. */
+/**
+ * Counts an invocation of `size` records: invocations, invoked and failed events, errors. As AWS defines
+ * FailedInvokeEventCount, the events of an invoke that never reached the function (throttled, the function gone)
+ * count as failed, like those of a function error (thrown, timed out, crashed) or of a non-empty batchItemFailures
+ * response; InvokeErrorCount counts per batch the invocations that failed as a whole (not a partial response).
+ */
 export function countInvocation(counters: PollerCounters, outcome: InvokeOutcome, size: number): void {
   if (outcome.kind === "invokeFailed") {
     counters.errors++;
+    counters.invokeErrors++;
+    counters.failedInvokeEvents += size;
     return;
   }
   counters.invocations++;
   counters.invokedEvents += size;
   if (outcome.kind === "success") return;
   counters.errors++;
+  if (outcome.kind === "error") counters.invokeErrors++;
   counters.failedInvokeEvents += size;
 }

@@ -145,6 +145,7 @@ export class JobRunner {
     const result = await handOff(batch, this.deps.handoff);
     if (result === "delivered") this.deps.counters.delivered += records.length;
     else this.deps.counters.dropped += records.length;
+    if (result === "dropped" && this.deps.handoff.sink) this.deps.counters.destinationErrors++;
     await this.deps.settle(job, records);
   }
 }

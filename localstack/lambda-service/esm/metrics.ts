@@ -1,6 +1,7 @@
 /**
  * The poller's counters and the snapshot GetEventSourceMapping-style callers read: AWS's Kafka ESM metrics
- * (PolledEventCount, FilteredOutEventCount, InvokedEventCount, …) and OffsetLag per partition.
+ * (PolledEventCount, FilteredOutEventCount, InvokedEventCount, …) and OffsetLag per partition. The counters only
+ * grow; the metrics publisher (../metrics/mapping-metrics.ts) sends what they gained each time it samples them.
  */
 import { offsetLag, type PartitionState } from "./partition-state";
 import type { MappingState, PartitionMetrics, PollerMetrics } from "./poller-types";
@@ -14,6 +15,16 @@ export interface PollerCounters {
   failedInvokeEvents: number;
   delivered: number;
   dropped: number;
+  /** Offsets committed past, summed over partitions (CommittedEventCount). */
+  committed: number;
+  /** Invocations of a batch that failed: a function error, a malformed batch response, or no invocation at all. */
+  invokeErrors: number;
+  /** The consumer could not connect, or crashed while polling (PollingErrorCount). */
+  pollingErrors: number;
+  /** Offset commits the cluster refused (CommitErrorCount). */
+  commitErrors: number;
+  /** Batches the on-failure destination never took (OnFailureDestinationDeliveryErrorCount). */
+  destinationErrors: number;
 }
 
 export const newCounters = (): PollerCounters => ({
@@ -25,6 +36,11 @@ export const newCounters = (): PollerCounters => ({
   failedInvokeEvents: 0,
   delivered: 0,
   dropped: 0,
+  committed: 0,
+  invokeErrors: 0,
+  pollingErrors: 0,
+  commitErrors: 0,
+  destinationErrors: 0,
 });
 
 function partitionMetrics(state: PartitionState, inFlight: boolean): PartitionMetrics {
@@ -73,6 +89,11 @@ export function pollerMetrics(snapshot: MetricsSnapshot): PollerMetrics {
     failedInvokeEventCount: c.failedInvokeEvents,
     onFailureDestinationDeliveredEventCount: c.delivered,
     droppedEventCount: c.dropped,
+    committedEventCount: c.committed,
+    invokeErrorCount: c.invokeErrors,
+    pollingErrorCount: c.pollingErrors,
+    commitErrorCount: c.commitErrors,
+    onFailureDestinationDeliveryErrorCount: c.destinationErrors,
     batchesInFlight: snapshot.batchesInFlight,
   };
 }

@@ -32,6 +32,11 @@ export interface PartitionState {
   highWatermark?: number;
   committed?: number;
   pendingCommit?: number;
+  /**
+   * Commits are counted (CommittedEventCount) from here: the first offset read or the starting position, then
+   * each commit's. Unlike `committed`, a rebalance does not forget it, so a re-commit is not counted twice.
+   */
+  countedFrom?: number;
 }
 
 export function newPartitionState(topic: string, partition: number, epoch: number): PartitionState {
@@ -60,6 +65,7 @@ export function resetForAssignment(state: PartitionState, inFlightEnd: number | 
 export function pinStart(state: PartitionState, offset: number): void {
   state.nextOffset = offset;
   state.pendingCommit = offset;
+  state.countedFrom ??= offset;
   delete state.committed;
 }
 
@@ -92,6 +98,7 @@ export function queuedRecord(
 export function enqueue(state: PartitionState, queued: QueuedRecord): void {
   state.queue.push(queued);
   state.queuedBytes += queued.record.bytes;
+  state.countedFrom ??= queued.record.offset;
   state.nextOffset = queued.record.offset + 1;
 }
 

@@ -70,11 +70,21 @@ export interface PollerMetrics {
   readonly invocations: number;
   /** Invocations that failed: function errors, malformed batch responses, invoke errors. */
   readonly errors: number;
-  /** Records in failed invocations (FailedInvokeEventCount). */
+  /** Records in failed invocations, those that never reached the function included (FailedInvokeEventCount). */
   readonly failedInvokeEventCount: number;
   /** Records handed to the on-failure destination (OnFailureDestinationDeliveredEventCount). */
   readonly onFailureDestinationDeliveredEventCount: number;
   /** Records discarded without reaching a destination (DroppedEventCount). */
   readonly droppedEventCount: number;
+  /** Offsets committed past, summed over partitions (CommittedEventCount). */
+  readonly committedEventCount: number;
+  /** Batches whose invocation failed: function errors, malformed responses, invokes that never ran (InvokeErrorCount). */
+  readonly invokeErrorCount: number;
+  /** Connection failures and consumer crashes (PollingErrorCount). */
+  readonly pollingErrorCount: number;
+  /** Refused offset commits (CommitErrorCount). */
+  readonly commitErrorCount: number;
+  /** Batches the on-failure destination did not take (OnFailureDestinationDeliveryErrorCount). */
+  readonly onFailureDestinationDeliveryErrorCount: number;
   readonly batchesInFlight: number;
 }

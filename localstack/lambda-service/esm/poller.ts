@@ -88,12 +88,17 @@ export class KafkaEventSourcePoller {
     this.committer = new OffsetCommitter({
       consumer: () => (this.consumerRunning ? this.consumer : undefined),
       partitions: () => this.partitions.byKey.values(),
-      onError: (offsets, error) =>
+      onCommitted: (records) => {
+        this.counters.committed += records;
+      },
+      onError: (offsets, error) => {
+        this.counters.commitErrors++;
         this.log("warn", "offset commit failed; it is retried with the next one", {
           uuid: spec.uuid,
           offsets,
           ...errorFields(error),
-        }),
+        });
+      },
     });
     this.runner = this.createRunner();
   }
@@ -196,6 +201,7 @@ export class KafkaEventSourcePoller {
     try {
       await this.connect();
     } catch (error) {
+      this.counters.pollingErrors++;
       this.lastResult = `PROBLEM: Connection error. ${error instanceof Error ? error.message : String(error)}`;
       this.setState("Disabled", "Lambda failed to connect to the Kafka cluster");
       throw new Error(`mapping ${this.spec.uuid}: cannot start polling ${this.spec.topics.join(", ")}`, {
@@ -260,6 +266,7 @@ export class KafkaEventSourcePoller {
   }
 
   private onCrash(consumer: Consumer, error: Error, restart: boolean): void {
+    this.counters.pollingErrors++;
     this.log("error", "Kafka consumer crashed", { uuid: this.spec.uuid, restart, ...errorFields(error) });
     this.lastResult = `PROBLEM: Connection error. ${error.message}`;
     if (consumer !== this.consumer) return;
@@ -281,6 +288,7 @@ export class KafkaEventSourcePoller {
           await this.connect();
           this.setState("Enabled", "USER_INITIATED");
         } catch (error) {
+          this.counters.pollingErrors++;
           this.log("error", "cannot reconnect to Kafka; retrying", { uuid: this.spec.uuid, ...errorFields(error) });
           this.scheduleReconnect(Math.min(delayMs * 2, 60_000));
         }

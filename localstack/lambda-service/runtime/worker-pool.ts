@@ -77,6 +77,13 @@ export class WorkerPool<W extends PooledWorker> {
     return this.spec.reservedConcurrency ?? this.defaultLimit;
   }
 
+  /** Workers running an invocation now (ConcurrentExecutions). */
+  get busy(): number {
+    let busy = 0;
+    for (const sandbox of this.workers) if (sandbox.alive && sandbox.leased) busy++;
+    return busy;
+  }
+
   /** Every worker, alive or on its way out. */
   get sandboxes(): ReadonlySet<W> {
     return this.workers;

@@ -4,11 +4,13 @@
  * the composition does not carry the list of modules and how each is loaded.
  */
 import type { CloudFormationClient } from "@aws-sdk/client-cloudformation";
+import type { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
 import type { S3Client } from "@aws-sdk/client-s3";
 import type { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import type { SNSClient } from "@aws-sdk/client-sns";
 import type { SQSClient } from "@aws-sdk/client-sqs";
 import type { LOCAL_CREDENTIALS } from "../../config";
+import type { MetricsSink } from "../metrics/publisher";
 
 export async function loadEsmModules() {
   // require, not import(): these are this package's own CommonJS modules (and esbuild keeps them lazy).
@@ -34,6 +36,9 @@ export interface Clients {
   readonly s3: S3Client;
   readonly sqs: SQSClient;
   readonly sns: SNSClient;
+  readonly cloudwatch: CloudWatchClient;
+  /** PutMetricData through the CloudWatch client. */
+  readonly metrics: MetricsSink;
   readonly esm: Awaited<ReturnType<typeof loadEsmModules>>;
 }
 
@@ -46,13 +51,15 @@ export interface SdkOptions {
 }
 
 export async function loadClients(sdk: SdkOptions): Promise<Clients> {
-  const [cfn, secrets, s3, sqs, sns] = await Promise.all([
+  const [cfn, secrets, s3, sqs, sns, cw] = await Promise.all([
     import("@aws-sdk/client-cloudformation"),
     import("@aws-sdk/client-secrets-manager"),
     import("@aws-sdk/client-s3"),
     import("@aws-sdk/client-sqs"),
     import("@aws-sdk/client-sns"),
+    import("@aws-sdk/client-cloudwatch"),
   ]);
+  const cloudwatch = new cw.CloudWatchClient(sdk);
   return {
     cfnModule: cfn,
     cfn: new cfn.CloudFormationClient(sdk),
@@ -60,11 +67,17 @@ export async function loadClients(sdk: SdkOptions): Promise<Clients> {
     s3: new s3.S3Client(sdk),
     sqs: new sqs.SQSClient(sdk),
     sns: new sns.SNSClient(sdk),
+    cloudwatch,
+    metrics: {
+      putMetricData: async (input) => {
+        await cloudwatch.send(new cw.PutMetricDataCommand({ ...input, MetricData: [...input.MetricData] }));
+      },
+    },
     esm: await loadEsmModules(),
   };
 }
 
 /** Releases the clients' connections. */
 export function destroyClients(c: Clients): void {
-  for (const client of [c.cfn, c.secrets, c.s3, c.sqs, c.sns]) client.destroy();
+  for (const client of [c.cfn, c.secrets, c.s3, c.sqs, c.sns, c.cloudwatch]) client.destroy();
 }

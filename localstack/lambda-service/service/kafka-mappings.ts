@@ -6,6 +6,7 @@
 import type { MappingUpdate, MappingView } from "../api";
 import type { FailureSink } from "../esm/destinations";
 import type { KafkaEventSourcePoller, PollerMetrics } from "../esm/poller";
+import type { MappingSource } from "../metrics/mapping-metrics";
 import type { FunctionSpec, Invoker, KafkaMappingSpec } from "../types";
 import type { Clients } from "./clients";
 
@@ -90,6 +91,17 @@ export class KafkaMappings {
     });
   }
 
+  /** Each running mapping for the metrics sampler: the running mapping itself is its identity (a restart is a new one). */
+  metricSources(): MappingSource[] {
+    return [...this.byUuid.values()].map((m) => ({
+      identity: m,
+      uuid: m.spec.uuid,
+      functionName: m.spec.functionName,
+      metricsConfig: m.spec.metricsConfig ?? [],
+      metrics: m.poller.metrics(),
+    }));
+  }
+
   statuses(): Array<{ uuid: string; functionName: string; topics: readonly string[]; metrics: PollerMetrics }> {
     return [...this.byUuid.values()].map((m) => ({
       uuid: m.spec.uuid,
@@ -109,9 +121,12 @@ export class KafkaMappings {
       ...(update.maximumBatchingWindowInSeconds === undefined
         ? {}
         : { maxBatchingWindowMs: update.maximumBatchingWindowInSeconds * 1000 }),
+      ...(update.metricsConfig === undefined ? {} : { metricsConfig: update.metricsConfig }),
     };
-    const onlyEnabled = JSON.stringify({ ...spec, enabled: running.spec.enabled }) === JSON.stringify(running.spec);
-    if (onlyEnabled) {
+    // Enabled and MetricsConfig change a running poller; the rest restarts it.
+    const unchanged = { enabled: running.spec.enabled, metricsConfig: running.spec.metricsConfig };
+    const pollerKept = JSON.stringify({ ...spec, ...unchanged }) === JSON.stringify(running.spec);
+    if (pollerKept) {
       running.spec = spec;
       running.lastModified = new Date();
       void running.poller.setEnabled(spec.enabled);

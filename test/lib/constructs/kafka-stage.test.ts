@@ -1,5 +1,7 @@
 import { join } from "node:path";
 import { App, Duration, Stack } from "aws-cdk-lib";
+import { Match, Template } from "aws-cdk-lib/assertions";
+import { MetricType } from "aws-cdk-lib/aws-lambda";
 import { Bucket } from "aws-cdk-lib/aws-s3";
 import { Secret } from "aws-cdk-lib/aws-secretsmanager";
 import { KafkaStage, type KafkaStageProps } from "#lib/constructs/kafka-stage";
@@ -44,5 +46,25 @@ describe("KafkaStage props are checked before synthesis", () => {
     expect(() =>
       KafkaStage.validate(props({ maxBatchingWindow: Duration.seconds(1), retryAttempts: -1, batchSize: 10_000 })),
     ).not.toThrow();
+  });
+});
+
+describe("a stage's mapping metrics", () => {
+  const synth = (overrides: Partial<KafkaStageProps>) => {
+    const p = props(overrides);
+    const stack = Stack.of(p.kafkaSecret);
+    new KafkaStage(stack, "Stage", p);
+    return Template.fromStack(stack);
+  };
+
+  test("opts into MetricsConfig groups when asked", () => {
+    synth({ metrics: [MetricType.EVENT_COUNT, MetricType.ERROR_COUNT] }).hasResourceProperties(
+      "AWS::Lambda::EventSourceMapping",
+      { MetricsConfig: { Metrics: ["EventCount", "ErrorCount"] } },
+    );
+  });
+
+  test("has no MetricsConfig by default", () => {
+    synth({}).hasResourceProperties("AWS::Lambda::EventSourceMapping", { MetricsConfig: Match.absent() });
   });
 });

@@ -149,6 +149,11 @@ describe("loadAssembly", () => {
       /MaximumPollers must be 1 to 2000/,
     ],
     [
+      "an unknown metric group",
+      (p) => Object.assign(p, { MetricsConfig: { Metrics: ["EventCount", "Latency"] } }),
+      /MetricsConfig.Metrics must hold up to 3 of EventCount, ErrorCount, KafkaMetrics/,
+    ],
+    [
       "more minimum than maximum pollers",
       (p) => Object.assign(p, { ProvisionedPollerConfig: { MinimumPollers: 4, MaximumPollers: 2 } }),
       /must not exceed MaximumPollers/,
@@ -217,6 +222,13 @@ describe("provisioned mode, AWS's rule for Kafka mappings", () => {
       extraProperties: { MaximumRetryAttempts: 2, DestinationConfig: { OnFailure: { Destination: "kafka://failed" } } },
     });
     expect(mappings[0]?.provisionedPollerConfig).toEqual({ minimumPollers: 1, maximumPollers: 1 });
+  });
+
+  test("MetricsConfig is honoured: the groups a mapping opts into, nothing when it has none", () => {
+    const { mappings, reports } = load("metrics", { extraProperties: { MetricsConfig: { Metrics: ["EventCount"] } } });
+    expect(mappings[0]?.metricsConfig).toEqual(["EventCount"]);
+    expect(reports.filter((r) => r.property === "MetricsConfig")).toEqual([]);
+    expect(load("no-metrics", {}).mappings[0]?.metricsConfig).toBeUndefined();
   });
 
   test("a mapping without error handling runs on demand, and may still ask for provisioned mode", () => {

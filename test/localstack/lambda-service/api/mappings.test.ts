@@ -1,6 +1,6 @@
 /**
- * UpdateEventSourceMapping's body as a local mapping takes it: only Enabled, BatchSize and
- * MaximumBatchingWindowInSeconds change (FunctionName and UUID may be repeated), within AWS's limits for a
+ * UpdateEventSourceMapping's body as a local mapping takes it: only Enabled, BatchSize,
+ * MaximumBatchingWindowInSeconds and MetricsConfig change (FunctionName and UUID may be repeated), within AWS's limits for a
  * Kafka mapping (BatchSize 1–10,000, MaximumBatchingWindowInSeconds 0–300), refused in the Lambda API's
  * InvalidParameterValueException with the messages declared here.
  */
@@ -54,6 +54,27 @@ describe("validateUpdate", () => {
     );
   });
 
+  it("takes MetricsConfig as `aws lambda update-event-source-mapping --metrics-config` sends it", () => {
+    expect(validateUpdate({ MetricsConfig: { Metrics: ["EventCount", "KafkaMetrics"] } })).toEqual({
+      metricsConfig: ["EventCount", "KafkaMetrics"],
+    });
+    expect(validateUpdate({ MetricsConfig: { Metrics: [] } })).toEqual({ metricsConfig: [] });
+    expect(validateUpdate({ MetricsConfig: {} })).toEqual({ metricsConfig: [] });
+  });
+
+  it.each([
+    [{ Metrics: ["Everything"] }, '["Everything"]'],
+    [{ Metrics: "EventCount" }, '"EventCount"'],
+    [
+      { Metrics: ["EventCount", "ErrorCount", "KafkaMetrics", "EventCount"] },
+      '["EventCount","ErrorCount","KafkaMetrics","EventCount"]',
+    ],
+  ])("refuses MetricsConfig %j", (MetricsConfig, shown) => {
+    expect(refusal({ MetricsConfig })).toMatchObject(
+      invalid(`MetricsConfig.Metrics must hold up to 3 of EventCount, ErrorCount, KafkaMetrics (got ${shown})`),
+    );
+  });
+
   it.each(["true", 1, null])("refuses a non-boolean Enabled %p", (Enabled) => {
     expect(refusal({ Enabled })).toMatchObject(invalid("Enabled must be a boolean"));
   });
@@ -61,7 +82,7 @@ describe("validateUpdate", () => {
   it("refuses by name a field a local mapping cannot change, before looking at the others", () => {
     expect(refusal({ BatchSize: 0, MaximumRetryAttempts: 3 })).toMatchObject(
       invalid(
-        "MaximumRetryAttempts cannot be updated on a local event-source mapping (Enabled, BatchSize, MaximumBatchingWindowInSeconds can)",
+        "MaximumRetryAttempts cannot be updated on a local event-source mapping (Enabled, BatchSize, MaximumBatchingWindowInSeconds, MetricsConfig can)",
       ),
     );
   });

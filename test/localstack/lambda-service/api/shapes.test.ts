@@ -152,9 +152,11 @@ describe("mappingConfiguration", () => {
       authentication: "SASL_SCRAM_512_AUTH",
       reportBatchItemFailures: true,
       provisionedPollerConfig: { minimumPollers: 1, maximumPollers: 3 },
+      metricsConfig: ["EventCount", "KafkaMetrics"],
     };
     expect(mappingConfiguration(account, view(full))).toMatchObject({
       ProvisionedPollerConfig: { MinimumPollers: 1, MaximumPollers: 3 },
+      MetricsConfig: { Metrics: ["EventCount", "KafkaMetrics"] },
       StartingPosition: "AT_TIMESTAMP",
       StartingPositionTimestamp: 1772366400,
       FilterCriteria: { Filters: [{ Pattern: '{"value":{"kind":["frame"]}}' }] },

@@ -13,6 +13,8 @@ import type { DestinationSpec, EventInvokeConfig } from "#local/lambda-service/a
 import { DurableEventQueue } from "#local/lambda-service/async/queue";
 import type { InvocationRecord } from "#local/lambda-service/async/record";
 import { LambdaServiceError } from "#local/lambda-service/executor";
+import type { FunctionMetricName } from "#local/lambda-service/metrics/definitions";
+import type { FunctionMetrics } from "#local/lambda-service/metrics/recorder";
 import type { InvokeResult, Invoker } from "#local/lambda-service/types";
 
 const QUEUE: DestinationSpec = { arn: "arn:aws:sqs:us-east-1:000000000000:records", kind: "sqs" };
@@ -40,6 +42,7 @@ function harness(
   deadLetter?: string,
   reservedConcurrency?: number,
   removeFailures = 0,
+  extra: { readonly metrics?: FunctionMetrics; readonly failDelivery?: boolean } = {},
 ) {
   const dir = mkdtempSync(join(tmpdir(), "async-dispatcher-"));
   const calls: string[] = [];
@@ -54,9 +57,11 @@ function harness(
   };
   const delivery = {
     async deliver(destination: DestinationSpec, record: InvocationRecord) {
+      if (extra.failDelivery) throw new Error("AccessDenied");
       sent.push({ destination: destination.arn, record });
     },
     async deadLetter(target: string, payload: string, attributes: unknown) {
+      if (extra.failDelivery) throw new Error("AccessDenied");
       sent.push({ deadLetter: { target, payload, attributes } });
     },
   } as unknown as DestinationDelivery;
@@ -76,6 +81,7 @@ function harness(
       delivery: async () => delivery,
       delays: { functionErrorMs: [5, 10], throttleMinMs: 1, throttleMaxMs: 4 },
       log: () => undefined,
+      ...(extra.metrics ? { metrics: extra.metrics } : {}),
     });
   const drained = async (d: AsyncDispatcher) => {
     const deadline = Date.now() + 5_000;
@@ -218,5 +224,68 @@ describe("AsyncDispatcher", () => {
     expect(h.calls).toEqual(['later {"kept":true}']);
     expect(h.sent[0]?.record?.requestPayload).toEqual({ kept: true });
     expect(await new DurableEventQueue(join(h.dir, "events")).load(() => undefined)).toEqual([]);
+  });
+
+  describe("metrics", () => {
+    const recorder = () => {
+      const records: Array<[string, FunctionMetricName, number]> = [];
+      const metrics: FunctionMetrics = { record: (fn, metric, value) => records.push([fn, metric, value]) };
+      return { records, metrics };
+    };
+
+    it("an event tried twice then sent to OnFailure: received once, its age at each try, dropped once", async () => {
+      const { records, metrics } = recorder();
+      const error = ok('{"errorMessage":"boom"}', "Unhandled");
+      const h = harness([error, error], { maximumRetryAttempts: 1, onFailure: QUEUE }, undefined, undefined, 0, {
+        metrics,
+      });
+      dirs.push(h.dir);
+      const d = h.make();
+      await d.start();
+      await d.enqueue("failing", "{}");
+      await h.drained(d);
+      expect(records.map(([fn, metric]) => `${fn} ${metric}`)).toEqual([
+        "failing AsyncEventsReceived",
+        "failing AsyncEventAge",
+        "failing AsyncEventAge",
+        "failing AsyncEventsDropped",
+      ]);
+      const ages = records.filter(([, metric]) => metric === "AsyncEventAge").map(([, , age]) => age);
+      expect(ages[0]).toBeGreaterThanOrEqual(0);
+      expect(ages[1]).toBeGreaterThanOrEqual(5); // the first retry waits 5 ms here
+    });
+
+    it.each([
+      ["a destination", "DestinationDeliveryFailures", { onFailure: QUEUE }, undefined],
+      ["the dead-letter queue", "DeadLetterErrors", {}, DLQ],
+    ] as const)("a record %s refuses counts in %s", async (_where, metric, config, deadLetter) => {
+      const { records, metrics } = recorder();
+      const error = ok('{"errorMessage":"boom"}', "Unhandled");
+      const h = harness([error], { maximumRetryAttempts: 0, ...config }, deadLetter, undefined, 0, {
+        metrics,
+        failDelivery: true,
+      });
+      dirs.push(h.dir);
+      const d = h.make();
+      await d.start();
+      await d.enqueue("failing", "{}");
+      await h.drained(d);
+      expect(records.filter(([, m]) => m === metric)).toEqual([["failing", metric, 1]]);
+    });
+
+    it("reserved concurrency 0: the event is throttled and dropped untried", async () => {
+      const { records, metrics } = recorder();
+      const h = harness([], {}, undefined, 0, 0, { metrics });
+      dirs.push(h.dir);
+      const d = h.make();
+      await d.start();
+      await d.enqueue("closed", "{}");
+      await h.drained(d);
+      expect(records.map(([, metric, value]) => `${metric}=${value}`)).toEqual([
+        "AsyncEventsReceived=1",
+        "Throttles=1",
+        "AsyncEventsDropped=1",
+      ]);
+    });
   });
 });

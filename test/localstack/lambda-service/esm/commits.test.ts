@@ -6,6 +6,7 @@ import type { BatchPlan } from "#local/lambda-service/esm/batcher";
 import {
   advance,
   commitRequest,
+  countCommitted,
   dueCommits,
   markDone,
   OffsetCommitter,
@@ -174,5 +175,36 @@ describe("OffsetCommitter", () => {
     await Promise.all([first, second]);
     expect(order).toEqual(["start 5", "end 5", "start 8", "end 8"]);
     expect(state.committed).toBe(8);
+  });
+});
+
+describe("CommittedEventCount", () => {
+  test("each commit counts how far it moved the partition, from the first offset read", () => {
+    const state: PartitionState = { ...newPartitionState("t", 0, 1), countedFrom: 40 };
+    expect(countCommitted(state, 45)).toBe(5);
+    expect(countCommitted(state, 52)).toBe(7);
+  });
+
+  test("a re-commit after a rebalance (committed forgotten, the same offset sent again) counts nothing", () => {
+    const state: PartitionState = { ...newPartitionState("t", 0, 1), countedFrom: 0 };
+    expect(countCommitted(state, 10)).toBe(10);
+    expect(countCommitted(state, 10)).toBe(0);
+  });
+
+  test("a partition never read (a starting position committed) counts nothing", () => {
+    expect(countCommitted(newPartitionState("t", 0, 1), 7)).toBe(0);
+  });
+
+  test("the committer reports what its successful commits moved, summed over partitions", async () => {
+    const a: PartitionState = { ...newPartitionState("t", 0, 1), countedFrom: 0, pendingCommit: 5 };
+    const b: PartitionState = { ...newPartitionState("t", 1, 1), countedFrom: 100, pendingCommit: 103 };
+    const moved: number[] = [];
+    await new OffsetCommitter({
+      consumer: () => ({ commitOffsets: async () => undefined }),
+      partitions: () => [a, b],
+      onError: () => undefined,
+      onCommitted: (records) => moved.push(records),
+    }).flush();
+    expect(moved).toEqual([8]);
   });
 });

@@ -62,14 +62,19 @@ describe("countInvocation", () => {
     [
       "function error",
       { kind: "error", requestId: "r", reason: "x", response: ok } as const,
-      { invocations: 1, invokedEvents: 2, errors: 1, failedInvokeEvents: 2 },
+      { invocations: 1, invokedEvents: 2, errors: 1, invokeErrors: 1, failedInvokeEvents: 2 },
     ],
     [
       "partial failure",
       { kind: "partial", requestId: "r", failedFrom: new Map(), response: ok } as const,
       { invocations: 1, invokedEvents: 2, errors: 1, failedInvokeEvents: 2 },
     ],
-    ["invoke failure", { kind: "invokeFailed", error: new Error("down") } as const, { errors: 1 }],
+    // AWS: "events that Lambda tried to invoke your function with, but failed" count in FailedInvokeEventCount.
+    [
+      "invoke failure",
+      { kind: "invokeFailed", error: new Error("down") } as const,
+      { errors: 1, invokeErrors: 1, failedInvokeEvents: 2 },
+    ],
   ])("%s", (_what, outcome, changed) => {
     const counters = newCounters();
     countInvocation(counters, outcome, 2);

@@ -16,6 +16,11 @@ test("counters, partitions and OffsetLag as the Lambda API names them", () => {
     failedInvokeEvents: 4,
     delivered: 5,
     dropped: 6,
+    committed: 7,
+    invokeErrors: 8,
+    pollingErrors: 9,
+    commitErrors: 10,
+    destinationErrors: 11,
   };
   expect(
     pollerMetrics({
@@ -46,6 +51,11 @@ test("counters, partitions and OffsetLag as the Lambda API names them", () => {
     failedInvokeEventCount: 4,
     onFailureDestinationDeliveredEventCount: 5,
     droppedEventCount: 6,
+    committedEventCount: 7,
+    invokeErrorCount: 8,
+    pollingErrorCount: 9,
+    commitErrorCount: 10,
+    onFailureDestinationDeliveryErrorCount: 11,
     batchesInFlight: 1,
   });
 });

@@ -67,6 +67,11 @@ test("a disabled mapping starts Disabled without connecting, and stops cleanly",
     failedInvokeEventCount: 0,
     onFailureDestinationDeliveredEventCount: 0,
     droppedEventCount: 0,
+    committedEventCount: 0,
+    invokeErrorCount: 0,
+    pollingErrorCount: 0,
+    commitErrorCount: 0,
+    onFailureDestinationDeliveryErrorCount: 0,
     batchesInFlight: 0,
   });
   await poller.stop();
@@ -83,5 +88,6 @@ test("a cluster that cannot be reached leaves the mapping Disabled with the reas
     state: "Disabled",
     stateTransitionReason: "Lambda failed to connect to the Kafka cluster",
     lastProcessingResult: "PROBLEM: Connection error. cluster unreachable",
+    pollingErrorCount: 1,
   });
 });

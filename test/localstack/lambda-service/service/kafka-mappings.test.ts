@@ -130,6 +130,19 @@ it("toggles enabled in place and restarts the mapping for any other change", asy
   await expect(mappings.update("nope", { enabled: true })).rejects.toThrow(/no event-source mapping nope/);
 });
 
+it("changes MetricsConfig in place: the poller keeps running and the sampler sees the same mapping", async () => {
+  const { mappings, pollers } = harness();
+  await mappings.apply([spec("a")]);
+  const [before] = mappings.metricSources();
+  expect(before?.metricsConfig).toEqual([]);
+  const view = await mappings.update("a", { metricsConfig: ["EventCount", "ErrorCount"] });
+  expect(view.spec.metricsConfig).toEqual(["EventCount", "ErrorCount"]);
+  expect(pollers).toHaveLength(1);
+  const [after] = mappings.metricSources();
+  expect(after?.metricsConfig).toEqual(["EventCount", "ErrorCount"]);
+  expect(after?.identity).toBe(before?.identity);
+});
+
 it("tries a failed start again with doubling delays while the mapping exists", async () => {
   jest.useFakeTimers();
   const { mappings, pollers, logs } = harness({ failStarts: 2, firstRetryDelayMs: 100 });
