@@ -9,6 +9,7 @@ const project = (name, ...dirs) => ({
   ...base,
   displayName: name,
   testMatch: dirs.map((dir) => `<rootDir>/test/${dir}/**/*.test.ts`),
+  setupFilesAfterEnv: ["<rootDir>/test/setup/own-tmpdir.ts"],
 });
 
 /** @type {import('jest').Config} */
