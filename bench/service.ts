@@ -94,7 +94,7 @@ export interface InvokeOutcome {
   readonly status: number;
   readonly body: string;
   readonly functionError?: string;
-  /** "Init Duration" of the REPORT line, when the log tail was asked for and it was a cold start. */
+  /** "Init Duration" of REPORT (or initDurationMs of platform.report), when the tail was asked for on a cold start. */
   readonly initDurationMs?: number;
 }
 
@@ -117,7 +117,10 @@ export async function invoke(
   const functionError = res.headers.get("x-amz-function-error") ?? undefined;
   const logResult = res.headers.get("x-amz-log-result");
   const init = logResult
-    ? /Init Duration: ([\d.]+) ms/.exec(Buffer.from(logResult, "base64").toString("utf8"))?.[1]
+    ? /Init Duration: ([\d.]+) ms|"initDurationMs":([\d.]+)/
+        .exec(Buffer.from(logResult, "base64").toString("utf8"))
+        ?.slice(1)
+        .find((group) => group !== undefined)
     : undefined;
   return {
     ms,

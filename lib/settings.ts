@@ -7,6 +7,16 @@ import type { Node } from "constructs";
 export type Profile = "production" | "local";
 export type StartingPositionName = "TRIM_HORIZON" | "LATEST" | "AT_TIMESTAMP";
 
+/** Lambda's advanced logging controls for every function (JSON log format); AWS's default is INFO for both. */
+export interface LogLevels {
+  /** What the functions log: TRACE, DEBUG, INFO, WARN, ERROR or FATAL. */
+  readonly application: "TRACE" | "DEBUG" | "INFO" | "WARN" | "ERROR" | "FATAL";
+  /** What Lambda logs about them (platform.start, platform.report, …): DEBUG, INFO or WARN. */
+  readonly system: "DEBUG" | "INFO" | "WARN";
+}
+
+export const DEFAULT_LOG_LEVELS: LogLevels = { application: "INFO", system: "INFO" };
+
 /** The pipeline's Kafka topics, in the order records flow through them. */
 const DEFAULT_TOPICS = {
   celebrities: "celebrities",
@@ -39,6 +49,8 @@ export interface SluiceSettings {
    * (retries, bisect, partial batch responses, on-failure destination, record age) only in it.
    */
   readonly provisionedPollers: ProvisionedPollers;
+  /** ApplicationLogLevel and SystemLogLevel of every function, which logs in the JSON format. */
+  readonly logLevels: LogLevels;
 }
 
 /** Event pollers of a provisioned-mode Kafka mapping (AWS: minimum 1 to 200, maximum 1 to 2,000, minimum <= maximum). */
@@ -106,6 +118,27 @@ export function validateTopic(name: string, key: string): string {
     throw new SettingsError(key, `"${name}" is not a valid Kafka topic name (1-249 of [A-Za-z0-9._-])`);
   }
   return name;
+}
+
+function oneOf<T extends string>(node: Node, key: string, allowed: readonly T[], fallback: T): T {
+  const value = str(node, key, fallback).toUpperCase();
+  if (!(allowed as readonly string[]).includes(value)) {
+    throw new SettingsError(key, `expected one of ${allowed.join(", ")}, got "${value}"`);
+  }
+  return value as T;
+}
+
+/** sluice:applicationLogLevel and sluice:systemLogLevel, each with AWS's choices and default. */
+function loadLogLevels(node: Node): LogLevels {
+  return {
+    application: oneOf(
+      node,
+      "sluice:applicationLogLevel",
+      ["TRACE", "DEBUG", "INFO", "WARN", "ERROR", "FATAL"] as const,
+      DEFAULT_LOG_LEVELS.application,
+    ),
+    system: oneOf(node, "sluice:systemLogLevel", ["DEBUG", "INFO", "WARN"] as const, DEFAULT_LOG_LEVELS.system),
+  };
 }
 
 export function loadSettings(node: Node): SluiceSettings {
@@ -178,5 +211,6 @@ export function loadSettings(node: Node): SluiceSettings {
     sources,
     sampleWebUrl,
     provisionedPollers,
+    logLevels: loadLogLevels(node),
   };
 }

@@ -11,6 +11,7 @@ import { Construct } from "constructs";
 import { stageEnvironment } from "#shared/stage-settings";
 import {
   DEFAULT_PROVISIONED_POLLERS,
+  type LogLevels,
   POLLER_LIMITS,
   type ProvisionedPollers,
   parseBootstrapServers,
@@ -79,6 +80,8 @@ export interface KafkaStageProps {
   readonly layers?: ILayerVersion[];
   /** Packages a layer provides. @default - none */
   readonly externalModules?: string[];
+  /** ApplicationLogLevel and SystemLogLevel of the function's JSON logs. @default - INFO and INFO */
+  readonly logLevels?: LogLevels;
 }
 
 /**
@@ -108,6 +111,7 @@ export class KafkaStage extends Construct {
       logRemovalPolicy: props.logRemovalPolicy,
       layers: props.layers,
       externalModules: props.externalModules,
+      logLevels: props.logLevels,
       environment: {
         ...stageEnvironment({
           bootstrapServers: props.bootstrapServers,

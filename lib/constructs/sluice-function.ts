@@ -1,9 +1,18 @@
 import { Duration, RemovalPolicy, Stack, Validations } from "aws-cdk-lib";
 import { Effect, PolicyStatement, Role, ServicePrincipal } from "aws-cdk-lib/aws-iam";
-import { Architecture, type ILayerVersion, Runtime, Tracing } from "aws-cdk-lib/aws-lambda";
+import {
+  ApplicationLogLevel,
+  Architecture,
+  type ILayerVersion,
+  LoggingFormat,
+  Runtime,
+  SystemLogLevel,
+  Tracing,
+} from "aws-cdk-lib/aws-lambda";
 import { NodejsFunction, OutputFormat } from "aws-cdk-lib/aws-lambda-nodejs";
 import { LogGroup, RetentionDays } from "aws-cdk-lib/aws-logs";
 import type { Construct } from "constructs";
+import { DEFAULT_LOG_LEVELS, type LogLevels } from "../settings";
 
 export interface SluiceFunctionProps {
   /** Path of the handler module (a `handler` export). */
@@ -27,11 +36,19 @@ export interface SluiceFunctionProps {
   readonly layers?: ILayerVersion[];
   /** Packages left out of the bundle because a layer provides them. @default - none: everything is bundled */
   readonly externalModules?: string[];
+  /** ApplicationLogLevel and SystemLogLevel of the JSON log format. @default - INFO and INFO, as AWS's */
+  readonly logLevels?: LogLevels;
 }
+
+/** Powertools' name for Lambda's FATAL. */
+const powertoolsLevel = (level: LogLevels["application"]): string => (level === "FATAL" ? "CRITICAL" : level);
 
 /**
  * The house Lambda function: Node.js 22 on arm64, bundled locally by esbuild with source maps,
- * JSON logs to an explicit `/aws/lambda/<name>` log group, and a role that may write only there.
+ * JSON logs to an explicit `/aws/lambda/<name>` log group, and a role that may write only there. The log format is
+ * JSON (Lambda's advanced logging controls), so that the function's records and Lambda's platform.report are JSON
+ * objects that filter patterns and Logs Insights select by field; POWERTOOLS_LOG_LEVEL matches the application level
+ * (Powertools takes AWS_LAMBDA_LOG_LEVEL first, and warns when its own is lower).
  */
 export class SluiceFunction extends NodejsFunction {
   /**
@@ -64,6 +81,7 @@ export class SluiceFunction extends NodejsFunction {
         resources: [logGroup.logGroupArn],
       }),
     );
+    const logLevels = props.logLevels ?? DEFAULT_LOG_LEVELS;
     super(scope, id, {
       entry: props.entry,
       handler: "handler",
@@ -77,11 +95,14 @@ export class SluiceFunction extends NodejsFunction {
       layers: props.layers,
       role,
       logGroup,
+      loggingFormat: LoggingFormat.JSON,
+      applicationLogLevelV2: ApplicationLogLevel[logLevels.application],
+      systemLogLevelV2: SystemLogLevel[logLevels.system],
       tracing: Tracing.DISABLED,
       environment: {
         NODE_OPTIONS: "--enable-source-maps",
         POWERTOOLS_SERVICE_NAME: props.name,
-        POWERTOOLS_LOG_LEVEL: "INFO",
+        POWERTOOLS_LOG_LEVEL: powertoolsLevel(logLevels.application),
         ...definedOnly(props.environment ?? {}),
       },
       bundling: {
@@ -89,6 +110,9 @@ export class SluiceFunction extends NodejsFunction {
         target: "node22",
         sourceMap: true,
         minify: true,
+        // Class names survive minification: Lambda's JSON log format names a logged error by its constructor
+        // (errorType), and a minified bundle would log "Pd" for a ParseError.
+        keepNames: true,
         // Bundle the SDK too: the version the tests ran with is the version that deploys.
         externalModules: props.externalModules ?? [],
         forceDockerBundling: false,

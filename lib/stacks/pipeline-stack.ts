@@ -66,6 +66,7 @@ export class PipelineStack extends Stack {
       startingPosition: settings.startingPosition,
       logRemovalPolicy: props.logRemovalPolicy,
       provisionedPollers: settings.provisionedPollers,
+      logLevels: settings.logLevels,
     };
     const stage = (
       stageName: StageName,

@@ -9,6 +9,7 @@ import { join, resolve as resolvePath } from "node:path";
 import { CloudAssembly } from "aws-cdk-lib/cx-api";
 import { type EventInvokeConfig, eventInvokeConfigResource } from "./async/invoke-config";
 import { type ResolveContext, ResolveError, resolve } from "./intrinsics";
+import { parseLoggingConfig } from "./logging-config";
 import { parseMetricsConfig } from "./metrics/definitions";
 import { readSchedules, type ScheduleSpec } from "./schedules/schedule-spec";
 import type { FailureDestinationSpec, FunctionSpec, KafkaMappingSpec, StartingPosition } from "./types";
@@ -283,7 +284,7 @@ function functionSpec(
     unknown
   >;
   const environment = Object.fromEntries(Object.entries(env).map(([k, v]) => [k, String(v)]));
-  const loggingConfig = props.LoggingConfig as { LogGroup?: string } | undefined;
+  const { logging, logGroup } = parseLoggingConfig(props.LoggingConfig, name);
   const reserved = props.ReservedConcurrentExecutions;
   const architectures = props.Architectures as string[] | undefined;
   const deadLetterTargetArn = (props.DeadLetterConfig as { TargetArn?: unknown } | undefined)?.TargetArn;
@@ -304,7 +305,8 @@ function functionSpec(
     timeoutSeconds,
     memoryMb,
     reservedConcurrency: reserved === undefined ? undefined : num(reserved, 0),
-    logGroup: loggingConfig?.LogGroup ?? `/aws/lambda/${name}`,
+    logGroup,
+    logging,
     roleArn: typeof props.Role === "string" ? props.Role : undefined,
     ...(deadLetterTargetArn === undefined ? {} : { deadLetterTargetArn: String(deadLetterTargetArn) }),
   };

@@ -23,6 +23,7 @@ import { ExecutorClosedError, InvocationAbortedError, LambdaServiceError } from 
 import { newLogStreamName } from "./runtime/ids";
 import { runInvocation } from "./runtime/invocation";
 import { ensureWorkerScript, HOST_NODE_SOURCES, selectNodeBinary, type WorkerBootstrap } from "./runtime/node-runtime";
+import { platformLines } from "./runtime/platform-log";
 import { eventTextOf } from "./runtime/request";
 import { Sandbox } from "./runtime/sandbox";
 import { workerEnv } from "./runtime/worker-env";
@@ -210,7 +211,7 @@ export class FunctionExecutor implements Invoker {
       baseEnv: this.options.baseEnv ?? {},
       hostPath: process.env.PATH,
     });
-    return new Sandbox({
+    const sandbox = new Sandbox({
       spec,
       generation: pool.generation,
       nodeBinary,
@@ -221,6 +222,11 @@ export class FunctionExecutor implements Invoker {
       emit: (target, message, timestamp) => this.emit(target, message, timestamp),
       onDeath: (target) => pool.onDeath(target),
     });
+    // Before anything the worker writes: its output reaches us on a later turn of the event loop.
+    for (const line of platformLines(spec.logging, { kind: "initStart", functionName: spec.name }, new Date())) {
+      this.emit(sandbox, line);
+    }
+    return sandbox;
   }
 
   private emit(sandbox: Sandbox, message: string, timestamp = Date.now()): void {

@@ -27,12 +27,30 @@ export interface FunctionSpec {
   readonly reservedConcurrency?: number;
   /** CloudWatch Logs group the function logs to. */
   readonly logGroup: string;
+  /** LoggingConfig's format and levels (AWS's defaults filled in). */
+  readonly logging: LoggingSpec;
   readonly roleArn?: string;
   /** DeadLetterConfig.TargetArn: an SQS queue or SNS topic for discarded asynchronous events. */
   readonly deadLetterTargetArn?: string;
   /** Hash of the code and configuration: a changed value means the function must be reloaded. */
   readonly codeSha256: string;
 }
+
+export type LogFormat = "Text" | "JSON";
+export type ApplicationLogLevel = "TRACE" | "DEBUG" | "INFO" | "WARN" | "ERROR" | "FATAL";
+export type SystemLogLevel = "DEBUG" | "INFO" | "WARN";
+
+/**
+ * A function's LoggingConfig without its log group: Text, or JSON with both levels (AWS defaults them to INFO).
+ * Levels exist only with JSON, as on AWS.
+ */
+export type LoggingSpec =
+  | { readonly format: "Text" }
+  | {
+      readonly format: "JSON";
+      readonly applicationLogLevel: ApplicationLogLevel;
+      readonly systemLogLevel: SystemLogLevel;
+    };
 
 export type StartingPosition = "TRIM_HORIZON" | "LATEST" | "AT_TIMESTAMP";
 

@@ -17,7 +17,7 @@ import type { Handler } from "./runtime/worker/context";
 import { intoError, UnhandledPromiseRejection } from "./runtime/worker/errors";
 import { loadHandler } from "./runtime/worker/handler-loader";
 import { InvokeLoop } from "./runtime/worker/invoke-loop";
-import { patchConsole } from "./runtime/worker/logging";
+import { keepsRawLine, patchConsole } from "./runtime/worker/logging";
 import { installAwsLambdaGlobal } from "./runtime/worker/streaming";
 import { patchStream } from "./runtime/worker/streams";
 import { openTelemetry, sendLog } from "./runtime/worker/telemetry";
@@ -25,8 +25,12 @@ import { openTelemetry, sendLog } from "./runtime/worker/telemetry";
 async function main(): Promise<void> {
   openTelemetry(process.env);
   patchConsole(process.env);
-  patchStream(process.stdout, (text) => sendLog(text));
-  patchStream(process.stderr, (text) => sendLog(text));
+  // Raw lines (Powertools' JSON among them) are the function's own records: kept whole, filtered by their level.
+  const raw = (text: string): void => {
+    if (keepsRawLine(text)) sendLog(text);
+  };
+  patchStream(process.stdout, raw);
+  patchStream(process.stderr, raw);
   installAwsLambdaGlobal();
 
   // Typed, so that TypeScript sees that crash() does not return.

@@ -131,18 +131,25 @@ describe("a record produced to celebrities", () => {
     const stream = line?.logStreamName ?? "";
     expect(stream).toMatch(/^\d{4}\/\d{2}\/\d{2}\/\[\$LATEST\][0-9a-f]{32}$/);
     const requestId = String(entry.function_request_id);
-    const lifecycle = await waitFor("the END and REPORT lines", async () => {
-      const found = await logEvents(fn, requestId);
-      return found.some((e) => e.message?.startsWith("REPORT")) ? found : undefined;
+    // Sluice's functions log in the JSON format: platform records stand where START / END / REPORT would.
+    const lifecycle = await waitFor("the platform.start and platform.report records", async () => {
+      const found = await logEvents(fn, `"requestId":"${requestId}"`);
+      return found.some((e) => e.message?.includes('"type":"platform.report"')) ? found : undefined;
     });
-    const messages = lifecycle.map((e) => e.message ?? "");
-    expect(messages).toContainEqual(`START RequestId: ${requestId} Version: $LATEST`);
-    expect(messages).toContainEqual(`END RequestId: ${requestId}`);
-    expect(messages.find((m) => m.startsWith("REPORT"))).toMatch(
-      new RegExp(
-        `^REPORT RequestId: ${requestId}\\tDuration: \\d+\\.\\d{2} ms\\tBilled Duration: \\d+ ms\\tMemory Size: 512 MB\\tMax Memory Used: \\d+ MB\\t`,
-      ),
-    );
+    const platform = lifecycle
+      .map((e) => JSON.parse(e.message ?? "{}") as { type?: string; record?: Record<string, unknown> })
+      .filter((r) => r.type?.startsWith("platform."));
+    expect(platform.find((r) => r.type === "platform.start")?.record).toEqual({ requestId, version: "$LATEST" });
+    expect(platform.find((r) => r.type === "platform.report")?.record).toMatchObject({
+      requestId,
+      metrics: {
+        durationMs: expect.any(Number),
+        billedDurationMs: expect.any(Number),
+        memorySizeMB: 512,
+        maxMemoryUsedMB: expect.any(Number),
+      },
+      status: "success",
+    });
   });
 });
 
@@ -161,7 +168,12 @@ describe("the Lambda API on the endpoint", () => {
       MemorySize: 512,
       Timeout: 120,
       State: "Active",
-      LoggingConfig: { LogFormat: "Text", LogGroup: `/aws/lambda/${name}` },
+      LoggingConfig: {
+        LogFormat: "JSON",
+        ApplicationLogLevel: "INFO",
+        SystemLogLevel: "INFO",
+        LogGroup: `/aws/lambda/${name}`,
+      },
     });
     expect(config.Environment?.Variables?.INPUT_TOPIC).toBe("celebrities");
     expect(config.Environment?.Variables?.KAFKA_SECRET_ARN).toBe(await output("KafkaSecretArn"));
@@ -191,9 +203,10 @@ describe("the Lambda API on the endpoint", () => {
     expect(payload).toMatchObject({ errorType: "ParseError", errorMessage: expect.any(String) });
     expect(Array.isArray(payload.trace)).toBe(true);
     const tail = Buffer.from(res.LogResult ?? "", "base64").toString();
-    expect(tail).toMatch(/^START RequestId: [0-9a-f-]{36} Version: \$LATEST/);
-    expect(tail).toMatch(/\tERROR\tInvoke Error \t\{"errorType":"ParseError"/);
-    expect(tail).toMatch(/REPORT RequestId: /);
+    // In the JSON format the runtime logs the error as one record, its fields in the message.
+    expect(tail).toMatch(/\{"time":"[^"]+","type":"platform\.start","record":\{"requestId":"[0-9a-f-]{36}"/);
+    expect(tail).toMatch(/"level":"ERROR","requestId":"[0-9a-f-]{36}","message":\{"errorType":"ParseError"/);
+    expect(tail).toMatch(/"type":"platform\.report".*"status":"error","errorType":"ParseError"/);
   });
 
   test("DryRun answers 204 and Event 202 without a payload", async () => {
@@ -289,8 +302,8 @@ describe("the AWS CLI v2 against the endpoint", () => {
     cliInvoke(name, "{}", "/dev/null");
     const text = await waitFor("aws logs tail output", async () => {
       const r = aws(["logs", "tail", `/aws/lambda/${name}`, "--since", "10m"]);
-      return r.status === 0 && r.stdout.includes("REPORT RequestId:") ? r.stdout : undefined;
+      return r.status === 0 && r.stdout.includes('"type":"platform.report"') ? r.stdout : undefined;
     });
-    expect(text).toMatch(/\d{4}\/\d{2}\/\d{2}\/\[\$LATEST\][0-9a-f]{32} START RequestId: /);
+    expect(text).toMatch(/\d{4}\/\d{2}\/\d{2}\/\[\$LATEST\][0-9a-f]{32} \{"time":"[^"]+","type":"platform\.start"/);
   });
 });

@@ -44,7 +44,13 @@ describe("production profile", () => {
         FunctionName: `sluice-pipeline-${stage}`,
         Runtime: "nodejs22.x",
         Handler: "index.handler",
-        LoggingConfig: { LogGroup: { Ref: Match.stringLikeRegexp(`^${stage}FunctionLogGroup`) } },
+        // JSON with AWS's default levels: records filter patterns select by field, platform.report among them.
+        LoggingConfig: {
+          LogFormat: "JSON",
+          ApplicationLogLevel: "INFO",
+          SystemLogLevel: "INFO",
+          LogGroup: { Ref: Match.stringLikeRegexp(`^${stage}FunctionLogGroup`) },
+        },
         Environment: {
           Variables: Match.objectLike({
             INPUT_TOPIC: input,
@@ -232,8 +238,26 @@ describe("context settings", () => {
     [{ "sluice:profile": "staging" }, /sluice:profile/],
     [{ "sluice:topic:celebrities": "bad topic" }, /not a valid Kafka topic/],
     [{ "sluice:maxBatchingWindowSeconds": 301 }, /maxBatchingWindowSeconds/],
+    [{ "sluice:applicationLogLevel": "NOTICE" }, /sluice:applicationLogLevel.*TRACE, DEBUG, INFO, WARN, ERROR, FATAL/],
+    [{ "sluice:systemLogLevel": "ERROR" }, /sluice:systemLogLevel.*DEBUG, INFO, WARN/],
   ])("rejects %j", (context, message) => {
     expect(() => buildApp({ context: { ...PRODUCTION_CONTEXT, ...context }, nag: false })).toThrow(message);
+  });
+});
+
+describe("log levels", () => {
+  test("every function's application and system levels come from context, Powertools' with them", () => {
+    const { pipeline } = templates({ "sluice:applicationLogLevel": "fatal", "sluice:systemLogLevel": "WARN" });
+    const functions = pipeline.findResources("AWS::Lambda::Function");
+    expect(Object.keys(functions)).toHaveLength(4);
+    for (const fn of Object.values(functions)) {
+      expect(fn.Properties.LoggingConfig).toMatchObject({
+        LogFormat: "JSON",
+        ApplicationLogLevel: "FATAL",
+        SystemLogLevel: "WARN",
+      });
+      expect(fn.Properties.Environment.Variables.POWERTOOLS_LOG_LEVEL).toBe("CRITICAL");
+    }
   });
 });
 

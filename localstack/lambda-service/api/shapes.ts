@@ -45,8 +45,21 @@ export function functionConfiguration(backend: Account, fn: FunctionSpec, lastMo
     PackageType: "Zip",
     Architectures: [fn.architecture],
     EphemeralStorage: { Size: 512 },
-    LoggingConfig: { LogFormat: "Text", LogGroup: fn.logGroup },
+    LoggingConfig: loggingConfiguration(fn),
   };
+}
+
+/** LoggingConfig as GetFunction answers it: the levels only for JSON, where they apply. */
+export function loggingConfiguration(fn: Pick<FunctionSpec, "logging" | "logGroup">) {
+  const { logging } = fn;
+  return logging.format === "JSON"
+    ? {
+        LogFormat: logging.format,
+        ApplicationLogLevel: logging.applicationLogLevel,
+        SystemLogLevel: logging.systemLogLevel,
+        LogGroup: fn.logGroup,
+      }
+    : { LogFormat: logging.format, LogGroup: fn.logGroup };
 }
 
 export function mappingConfiguration(backend: Account, m: MappingView) {

@@ -1,14 +1,16 @@
 /**
  * One invocation on a leased sandbox, logged as Lambda logs it: (INIT_REPORT when the Init phase failed,) START,
- * the function's output, END and REPORT; and the result with its log tail. The sandbox runs it, outcome.ts says what
- * it means, report.ts words it; this module puts them in order.
+ * the function's output, END and REPORT — or, in the JSON log format, the platform.* records in their place; and the
+ * result with its log tail. The sandbox runs it, outcome.ts says what it means, platform-log.ts words it in the
+ * function's format; this module puts them in order.
  */
 import { performance } from "node:perf_hooks";
 import type { InvokeResult, ResponseStreamSink } from "../types";
 import { ExecutorClosedError } from "./errors";
 import { newTraceId } from "./ids";
 import { type Settlement, settleInitFailure, settleRun, type Tallies } from "./outcome";
-import { billedDurationMs, endLine, logTail, maxMemoryUsedMb, reportLine, startLine } from "./report";
+import { type PlatformEvent, platformLines } from "./platform-log";
+import { billedDurationMs, logTail, maxMemoryUsedMb } from "./report";
 import type { Sandbox } from "./sandbox";
 
 export interface Invocation {
@@ -27,8 +29,13 @@ export interface Invocation {
   readonly sink?: ResponseStreamSink;
 }
 
+/** Logs what the platform writes for a step, in the function's log format. */
+function logPlatform(invocation: Invocation, event: PlatformEvent): void {
+  for (const line of platformLines(invocation.sandbox.spec.logging, event, new Date())) invocation.emit(line);
+}
+
 export async function runInvocation(invocation: Invocation): Promise<InvokeResult> {
-  const { sandbox, cold, requestId, emit, tallies } = invocation;
+  const { sandbox, cold, requestId, tallies } = invocation;
   const spec = sandbox.spec;
   // A cold start's tail includes its init logs, which the sandbox has been collecting.
   const lines = cold ? (sandbox.lines ?? []) : [];
@@ -41,14 +48,20 @@ export async function runInvocation(invocation: Invocation): Promise<InvokeResul
     initDurationMs = init.durationMs;
     if (!init.ok) {
       if (invocation.isClosing()) throw new ExecutorClosedError(`the invocation of ${spec.name} was starting`);
-      const { initReport, settlement } = settleInitFailure(init, requestId, spec.timeoutSeconds, new Date());
-      emit(initReport);
-      emit(startLine(requestId));
+      const settlement = settleInitFailure(init, requestId, spec.timeoutSeconds, new Date());
+      logPlatform(invocation, {
+        kind: "initFailed",
+        durationMs: init.durationMs,
+        phase: settlement.phase,
+        statusText: settlement.statusText ?? "",
+      });
+      logPlatform(invocation, { kind: "start", requestId });
       return finish(invocation, lines, settlement, undefined);
     }
+    logPlatform(invocation, { kind: "initDone", durationMs: init.durationMs });
   }
 
-  emit(startLine(requestId));
+  logPlatform(invocation, { kind: "start", requestId });
   const timeoutMs = spec.timeoutSeconds * 1000;
   const started = performance.now();
   const outcome = await sandbox.invoke(
@@ -81,15 +94,17 @@ function finish(
   settlement: Settlement,
   initDurationMs: number | undefined,
 ): InvokeResult {
-  const { sandbox, requestId, emit } = invocation;
-  const { durationMs, functionError } = settlement;
+  const { sandbox, requestId } = invocation;
+  const { durationMs, functionError, phase } = settlement;
   invocation.tallies.record(settlement.tally);
-  for (const line of settlement.lines) emit(line);
+  logPlatform(invocation, { kind: "notices", lines: settlement.lines });
   const billed = billedDurationMs(durationMs, initDurationMs);
   const maxMemory = maxMemoryUsedMb(sandbox.spec.memoryMb, sandbox.maxRssKb);
-  emit(endLine(requestId));
-  emit(
-    reportLine({
+  logPlatform(invocation, { kind: "end", requestId, phase, durationMs, producedBytes: settlement.payload.length });
+  logPlatform(invocation, {
+    kind: "report",
+    phase,
+    figures: {
       requestId,
       durationMs,
       billedDurationMs: billed,
@@ -97,8 +112,8 @@ function finish(
       maxMemoryUsedMb: maxMemory,
       ...(initDurationMs !== undefined ? { initDurationMs } : {}),
       ...(settlement.statusText !== undefined ? { statusText: settlement.statusText } : {}),
-    }),
-  );
+    },
+  });
   return {
     requestId,
     payload: settlement.payload,

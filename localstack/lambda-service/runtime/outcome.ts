@@ -3,8 +3,9 @@
  * and these pure functions turn that into the payload, the function error, the extra log lines and REPORT status
  * Lambda would produce, and into what the function's counters count it as.
  */
+import type { PhaseStatus } from "./platform-records";
 import type { ErrorPayload } from "./protocol";
-import { errorStatus, initReportLine, TIMEOUT_STATUS, timedOutLine, timedOutMessage } from "./report";
+import { errorStatus, TIMEOUT_STATUS, timedOutLine, timedOutMessage } from "./report";
 
 /** How a sandbox's Init phase ended. */
 export type InitOutcome =
@@ -37,8 +38,10 @@ export interface Settlement {
   readonly durationMs: number;
   /** Logged after START (or the output so far) and before END. */
   readonly lines: readonly string[];
-  /** REPORT's suffix; none for a clean end. */
+  /** REPORT's suffix; none for a clean end (and for a function error, which text REPORT does not mark). */
   readonly statusText?: string;
+  /** The status and error type of the JSON format's platform.runtimeDone and platform.report. */
+  readonly phase: PhaseStatus;
   readonly tally: Tally;
 }
 
@@ -78,27 +81,19 @@ const UNKNOWN_INIT_ERROR: ErrorPayload = {
 
 /**
  * A failed Init: AWS retries it inside the invocation, so its time is the invocation's duration, and an
- * INIT_REPORT line precedes START.
+ * INIT_REPORT line (with this settlement's statusText) precedes START.
  */
-export function settleInitFailure(
-  init: InitFailure,
-  requestId: string,
-  timeoutSeconds: number,
-  now: Date,
-): { readonly initReport: string; readonly settlement: Settlement } {
+export function settleInitFailure(init: InitFailure, requestId: string, timeoutSeconds: number, now: Date): Settlement {
   const timedOut = init.status === "timeout";
   const error = timedOut ? timeoutError(requestId, timeoutSeconds) : (init.error ?? UNKNOWN_INIT_ERROR);
-  const statusText = timedOut ? TIMEOUT_STATUS : errorStatus(error.errorType);
   return {
-    initReport: initReportLine(init.durationMs, statusText),
-    settlement: {
-      payload: errorPayloadBuffer(error),
-      functionError: "Unhandled",
-      durationMs: init.durationMs,
-      lines: timedOut ? [timedOutLine(requestId, timeoutSeconds, now)] : [],
-      statusText,
-      tally: timedOut ? "timeout" : "crash",
-    },
+    payload: errorPayloadBuffer(error),
+    functionError: "Unhandled",
+    durationMs: init.durationMs,
+    lines: timedOut ? [timedOutLine(requestId, timeoutSeconds, now)] : [],
+    statusText: timedOut ? TIMEOUT_STATUS : errorStatus(error.errorType),
+    phase: timedOut ? { status: "timeout" } : { status: "error", errorType: error.errorType },
+    tally: timedOut ? "timeout" : "crash",
   };
 }
 
@@ -119,6 +114,7 @@ export function settleRun(outcome: Exclude<RunOutcome, { kind: "closed" }>, fact
         payload: typeof outcome.payload === "string" ? Buffer.from(outcome.payload, "utf8") : outcome.payload,
         durationMs,
         lines: [],
+        phase: { status: "success" },
         tally: "ok",
       };
     case "error":
@@ -127,6 +123,7 @@ export function settleRun(outcome: Exclude<RunOutcome, { kind: "closed" }>, fact
         functionError: "Unhandled",
         durationMs,
         lines: [],
+        phase: { status: "error", errorType: outcome.error.errorType },
         tally: "error",
       };
     case "timeout":
@@ -136,6 +133,7 @@ export function settleRun(outcome: Exclude<RunOutcome, { kind: "closed" }>, fact
         durationMs: Math.min(durationMs, timeoutSeconds * 1000),
         lines: [timedOutLine(requestId, timeoutSeconds, facts.now)],
         statusText: TIMEOUT_STATUS,
+        phase: { status: "timeout" },
         tally: "timeout",
       };
     case "exit": {
@@ -147,6 +145,7 @@ export function settleRun(outcome: Exclude<RunOutcome, { kind: "closed" }>, fact
         durationMs,
         lines: [`${errorMessage}\n${errorType}`],
         statusText: errorStatus(errorType),
+        phase: { status: "error", errorType },
         tally: "crash",
       };
     }

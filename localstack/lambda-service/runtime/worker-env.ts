@@ -3,6 +3,7 @@
  * service's base (endpoint, credentials), and nothing else of the executor's own environment.
  */
 import { delimiter, dirname, join } from "node:path";
+import { loggingEnvironment } from "../logging-config";
 import type { FunctionSpec } from "../types";
 import { TELEMETRY_FD, TELEMETRY_FD_ENV } from "./protocol";
 
@@ -52,6 +53,7 @@ export function workerEnv(input: WorkerEnvInput): Record<string, string> {
     AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(spec.memoryMb),
     AWS_LAMBDA_LOG_GROUP_NAME: spec.logGroup,
     AWS_LAMBDA_LOG_STREAM_NAME: input.logStream,
+    ...loggingEnvironment(spec.logging),
     AWS_LAMBDA_INITIALIZATION_TYPE: "on-demand",
     AWS_ACCESS_KEY_ID: base.AWS_ACCESS_KEY_ID,
     AWS_SECRET_ACCESS_KEY: base.AWS_SECRET_ACCESS_KEY,

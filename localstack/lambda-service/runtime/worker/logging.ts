@@ -28,6 +28,28 @@ function isLevel(value: string): value is Level {
 }
 
 let jsonFormat = false;
+/** AWS_LAMBDA_LOG_LEVEL's priority; TRACE (everything) when it is not set, as with the Text format. */
+let minimumLevel: number = LEVELS.TRACE;
+
+/**
+ * The level Lambda gives a line a function wrote to stdout or stderr itself (Powertools' logger does): the `level`
+ * of a JSON object, any case; INFO when it is missing or not a level name (developer guide, "Log-level filtering").
+ */
+export function rawLineLevel(text: string): Level {
+  if (!text.startsWith("{")) return "INFO";
+  try {
+    const level = (JSON.parse(text) as { level?: unknown }).level;
+    const name = typeof level === "string" ? level.toUpperCase() : "";
+    return isLevel(name) ? name : "INFO";
+  } catch {
+    return "INFO";
+  }
+}
+
+/** In the JSON format, a raw line below the application log level is dropped, as Lambda drops it. */
+export function keepsRawLine(text: string): boolean {
+  return !jsonFormat || LEVELS[rawLineLevel(text)] >= minimumLevel;
+}
 
 function jsonErrorReplacer(_key: string, value: unknown): unknown {
   if (!(value instanceof Error)) return value;
@@ -89,7 +111,8 @@ function logAt(level: Level, params: readonly unknown[]): void {
 export function patchConsole(env: NodeJS.ProcessEnv): void {
   jsonFormat = env.AWS_LAMBDA_LOG_FORMAT?.toUpperCase() === "JSON";
   const configured = env.AWS_LAMBDA_LOG_LEVEL?.toUpperCase() ?? "";
-  const minimum = isLevel(configured) ? LEVELS[configured] : LEVELS.TRACE;
+  minimumLevel = isLevel(configured) ? LEVELS[configured] : LEVELS.TRACE;
+  const minimum = minimumLevel;
   const at =
     (level: Level) =>
     (...params: unknown[]): void => {
@@ -101,7 +124,8 @@ export function patchConsole(env: NodeJS.ProcessEnv): void {
   console.log = console.info;
   console.warn = at("WARN");
   console.error = at("ERROR");
-  (console as unknown as Record<string, unknown>).fatal = at("FATAL");
+  // Never filtered in AWS's runtime: FATAL is the highest level.
+  (console as unknown as Record<string, unknown>).fatal = (...params: unknown[]): void => logAt("FATAL", params);
 }
 
 /** How the runtime logs "Invoke Error", "Uncaught Exception" and "Unhandled Promise Rejection". */

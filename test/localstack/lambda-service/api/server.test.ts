@@ -16,6 +16,7 @@ const fn = (name: string) =>
     codeSha256: "c".repeat(64),
     architecture: "arm64",
     codeDir: `/code/${name}`,
+    logging: { format: "Text" },
   }) as FunctionSpec;
 const mapping: MappingView = {
   spec: {

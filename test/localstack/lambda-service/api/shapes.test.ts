@@ -27,6 +27,7 @@ const fn: FunctionSpec = {
   timeoutSeconds: 30,
   memoryMb: 512,
   logGroup: "/aws/lambda/faces-detect",
+  logging: { format: "Text" },
   codeSha256: "0123456789abcdef0123456789abcdef0123456789abcdef",
 };
 
@@ -104,6 +105,16 @@ describe("functionConfiguration", () => {
       Architectures: ["arm64"],
       EphemeralStorage: { Size: 512 },
       LoggingConfig: { LogFormat: "Text", LogGroup: "/aws/lambda/faces-detect" },
+    });
+  });
+
+  it("reports a JSON function's LoggingConfig with its levels", () => {
+    const logging = { format: "JSON", applicationLogLevel: "WARN", systemLogLevel: "DEBUG" } as const;
+    expect(functionConfiguration(account, { ...fn, logging }, new Date()).LoggingConfig).toEqual({
+      LogFormat: "JSON",
+      ApplicationLogLevel: "WARN",
+      SystemLogLevel: "DEBUG",
+      LogGroup: "/aws/lambda/faces-detect",
     });
   });
 

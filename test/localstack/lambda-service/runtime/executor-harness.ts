@@ -58,6 +58,7 @@ export function spec(name: string, fixture: string, overrides: Partial<FunctionS
     timeoutSeconds: 3,
     memoryMb: 128,
     logGroup: `/aws/lambda/${name}`,
+    logging: { format: "Text" },
     codeSha256: `${fixture}-1`,
     ...overrides,
   };

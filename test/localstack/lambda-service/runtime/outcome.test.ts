@@ -10,7 +10,7 @@ describe("settleRun", () => {
   it("passes a result through as the payload", () => {
     const settlement = settleRun({ kind: "ok", payload: '{"ok":true}' }, facts);
     expect(text(settlement.payload)).toBe('{"ok":true}');
-    expect(settlement).toMatchObject({ durationMs: 42.5, lines: [], tally: "ok" });
+    expect(settlement).toMatchObject({ durationMs: 42.5, lines: [], phase: { status: "success" }, tally: "ok" });
     expect(settlement.functionError).toBeUndefined();
     expect(settlement.statusText).toBeUndefined();
   });
@@ -19,7 +19,12 @@ describe("settleRun", () => {
     const error = { errorType: "Error", errorMessage: "boom", trace: ["Error: boom"] };
     const settlement = settleRun({ kind: "error", error }, facts);
     expect(JSON.parse(text(settlement.payload))).toEqual(error);
-    expect(settlement).toMatchObject({ functionError: "Unhandled", lines: [], tally: "error" });
+    expect(settlement).toMatchObject({
+      functionError: "Unhandled",
+      lines: [],
+      phase: { status: "error", errorType: "Error" },
+      tally: "error",
+    });
     expect(settlement.statusText).toBeUndefined();
   });
 
@@ -34,6 +39,7 @@ describe("settleRun", () => {
       durationMs: 3000,
       lines: [`2026-03-04T05:06:07.089Z ${ID} Task timed out after 3.00 seconds`],
       statusText: "\tStatus: timeout",
+      phase: { status: "timeout" },
       tally: "timeout",
     });
   });
@@ -47,6 +53,7 @@ describe("settleRun", () => {
       durationMs: 42.5,
       lines: [`${message}\nRuntime.ExitError`],
       statusText: "\tStatus: error\tError Type: Runtime.ExitError",
+      phase: { status: "error", errorType: "Runtime.ExitError" },
       tally: "crash",
     });
     const oom = settleRun({ kind: "exit", description: "signal: killed", outOfMemory: true }, facts);
@@ -56,29 +63,22 @@ describe("settleRun", () => {
 });
 
 describe("settleInitFailure", () => {
-  it("returns the init error, after an INIT_REPORT with its type", () => {
+  it("returns the init error, with INIT_REPORT's status and its type", () => {
     const error = { errorType: "Runtime.HandlerNotFound", errorMessage: "index.handler is undefined or not exported" };
-    const { initReport, settlement } = settleInitFailure(
-      { ok: false, durationMs: 80.25, status: "error", error },
-      ID,
-      3,
-      NOW,
-    );
-    expect(initReport).toBe(
-      "INIT_REPORT Init Duration: 80.25 ms\tPhase: init\tStatus: error\tError Type: Runtime.HandlerNotFound",
-    );
+    const settlement = settleInitFailure({ ok: false, durationMs: 80.25, status: "error", error }, ID, 3, NOW);
     expect(JSON.parse(text(settlement.payload))).toEqual(error);
     expect(settlement).toMatchObject({
       functionError: "Unhandled",
       durationMs: 80.25,
       lines: [],
       statusText: "\tStatus: error\tError Type: Runtime.HandlerNotFound",
+      phase: { status: "error", errorType: "Runtime.HandlerNotFound" },
       tally: "crash",
     });
   });
 
   it("falls back to Runtime.Unknown when the worker gave no error", () => {
-    const { settlement } = settleInitFailure({ ok: false, durationMs: 1, status: "error" }, ID, 3, NOW);
+    const settlement = settleInitFailure({ ok: false, durationMs: 1, status: "error" }, ID, 3, NOW);
     expect(JSON.parse(text(settlement.payload))).toEqual({
       errorType: "Runtime.Unknown",
       errorMessage: "Unknown application error occurred",
@@ -86,13 +86,7 @@ describe("settleInitFailure", () => {
   });
 
   it("reports an init that ran out of time as a timeout", () => {
-    const { initReport, settlement } = settleInitFailure(
-      { ok: false, durationMs: 13000, status: "timeout" },
-      ID,
-      3,
-      NOW,
-    );
-    expect(initReport).toBe("INIT_REPORT Init Duration: 13000.00 ms\tPhase: init\tStatus: timeout");
+    const settlement = settleInitFailure({ ok: false, durationMs: 13000, status: "timeout" }, ID, 3, NOW);
     expect(JSON.parse(text(settlement.payload))).toEqual({
       errorType: "Sandbox.Timedout",
       errorMessage: `RequestId: ${ID} Error: Task timed out after 3.00 seconds`,
@@ -100,6 +94,7 @@ describe("settleInitFailure", () => {
     expect(settlement).toMatchObject({
       lines: [`2026-03-04T05:06:07.089Z ${ID} Task timed out after 3.00 seconds`],
       statusText: "\tStatus: timeout",
+      phase: { status: "timeout" },
       tally: "timeout",
     });
   });

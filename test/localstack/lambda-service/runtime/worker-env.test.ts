@@ -17,6 +17,7 @@ const spec: FunctionSpec = {
   timeoutSeconds: 3,
   memoryMb: 256,
   logGroup: "/aws/lambda/fn",
+  logging: { format: "Text" },
   codeSha256: "sha",
 };
 

@@ -49,6 +49,7 @@ function spec(overrides: Partial<FunctionSpec> = {}): FunctionSpec {
     timeoutSeconds: 3,
     memoryMb: 128,
     logGroup: "/aws/lambda/fn",
+    logging: { format: "Text" },
     codeSha256: "v1",
     ...overrides,
   };

@@ -1,5 +1,10 @@
 /** console output in the Node.js runtime's text and JSON formats. */
-import { currentRequestId, formatLogEntry, setCurrentRequestId } from "#local/lambda-service/runtime/worker/logging";
+import {
+  currentRequestId,
+  formatLogEntry,
+  rawLineLevel,
+  setCurrentRequestId,
+} from "#local/lambda-service/runtime/worker/logging";
 
 const now = new Date("2026-05-06T07:08:09.010Z");
 const ID = "0f0e0d0c-0000-4000-8000-000000000002";
@@ -47,5 +52,18 @@ describe("the request id slot", () => {
     setCurrentRequestId(ID);
     expect(currentRequestId()).toBe(ID);
     expect((globalThis as unknown as Record<symbol, unknown>)[Symbol.for("aws.lambda.runtime.requestId")]).toBe(ID);
+  });
+});
+
+describe("rawLineLevel", () => {
+  it.each([
+    ['{"level":"WARN","message":"Powertools"}', "WARN"],
+    ['{"level": "debug", "msg": "my debug log", "timestamp": "2024-11-02T16:51:31.587199Z"}', "DEBUG"],
+    ['{"level":"CRITICAL","message":"not a Lambda level"}', "INFO"],
+    ['{"message":"no level"}', "INFO"],
+    ['{"level":"ERROR"', "INFO"],
+    ["plain text", "INFO"],
+  ])("gives %s the level %s", (line, level) => {
+    expect(rawLineLevel(line)).toBe(level);
   });
 });
