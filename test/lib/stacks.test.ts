@@ -177,6 +177,7 @@ describe("production profile", () => {
     ).toEqual(
       [
         "AccessLogsBucketName",
+        "AlertsTopicArn",
         "FailuresBucketName",
         "ImagesBucketName",
         "KafkaSecretArn",
