@@ -8,6 +8,7 @@ import {
   paginateDescribeStacks,
   type Stack,
 } from "@aws-sdk/client-cloudformation";
+import { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
 import { CloudWatchLogsClient } from "@aws-sdk/client-cloudwatch-logs";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { LambdaClient } from "@aws-sdk/client-lambda";
@@ -31,6 +32,7 @@ function sdkConfig(cfg: LocalConfig) {
 /** SDK clients of the local endpoint, each built on first use and kept. */
 class AwsClients {
   #cloudFormation?: CloudFormationClient;
+  #cloudWatch?: CloudWatchClient;
   #dynamodb?: DynamoDBClient;
   #documents?: DynamoDBDocumentClient;
   #lambda?: LambdaClient;
@@ -45,6 +47,10 @@ class AwsClients {
   get cloudFormation(): CloudFormationClient {
     this.#cloudFormation ??= new CloudFormationClient(this.config);
     return this.#cloudFormation;
+  }
+  get cloudWatch(): CloudWatchClient {
+    this.#cloudWatch ??= new CloudWatchClient(this.config);
+    return this.#cloudWatch;
   }
   get dynamodb(): DynamoDBClient {
     this.#dynamodb ??= new DynamoDBClient(this.config);
@@ -85,6 +91,7 @@ class AwsClients {
     for (const client of [
       this.#documents,
       this.#cloudFormation,
+      this.#cloudWatch,
       this.#dynamodb,
       this.#lambda,
       this.#logs,
@@ -96,6 +103,7 @@ class AwsClients {
       client?.destroy();
     }
     this.#cloudFormation = undefined;
+    this.#cloudWatch = undefined;
     this.#dynamodb = undefined;
     this.#documents = undefined;
     this.#lambda = undefined;
