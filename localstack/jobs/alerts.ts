@@ -171,10 +171,14 @@ async function readSubscribers(cfg: LocalConfig): Promise<Subscriber[]> {
   } while (token !== undefined);
   const subscribers: Subscriber[] = [];
   for (const topicArn of [...topics].sort()) {
-    const { Subscriptions } = await sns.send(new ListSubscriptionsByTopicCommand({ TopicArn: topicArn }));
-    for (const s of Subscriptions ?? []) {
-      subscribers.push({ topicArn, protocol: s.Protocol ?? "?", endpoint: s.Endpoint ?? "?" });
-    }
+    let next: string | undefined;
+    do {
+      const page = await sns.send(new ListSubscriptionsByTopicCommand({ TopicArn: topicArn, NextToken: next }));
+      for (const s of page.Subscriptions ?? []) {
+        subscribers.push({ topicArn, protocol: s.Protocol ?? "?", endpoint: s.Endpoint ?? "?" });
+      }
+      next = page.NextToken;
+    } while (next !== undefined);
   }
   return subscribers;
 }
