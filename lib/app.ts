@@ -34,6 +34,7 @@ export function buildApp(
     description: "sluice: buckets, metadata table and Kafka credentials",
     kafkaUsername: settings.kafkaUsername,
     removalPolicy,
+    alertEmail: settings.alertEmail,
   });
   const pipeline = new PipelineStack(app, `${settings.stackPrefix}-pipeline`, {
     env,

@@ -1,4 +1,6 @@
+import { createHash } from "node:crypto";
 import { Aspects, CfnCondition, CfnResource, Fn, type IAspect, Stack, Validations } from "aws-cdk-lib";
+import { CfnAlarm } from "aws-cdk-lib/aws-cloudwatch";
 import type { IConstruct } from "constructs";
 
 /** CloudFormation types the local emulator cannot host; the local Lambda service runs them from cdk.out. */
@@ -26,6 +28,21 @@ export function runsOnLocalService(type: string, hasScheduleExpression: boolean)
   return LOCAL_SERVICE_TYPES.has(type) || (type === "AWS::Events::Rule" && hasScheduleExpression);
 }
 
+/** A stable UUID (v4 layout) from a name, so a mapping keeps its id — and default group — across restarts. */
+export function stableUuid(name: string): string {
+  const h = createHash("sha256").update(name).digest("hex");
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-${((Number.parseInt(h[16] ?? "0", 16) & 3) | 8).toString(16)}${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
+
+/**
+ * The UUID the local Lambda service gives the Kafka mapping `logicalId` of stack `stackName` (AWS draws one at
+ * random; locally it is derived from the names so that it, and the default consumer group, survive restarts).
+ * An alarm on a mapping's metrics names it in its EventSourceMappingUUID dimension.
+ */
+export function localMappingUuid(stackName: string, logicalId: string): string {
+  return stableUuid(`${stackName}/${logicalId}`);
+}
+
 /** The logical id of the always-false condition, and the metadata that marks what it skips. */
 export const LOCAL_CONDITION_ID = "SluiceDeployedByCloudFormation";
 export const RUNS_ON_METADATA = { key: "sluice:runs-on", value: "local-lambda-service" } as const;
@@ -40,6 +57,7 @@ export const LOCAL_CONDITION_TEMPLATE = { "Fn::Equals": ["local", "aws"] } as co
  */
 export class LocalProfile implements IAspect {
   visit(node: IConstruct): void {
+    if (node instanceof CfnAlarm) LocalProfile.unreferenceDimensions(node);
     if (!(node instanceof CfnResource)) return;
     const scheduleExpression = (node as unknown as { scheduleExpression?: unknown }).scheduleExpression;
     if (!runsOnLocalService(node.cfnResourceType, scheduleExpression !== undefined)) return;
@@ -59,6 +77,43 @@ export class LocalProfile implements IAspect {
     // Constant false: "local" is never "aws". Kept as a condition so the template still shows the resource.
     const [left, right] = LOCAL_CONDITION_TEMPLATE["Fn::Equals"];
     return new CfnCondition(stack, LOCAL_CONDITION_ID, { expression: Fn.conditionEquals(left, right) });
+  }
+
+  /**
+   * An alarm stays with CloudFormation (LocalStack evaluates it), but a dimension that refers to what the local
+   * service runs (a mapping's EventSourceMappingUUID, a function's name by Ref) would be an unresolved reference
+   * to a skipped resource: it becomes the value the local service gives that resource, which is also the value
+   * its metrics carry.
+   */
+  private static unreferenceDimensions(alarm: CfnAlarm): void {
+    const stack = Stack.of(alarm);
+    const dimensions = stack.resolve(alarm.dimensions) as Array<{ name: string; value: string }> | undefined;
+    if (dimensions === undefined) return;
+    const byLogicalId = new Map<string, CfnResource>();
+    for (const c of stack.node.findAll()) {
+      if (c instanceof CfnResource) byLogicalId.set(stack.resolve(c.logicalId) as string, c);
+    }
+    let changed = false;
+    const local = dimensions.map((d) => {
+      const ref = (d.value as { Ref?: unknown } | null)?.Ref;
+      const target = typeof ref === "string" ? byLogicalId.get(ref) : undefined;
+      if (target === undefined || !runsOnLocalService(target.cfnResourceType, false)) return d;
+      changed = true;
+      return { name: d.name, value: LocalProfile.localValue(stack, ref as string, target) };
+    });
+    if (changed) alarm.dimensions = local;
+  }
+
+  private static localValue(stack: Stack, logicalId: string, target: CfnResource): string {
+    if (target.cfnResourceType === "AWS::Lambda::EventSourceMapping")
+      return localMappingUuid(stack.stackName, logicalId);
+    if (target.cfnResourceType === "AWS::Lambda::Function") {
+      const name = stack.resolve((target as unknown as { functionName?: unknown }).functionName);
+      return typeof name === "string" ? name : `${stack.stackName}-${logicalId}`.slice(0, 64);
+    }
+    throw new Error(
+      `alarm dimension refers to ${target.cfnResourceType} ${logicalId}, which the local Lambda service runs and has no local value for`,
+    );
   }
 
   static applyTo(scope: IConstruct): void {

@@ -51,6 +51,10 @@ export interface SluiceSettings {
   readonly provisionedPollers: ProvisionedPollers;
   /** ApplicationLogLevel and SystemLogLevel of every function, which logs in the JSON format. */
   readonly logLevels: LogLevels;
+  /** Alarm notifications: an email address subscribed to the alerts topic (`sluice:alertEmail`), if any. */
+  readonly alertEmail: string | undefined;
+  /** Records behind (a mapping's OffsetLag, Maximum over a minute, 5 minutes running) that raise its alarm. */
+  readonly offsetLagAlarmThreshold: number;
 }
 
 /** Event pollers of a provisioned-mode Kafka mapping (AWS: minimum 1 to 200, maximum 1 to 2,000, minimum <= maximum). */
@@ -66,6 +70,11 @@ class SettingsError extends Error {
   }
 }
 
+/** Default of `sluice:offsetLagAlarmThreshold`: a stage that stays this many records behind for 5 minutes is stuck. */
+export const DEFAULT_OFFSET_LAG_ALARM_THRESHOLD = 1000;
+
+/** An address SNS can deliver to: one @, no spaces, a dotted domain. */
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const BROKER = /^[A-Za-z0-9.-]+:\d{1,5}$/;
 const TOPIC = /^[A-Za-z0-9._-]{1,249}$/;
 
@@ -199,6 +208,13 @@ export function loadSettings(node: Node): SluiceSettings {
         "set -c sluice:minimumPollers at most the maximum, or raise -c sluice:maximumPollers",
     );
   }
+  const alertEmail = str(node, "sluice:alertEmail", "");
+  if (alertEmail !== "" && !EMAIL.test(alertEmail)) {
+    throw new SettingsError(
+      "sluice:alertEmail",
+      `"${alertEmail}" is not an email address; set -c sluice:alertEmail=you@example.com, or leave it unset for no email`,
+    );
+  }
   return {
     stackPrefix,
     profile,
@@ -212,5 +228,9 @@ export function loadSettings(node: Node): SluiceSettings {
     sampleWebUrl,
     provisionedPollers,
     logLevels: loadLogLevels(node),
+    alertEmail: alertEmail === "" ? undefined : alertEmail,
+    offsetLagAlarmThreshold:
+      int(node, "sluice:offsetLagAlarmThreshold", DEFAULT_OFFSET_LAG_ALARM_THRESHOLD, 1, 1_000_000_000) ??
+      DEFAULT_OFFSET_LAG_ALARM_THRESHOLD,
   };
 }

@@ -6,6 +6,7 @@
 import { parseArgs } from "node:util";
 import { deployApp, destroyApp } from "./apps/apps";
 import { type LocalConfig, loadLocalConfig } from "./config";
+import { formatAlerts, parseSince, readAlerts } from "./jobs/alerts";
 import { formatSummary, runJob } from "./jobs/faces/job";
 import { runSchedule } from "./lambda-service/daemon";
 import { formatReport } from "./lambda-service/unhonoured";
@@ -32,6 +33,9 @@ usage: npm run <script>            (or: npx tsx localstack/cli.ts <command>)
   npm run destroy:local -- --app NAME|'<command>'   destroy that app's stacks and stop serving it
   npx tsx localstack/cli.ts install    only install (Kafka jars, LocalStack venv, DynamoDB Local)
   npx tsx localstack/cli.ts schedule run NAME   fire a schedule or scheduled rule of the Lambda service now
+  npx tsx localstack/cli.ts alerts [--since 30m] [--limit 20]
+                        recent alarm state changes, the mail SNS handed to SES, and the alarm topics'
+                        subscribers, newest first (alerts --help for more)
 
 options of start and seed:
   --from sample|wikidata|<file.csv|file.json>   where the people come from (default: sample, or wikidata
@@ -44,6 +48,20 @@ environment (defaults):
   SLUICE_PORT=4566 (the endpoint)  LOCALSTACK_PORT=4567  KAFKA_PORT=9092  KAFKA_CONTROLLER_PORT=9093  AWS_REGION=us-east-1
   SLUICE_STATE_DIR=<repo>/.local (data, logs, venv)   SLUICE_CACHE_DIR=~/.cache/sluice (downloads)
   SLUICE_STACK_PREFIX=sluice   SLUICE_KAFKA_HEAP=512m   SLUICE_SOURCES=sample   SAMPLE_WEB_PORT=4580
+`;
+
+const ALERTS_HELP = `usage: npx tsx localstack/cli.ts alerts [--since 30m|2h|1d|<ISO time>] [--limit N]
+
+Prints, newest first:
+  alarm state changes   CloudWatch DescribeAlarmHistory: time, alarm, old → new state, reason
+  mail sent             LocalStack's SES store (GET <endpoint>/_aws/ses): every email and email-json
+                        subscription of an alarm's SNS topic gets its notification there, not in a mailbox
+  where notifications go  the SNS subscriptions of the topics the alarms act on (an SQS subscriber's
+                        messages stay in its queue for its consumer)
+
+options:
+  --since   only what happened since then (default: everything LocalStack keeps since it started)
+  --limit   at most N state changes and N mails (default 20)
 `;
 
 const log: Log = (message) => process.stdout.write(`${message}\n`);
@@ -169,6 +187,10 @@ function jobOptions(
 
 export async function main(argv: string[]): Promise<number> {
   const [command = "help", ...rest] = argv;
+  if (command === "alerts" && rest.includes("--help")) {
+    process.stdout.write(ALERTS_HELP);
+    return 0;
+  }
   if (command === "help" || command === "--help" || command === "-h" || rest.includes("--help")) {
     process.stdout.write(HELP);
     return 0;
@@ -223,6 +245,19 @@ export async function main(argv: string[]): Promise<number> {
       if (action !== "run" || !name) throw new Error("usage: sluice schedule run <schedule or rule name>");
       const fired = await runSchedule(cfg, name);
       log(`fired ${fired.name} (${fired.expression}) → ${fired.targets.join(", ")}; next ${fired.nextFire ?? "never"}`);
+      return 0;
+    }
+    case "alerts": {
+      const { values } = parseArgs({
+        args: rest,
+        options: { since: { type: "string" }, limit: { type: "string" } },
+        strict: true,
+      });
+      const limit = values.limit === undefined ? 20 : Number(values.limit);
+      if (!Number.isInteger(limit) || limit < 1)
+        throw new Error(`--limit must be a whole number ≥ 1, got "${values.limit}"`);
+      const since = values.since === undefined ? undefined : parseSince(values.since);
+      log(formatAlerts(await readAlerts(cfg, { since, limit }), cfg));
       return 0;
     }
     case "seed": {

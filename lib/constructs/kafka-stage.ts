@@ -1,5 +1,11 @@
 import type { Duration, RemovalPolicy } from "aws-cdk-lib";
-import { type IEventSourceDlq, type ILayerVersion, type MetricType, StartingPosition } from "aws-cdk-lib/aws-lambda";
+import {
+  EventSourceMapping,
+  type IEventSourceDlq,
+  type ILayerVersion,
+  type MetricType,
+  StartingPosition,
+} from "aws-cdk-lib/aws-lambda";
 import {
   AuthenticationMethod,
   S3OnFailureDestination,
@@ -7,6 +13,7 @@ import {
 } from "aws-cdk-lib/aws-lambda-event-sources";
 import type { IBucket } from "aws-cdk-lib/aws-s3";
 import type { ISecret } from "aws-cdk-lib/aws-secretsmanager";
+import type { ITopic } from "aws-cdk-lib/aws-sns";
 import { Construct } from "constructs";
 import { stageEnvironment } from "#shared/stage-settings";
 import {
@@ -19,6 +26,7 @@ import {
   validateTopic,
 } from "../settings";
 import { SluiceFunction } from "./sluice-function";
+import { StageAlarms } from "./stage-alarms";
 
 export interface KafkaStageProps {
   /** Short stage name, e.g. `scrape`; names the function `<stack>-<stageName>`. */
@@ -36,6 +44,10 @@ export interface KafkaStageProps {
   readonly kafkaSecret: ISecret;
   /** Bucket that receives a record of every batch the mapping gives up on. */
   readonly failureBucket: IBucket;
+  /** Topic the stage's alarms (function Errors, mapping OffsetLag) notify; every stage has them. */
+  readonly alertTopic: ITopic;
+  /** Records behind that raise the mapping's OffsetLag alarm when held 5 minutes. @default 1000 */
+  readonly offsetLagAlarmThreshold?: number;
   /** Records per invocation, 1 to 10,000. @default 100 */
   readonly batchSize?: number;
   /** Whole seconds to gather a batch, 0 to 300. @default - AWS's Kafka default of 500 ms */
@@ -86,14 +98,18 @@ export interface KafkaStageProps {
 
 /**
  * A pipeline stage fed by a Kafka topic: a house `SluiceFunction` triggered by a self-managed
- * Kafka event-source mapping with SASL/SCRAM-SHA-512, per-record failure reporting, and an S3
- * on-failure destination. Props are checked here, before synthesis, with the limits AWS applies.
+ * Kafka event-source mapping with SASL/SCRAM-SHA-512, per-record failure reporting, an S3
+ * on-failure destination, and alarms on the function's Errors and the mapping's OffsetLag that notify the
+ * alerts topic. Props are checked here, before synthesis, with the limits AWS applies.
  */
 export class KafkaStage extends Construct {
   readonly function: SluiceFunction;
   readonly inputTopic: string;
   readonly outputTopic: string | undefined;
   readonly eventSource: SelfManagedKafkaEventSource;
+  /** The mapping the event source created (CDK's SelfManagedKafkaEventSource does not expose it). */
+  readonly mapping: EventSourceMapping;
+  readonly alarms: StageAlarms;
 
   constructor(scope: Construct, id: string, props: KafkaStageProps) {
     super(scope, id);
@@ -150,6 +166,17 @@ export class KafkaStage extends Construct {
       ...(props.metrics && props.metrics.length > 0 ? { metricsConfig: { metrics: [...props.metrics] } } : {}),
     });
     this.function.addEventSource(this.eventSource);
+    const mapping = this.function.node.children.find((c): c is EventSourceMapping => c instanceof EventSourceMapping);
+    if (mapping === undefined)
+      throw new Error(`KafkaStage "${props.stageName}": the Kafka event source made no mapping`);
+    this.mapping = mapping;
+
+    this.alarms = new StageAlarms(this, "Alarms", {
+      functionName: this.function.plainName,
+      eventSourceMappingId: mapping.eventSourceMappingId,
+      alertTopic: props.alertTopic,
+      offsetLagThreshold: props.offsetLagAlarmThreshold,
+    });
   }
 
   /** Rejects combinations AWS or CDK would reject later, with a message that says what to change. */
@@ -202,6 +229,10 @@ export class KafkaStage extends Construct {
       throw new Error(
         `${where}: provisionedPollers.minimum (${pollers.minimum}) must not exceed provisionedPollers.maximum (${pollers.maximum})`,
       );
+    }
+    const lag = props.offsetLagAlarmThreshold;
+    if (lag !== undefined && (!Number.isInteger(lag) || lag < 1)) {
+      throw new Error(`${where}: offsetLagAlarmThreshold must be a whole number of records, at least 1 (got ${lag})`);
     }
     if ((props.startingPosition === "AT_TIMESTAMP") !== (props.startingPositionTimestamp !== undefined)) {
       throw new Error(

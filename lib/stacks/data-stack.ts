@@ -3,17 +3,20 @@ import { AttributeType, BillingMode, Table, TableEncryption } from "aws-cdk-lib/
 import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from "aws-cdk-lib/aws-s3";
 import { Secret } from "aws-cdk-lib/aws-secretsmanager";
 import type { Construct } from "constructs";
+import { AlertsTopic } from "../constructs/alerts-topic";
 
 export interface DataStackProps extends StackProps {
   /** SCRAM user name held by the Kafka credentials secret. */
   readonly kafkaUsername: string;
   /** What happens to buckets, tables and the secret when the stack is deleted. @default RemovalPolicy.RETAIN */
   readonly removalPolicy?: RemovalPolicy;
+  /** Subscribed to the alerts topic. @default - no email subscription */
+  readonly alertEmail?: string;
 }
 
 /**
  * Everything that holds data: images, the Parquet lake, failed-record destinations, image metadata,
- * and the Kafka credentials. Buckets block public access, encrypt at rest, refuse plain HTTP, and log
+ * the Kafka credentials, and the alerts topic the alarms notify. Buckets block public access, encrypt at rest, refuse plain HTTP, and log
  * access to a dedicated bucket.
  */
 /** Names of the CloudFormation exports through which other stacks reach this stack's resources. */
@@ -24,6 +27,7 @@ export interface DataExports {
   readonly metadataTableArn: string;
   readonly kafkaSecretArn: string;
   readonly tmdbSecretArn: string;
+  readonly alertsTopicArn: string;
 }
 
 export class DataStack extends Stack {
@@ -33,6 +37,7 @@ export class DataStack extends Stack {
   readonly metadataTable: Table;
   readonly kafkaSecret: Secret;
   readonly tmdbSecret: Secret;
+  readonly alerts: AlertsTopic;
   /** Export names are derived from the stack name, so consumers (and cdk-nag acknowledgements) can name them. */
   readonly exports: DataExports;
 
@@ -103,6 +108,9 @@ export class DataStack extends Stack {
       reason: "A third-party API token issued by TMDB: it can only be rotated on TMDB's site.",
     });
 
+    // Every pipeline's alarms notify this one topic; it outlives pipeline stacks as the data does.
+    this.alerts = new AlertsTopic(this, "Alerts", { email: props.alertEmail });
+
     const exportArn = (value: string, what: string): string => {
       const name = `${this.stackName}-${what}`;
       this.exportValue(value, { name });
@@ -115,6 +123,7 @@ export class DataStack extends Stack {
       metadataTableArn: exportArn(this.metadataTable.tableArn, "MetadataTableArn"),
       kafkaSecretArn: exportArn(this.kafkaSecret.secretArn, "KafkaSecretArn"),
       tmdbSecretArn: exportArn(this.tmdbSecret.secretArn, "TmdbSecretArn"),
+      alertsTopicArn: exportArn(this.alerts.topic.topicArn, "AlertsTopicArn"),
     };
 
     const out = (id: string, value: string, description: string): CfnOutput =>
@@ -126,5 +135,6 @@ export class DataStack extends Stack {
     out("MetadataTableName", this.metadataTable.tableName, "Image metadata");
     out("KafkaSecretArn", this.kafkaSecret.secretArn, "Kafka SCRAM credentials");
     out("TmdbSecretArn", this.tmdbSecret.secretArn, "TMDB API token (put yours to scrape TMDB)");
+    out("AlertsTopicArn", this.alerts.topic.topicArn, "Alarm notifications (ALARM and OK) of every stage");
   }
 }

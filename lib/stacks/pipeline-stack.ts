@@ -4,6 +4,7 @@ import { Table } from "aws-cdk-lib/aws-dynamodb";
 import { Architecture } from "aws-cdk-lib/aws-lambda";
 import { Bucket } from "aws-cdk-lib/aws-s3";
 import { Secret } from "aws-cdk-lib/aws-secretsmanager";
+import { Topic } from "aws-cdk-lib/aws-sns";
 import type { Construct } from "constructs";
 import { cleanEnvironment } from "../../lambdas/faces/clean/settings";
 import { scrapeEnvironment } from "../../lambdas/faces/scrape/settings";
@@ -45,6 +46,7 @@ export class PipelineStack extends Stack {
     const tmdbSecret = Secret.fromSecretAttributes(this, "TmdbSecret", {
       secretCompleteArn: Fn.importValue(data.tmdbSecretArn),
     });
+    const alertTopic = Topic.fromTopicArn(this, "AlertsTopic", Fn.importValue(data.alertsTopicArn));
     const sources = sourceSetup(settings);
     // sharp's libvips is native: a layer built for the function's platform (this machine's, locally).
     const sharpLayer = new NodeModulesLayer(this, "SharpLayer", {
@@ -67,6 +69,8 @@ export class PipelineStack extends Stack {
       logRemovalPolicy: props.logRemovalPolicy,
       provisionedPollers: settings.provisionedPollers,
       logLevels: settings.logLevels,
+      alertTopic,
+      offsetLagAlarmThreshold: settings.offsetLagAlarmThreshold,
     };
     const stage = (
       stageName: StageName,

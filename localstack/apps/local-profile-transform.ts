@@ -11,7 +11,13 @@ import { createHash } from "node:crypto";
 import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import { CloudAssembly } from "aws-cdk-lib/cx-api";
-import { LOCAL_CONDITION_ID, LOCAL_CONDITION_TEMPLATE, RUNS_ON_METADATA, runsOnLocalService } from "#lib/local-profile";
+import {
+  LOCAL_CONDITION_ID,
+  LOCAL_CONDITION_TEMPLATE,
+  localMappingUuid,
+  RUNS_ON_METADATA,
+  runsOnLocalService,
+} from "#lib/local-profile";
 import { localFunctionName } from "../lambda-service/assembly";
 
 interface TemplateResource {
@@ -41,6 +47,8 @@ function localValue(stackName: string, id: string, r: TemplateResource, attribut
     if (attribute === undefined) return name;
     if (attribute === "Arn") return `arn:\${AWS::Partition}:lambda:\${AWS::Region}:\${AWS::AccountId}:function:${name}`;
   }
+  // The mapping's UUID as the local service gives it (an alarm's EventSourceMappingUUID dimension).
+  if (r.Type === "AWS::Lambda::EventSourceMapping" && attribute === undefined) return localMappingUuid(stackName, id);
   return `sluice-local:${id}${attribute === undefined ? "" : `.${attribute}`}`;
 }
 

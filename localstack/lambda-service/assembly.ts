@@ -7,6 +7,7 @@ import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
 import { join, resolve as resolvePath } from "node:path";
 import { CloudAssembly } from "aws-cdk-lib/cx-api";
+import { stableUuid } from "#lib/local-profile";
 import { type EventInvokeConfig, eventInvokeConfigResource } from "./async/invoke-config";
 import { type ResolveContext, ResolveError, resolve } from "./intrinsics";
 import { parseLoggingConfig } from "./logging-config";
@@ -65,11 +66,8 @@ export function localFunctionName(stackName: string, logicalId: string, props?: 
 
 const SUPPORTED_RUNTIMES = /^nodejs(\d+)\.x$/;
 
-/** A stable UUID (v4 layout) from a name, so a mapping keeps its id — and default group — across restarts. */
-export function stableUuid(name: string): string {
-  const h = createHash("sha256").update(name).digest("hex");
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-${((Number.parseInt(h[16] ?? "0", 16) & 3) | 8).toString(16)}${h.slice(17, 20)}-${h.slice(20, 32)}`;
-}
+/** The rule lives with the local profile (lib/local-profile.ts), which gives alarms the same mapping UUIDs. */
+export { stableUuid };
 
 function arnFor(type: string, physicalId: string, region: string, account: string): string | undefined {
   switch (type) {

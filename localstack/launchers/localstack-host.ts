@@ -30,7 +30,8 @@ import { findPython, installVenv, venvIsCurrent, venvPython } from "./localstack
  * The services LocalStack loads (SERVICES, strict). CloudFormation, IAM, STS, SSM and S3 are what a CDK
  * bootstrap and deploy need (the bootstrap's ECR repository is a CloudFormation-only mock in community and
  * needs no ECR service); the rest are what the pipelines use or may use (on-failure destinations, keys,
- * schedules, metrics). LocalStack adds dependencies itself: dynamodbstreams and kinesis for dynamodb,
+ * schedules, metrics, alarm notifications: SNS hands email subscriptions to SES, whose sent mail LocalStack keeps at
+ * /_aws/ses). LocalStack adds dependencies itself: dynamodbstreams and kinesis for dynamodb,
  * lambda for secretsmanager. Services load lazily, so an unused one costs nothing.
  */
 const LOCALSTACK_SERVICES = [
@@ -47,6 +48,7 @@ const LOCALSTACK_SERVICES = [
   "kms",
   "events",
   "cloudwatch",
+  "ses",
 ] as const;
 
 function paths(cfg: LocalConfig) {

@@ -114,12 +114,15 @@ afterAll(async () => {
 });
 
 /** GetMetricStatistics over the test's minutes, one-minute periods. */
-async function datapoints(name: string, dimension: [string, string], statistics: Statistic[]): Promise<Datapoint[]> {
+/** One dimension, or several as [name, value, name, value, …]. */
+async function datapoints(name: string, dimension: readonly string[], statistics: Statistic[]): Promise<Datapoint[]> {
+  const dimensions = [];
+  for (let i = 0; i + 1 < dimension.length; i += 2) dimensions.push({ Name: dimension[i], Value: dimension[i + 1] });
   const { Datapoints } = await cloudWatch.send(
     new GetMetricStatisticsCommand({
       Namespace: "AWS/Lambda",
       MetricName: name,
-      Dimensions: [{ Name: dimension[0], Value: dimension[1] }],
+      Dimensions: dimensions,
       StartTime: startedAt,
       EndTime: new Date(Date.now() + 120_000),
       Period: 60,
@@ -174,12 +177,12 @@ test("a mapping opted into MetricsConfig reports OffsetLag and its event counts 
   expect(await sumOf("FailedInvokeEventCount", byMapping)).toBe(0);
   for (const [name, dimension] of [
     ["OffsetLag", ["FunctionName", names.consumer]],
-    ["OffsetLag", byMapping],
+    ["OffsetLag", ["FunctionName", names.consumer, ...byMapping]],
     ["MaxOffsetLag", byMapping],
     ["SumOffsetLag", byMapping],
   ] as const) {
     const points = await waitFor(`${name} datapoints`, async () => {
-      const found = await datapoints(name, [dimension[0], dimension[1]], ["Maximum", "Minimum"]);
+      const found = await datapoints(name, dimension, ["Maximum", "Minimum"]);
       return found.length > 0 ? found : undefined;
     });
     expect(points.every((p) => (p.Minimum ?? -1) >= 0)).toBe(true);

@@ -183,6 +183,7 @@ describe("production profile", () => {
     ).toEqual(
       [
         "AccessLogsBucketName",
+        "AlertsTopicArn",
         "FailuresBucketName",
         "ImagesBucketName",
         "KafkaSecretArn",

@@ -5,7 +5,8 @@
  * Dimensions: function metrics carry `FunctionName` only (the service runs `$LATEST` only, so AWS's `Resource` and
  * `ExecutedVersion` dimensions would repeat it; the dimensionless "across all functions" series is not published);
  * event-source-mapping metrics carry `EventSourceMappingUUID`; OffsetLag, a function metric that AWS documents
- * before the mapping metrics existed, is published both per function and per mapping.
+ * before the mapping metrics existed, is published per function and per function and mapping (FunctionName +
+ * EventSourceMappingUUID, which a stage's OffsetLag alarm names).
  */
 
 export const LAMBDA_NAMESPACE = "AWS/Lambda";

@@ -109,8 +109,10 @@ export function mappingDatums(source: MappingSource, previous: PollerMetrics | u
   const lags = Object.values(metrics.offsetLag);
   if (enabled && lags.length > 0) {
     const sum = lags.reduce((a, b) => a + b, 0);
-    // OffsetLag is the topic's: the records waiting in all of the mapping's partitions.
-    for (const dimensions of [functionDimensions(source.functionName), byMapping]) {
+    // OffsetLag is the topic's: the records waiting in all of the mapping's partitions. Per function, and per
+    // function and mapping (the dimensions the stages' OffsetLag alarms name: lib/constructs/stage-alarms.ts).
+    const byFunction = functionDimensions(source.functionName);
+    for (const dimensions of [byFunction, [...byFunction, ...byMapping]]) {
       out.push({
         namespace: LAMBDA_NAMESPACE,
         name: "OffsetLag",

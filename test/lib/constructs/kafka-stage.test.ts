@@ -4,6 +4,7 @@ import { Match, Template } from "aws-cdk-lib/assertions";
 import { MetricType } from "aws-cdk-lib/aws-lambda";
 import { Bucket } from "aws-cdk-lib/aws-s3";
 import { Secret } from "aws-cdk-lib/aws-secretsmanager";
+import { Topic } from "aws-cdk-lib/aws-sns";
 import { KafkaStage, type KafkaStageProps } from "#lib/constructs/kafka-stage";
 
 function props(overrides: Partial<KafkaStageProps> = {}): KafkaStageProps {
@@ -16,6 +17,7 @@ function props(overrides: Partial<KafkaStageProps> = {}): KafkaStageProps {
     bootstrapServers: ["127.0.0.1:9092"],
     kafkaSecret: new Secret(stack, "Secret"),
     failureBucket: new Bucket(stack, "Failures"),
+    alertTopic: new Topic(stack, "Alerts"),
     ...overrides,
   };
 }
@@ -38,6 +40,8 @@ describe("KafkaStage props are checked before synthesis", () => {
     ["no minimum poller", { provisionedPollers: { minimum: 0, maximum: 3 } }, /provisionedPollers.minimum.*1 to 200/],
     ["2,001 pollers", { provisionedPollers: { minimum: 1, maximum: 2001 } }, /provisionedPollers.maximum.*1 to 2000/],
     ["minimum over maximum", { provisionedPollers: { minimum: 4, maximum: 2 } }, /must not exceed/],
+    ["an OffsetLag threshold of 0", { offsetLagAlarmThreshold: 0 }, /offsetLagAlarmThreshold.*at least 1/],
+    ["a fractional OffsetLag threshold", { offsetLagAlarmThreshold: 2.5 }, /offsetLagAlarmThreshold/],
   ])("%s is refused", (_what, overrides, message) => {
     expect(() => KafkaStage.validate(props(overrides))).toThrow(message);
   });

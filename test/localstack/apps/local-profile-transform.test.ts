@@ -13,7 +13,7 @@ import { CfnRule } from "aws-cdk-lib/aws-events";
 import { CfnFunction } from "aws-cdk-lib/aws-lambda";
 import { CfnSchedule } from "aws-cdk-lib/aws-scheduler";
 import { CfnQueue } from "aws-cdk-lib/aws-sqs";
-import { LocalProfile } from "#lib/local-profile";
+import { LocalProfile, localMappingUuid } from "#lib/local-profile";
 import { applyLocalProfile, applyLocalProfileToAssembly, type CfnTemplate } from "#local/apps/local-profile-transform";
 
 const FALSE = { "Fn::Equals": ["local", "aws"] };
@@ -75,6 +75,31 @@ test("what CloudFormation deploys no longer refers to skipped resources: names, 
     },
   });
   expect(out.Outputs).toEqual({ Url: { Value: "sluice-local:FnUrl.FunctionUrl" }, Queue: { Value: { Ref: "Queue" } } });
+});
+
+test("an alarm on a skipped function and mapping names them as the local service does, so its metrics match", () => {
+  const alarmed: CfnTemplate = {
+    Resources: {
+      Fn: { Type: "AWS::Lambda::Function", Properties: { FunctionName: "orders" } },
+      Mapping: { Type: "AWS::Lambda::EventSourceMapping", Properties: { FunctionName: { Ref: "Fn" } } },
+      Lag: {
+        Type: "AWS::CloudWatch::Alarm",
+        Properties: {
+          MetricName: "OffsetLag",
+          Dimensions: [
+            { Name: "EventSourceMappingUUID", Value: { Ref: "Mapping" } },
+            { Name: "FunctionName", Value: { Ref: "Fn" } },
+          ],
+        },
+      },
+    },
+  };
+  const { template: out } = applyLocalProfile(alarmed, "shop");
+  expect(out.Resources?.Lag?.Properties?.Dimensions).toEqual([
+    { Name: "EventSourceMappingUUID", Value: localMappingUuid("shop", "Mapping") },
+    { Name: "FunctionName", Value: "orders" },
+  ]);
+  expect(out.Resources?.Lag?.Condition).toBeUndefined();
 });
 
 test("applied twice it is the same as once, with the condition added once", () => {

@@ -47,11 +47,18 @@ const byFunction = [{ Name: "FunctionName", Value: "fn" }];
 const summary = (datums: Datum[]) =>
   datums.map((d) => `${d.name}[${d.dimensions.map((x) => x.Name).join(",")}]=${d.value}`);
 
-test("without MetricsConfig a mapping publishes OffsetLag only: the topic's lag, per function and per mapping", () => {
+test("without MetricsConfig a mapping publishes OffsetLag only: the topic's lag, per function and per function and mapping", () => {
   const datums = mappingDatums(source({ polledEventCount: 40, offsetLag: { "t-0": 3, "t-1": 7 } }), undefined, AT);
   expect(datums).toEqual([
     { namespace: "AWS/Lambda", name: "OffsetLag", unit: "Count", dimensions: byFunction, value: 10, atMs: AT },
-    { namespace: "AWS/Lambda", name: "OffsetLag", unit: "Count", dimensions: byMapping, value: 10, atMs: AT },
+    {
+      namespace: "AWS/Lambda",
+      name: "OffsetLag",
+      unit: "Count",
+      dimensions: [...byFunction, ...byMapping],
+      value: 10,
+      atMs: AT,
+    },
   ]);
 });
 
@@ -112,7 +119,7 @@ test("KafkaMetrics: MaxOffsetLag and SumOffsetLag over the partitions", () => {
   const now = source({ offsetLag: { "t-0": 3, "t-1": 7, "t-2": 0 } }, ["KafkaMetrics"]);
   expect(summary(mappingDatums(now, zero, AT))).toEqual([
     "OffsetLag[FunctionName]=10",
-    "OffsetLag[EventSourceMappingUUID]=10",
+    "OffsetLag[FunctionName,EventSourceMappingUUID]=10",
     "MaxOffsetLag[EventSourceMappingUUID]=7",
     "SumOffsetLag[EventSourceMappingUUID]=10",
   ]);
