@@ -1,4 +1,4 @@
-import type { Duration, RemovalPolicy } from "aws-cdk-lib";
+import { Duration, type RemovalPolicy } from "aws-cdk-lib";
 import { type IEventSourceDlq, type ILayerVersion, StartingPosition } from "aws-cdk-lib/aws-lambda";
 import {
   AuthenticationMethod,
@@ -14,6 +14,7 @@ import {
   POLLER_LIMITS,
   type ProvisionedPollers,
   parseBootstrapServers,
+  type SluiceSettings,
   type StartingPositionName,
   validateTopic,
 } from "../settings";
@@ -72,6 +73,35 @@ export interface KafkaStageProps {
   readonly layers?: ILayerVersion[];
   /** Packages a layer provides. @default - none */
   readonly externalModules?: string[];
+}
+
+/** The props every stage of every pipeline shares: the brokers and credentials, batching, and where failures go. */
+export type KafkaStageDefaults = Pick<
+  KafkaStageProps,
+  | "bootstrapServers"
+  | "kafkaSecret"
+  | "failureBucket"
+  | "batchSize"
+  | "maxBatchingWindow"
+  | "startingPosition"
+  | "logRemovalPolicy"
+  | "provisionedPollers"
+>;
+
+/** A stack's stage defaults from the deployment's settings and the data stack's shared secret and failure bucket. */
+export function kafkaStageDefaults(
+  settings: SluiceSettings,
+  shared: { kafkaSecret: ISecret; failureBucket: IBucket; logRemovalPolicy?: RemovalPolicy },
+): KafkaStageDefaults {
+  return {
+    ...shared,
+    bootstrapServers: settings.kafkaBootstrapServers,
+    batchSize: settings.batchSize,
+    maxBatchingWindow:
+      settings.maxBatchingWindowSeconds === undefined ? undefined : Duration.seconds(settings.maxBatchingWindowSeconds),
+    startingPosition: settings.startingPosition,
+    provisionedPollers: settings.provisionedPollers,
+  };
 }
 
 /**
