@@ -3,6 +3,7 @@ import { AwsSolutionsChecks } from "cdk-nag";
 import { cdkJsonContext } from "./cdk-json";
 import { LocalProfile } from "./local-profile";
 import { loadSettings, type SluiceSettings } from "./settings";
+import { AnalyticsStack } from "./stacks/analytics-stack";
 import { DataStack } from "./stacks/data-stack";
 import { PipelineStack } from "./stacks/pipeline-stack";
 
@@ -11,6 +12,7 @@ export interface SluiceApp {
   readonly settings: SluiceSettings;
   readonly data: DataStack;
   readonly pipeline: PipelineStack;
+  readonly analytics: AnalyticsStack;
 }
 
 /** Builds the whole app; tests call this with their own context instead of spawning `cdk synth`. */
@@ -44,8 +46,19 @@ export function buildApp(
     logRemovalPolicy: removalPolicy,
   });
   pipeline.addStackDependency(data, "imports the buckets, table and secret by export name");
+  const analytics = new AnalyticsStack(app, `${settings.stackPrefix}-analytics`, {
+    env,
+    description: "sluice: bank transactions, tweet hashtags and users, and the keyword tracker",
+    settings,
+    data: data.exports,
+    removalPolicy,
+  });
+  analytics.addStackDependency(
+    data,
+    "imports the Kafka secret, the failures bucket and the alerts topic by export name",
+  );
 
   if (local) LocalProfile.applyTo(app);
   if (options.nag ?? true) Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true }));
-  return { app, settings, data, pipeline };
+  return { app, settings, data, pipeline, analytics };
 }

@@ -27,6 +27,16 @@ const DEFAULT_TOPICS = {
 } as const;
 export type TopicKey = keyof typeof DEFAULT_TOPICS;
 
+/** The analytics pipelines' input topics: bank transactions, and the tweets both tweet consumers read. */
+const DEFAULT_ANALYTICS_TOPICS = {
+  transactions: "transactions",
+  tweets: "tweets",
+} as const;
+export type AnalyticsTopicKey = keyof typeof DEFAULT_ANALYTICS_TOPICS;
+
+/** What the keyword tracker follows by default: the seed tracked COVID-19 with these three. */
+export const DEFAULT_TRACKED_KEYWORDS: readonly string[] = ["corona virus", "COVID-19", "pandemic"];
+
 export interface SluiceSettings {
   /** Prefix of every stack name; two prefixes give two independent deployments in one account. */
   readonly stackPrefix: string;
@@ -36,6 +46,9 @@ export interface SluiceSettings {
   /** SCRAM user name stored in the Kafka credentials secret; the password is generated. */
   readonly kafkaUsername: string;
   readonly topics: Record<TopicKey, string>;
+  readonly analyticsTopics: Record<AnalyticsTopicKey, string>;
+  /** Keywords (or phrases) the keyword tracker counts tweets for, matched case-insensitively on word boundaries. */
+  readonly trackedKeywords: readonly string[];
   readonly batchSize: number;
   /** Whole seconds; undefined leaves AWS's default (500 ms for Kafka). */
   readonly maxBatchingWindowSeconds: number | undefined;
@@ -122,6 +135,29 @@ export const DEFAULT_PROVISIONED_POLLERS: ProvisionedPollers = { minimum: 1, max
 /** A loopback broker is the local stack's; a production mapping pointed at one would poll nothing. */
 const LOOPBACK_BROKER = /^(127\.\d{1,3}\.\d{1,3}\.\d{1,3}|localhost|0\.0\.0\.0):\d{1,5}$/i;
 
+/**
+ * A list of keywords: a JSON array in cdk.json, or a comma-separated string on the command line
+ * (`-c sluice:trackedKeywords="corona virus,COVID-19"`). Each is 1 to 100 characters with a letter or digit.
+ */
+function keywords(node: Node, key: string): readonly string[] {
+  const value: unknown = node.tryGetContext(key);
+  if (value === undefined || value === null || value === "") return DEFAULT_TRACKED_KEYWORDS;
+  const list = typeof value === "string" ? value.split(",") : value;
+  if (!Array.isArray(list) || !list.every((k) => typeof k === "string")) {
+    throw new SettingsError(key, `expected a list of keywords, got ${JSON.stringify(value)}`);
+  }
+  const trimmed = list.map((k: string) => k.trim()).filter((k) => k !== "");
+  if (trimmed.length === 0 || trimmed.length > 50) {
+    throw new SettingsError(key, `expected 1 to 50 keywords, got ${trimmed.length}`);
+  }
+  for (const k of trimmed) {
+    if (k.length > 100 || !/[\p{L}\p{N}]/u.test(k)) {
+      throw new SettingsError(key, `"${k}" must be 1 to 100 characters holding a letter or a digit`);
+    }
+  }
+  return trimmed;
+}
+
 export function validateTopic(name: string, key: string): string {
   if (!TOPIC.test(name) || name === "." || name === "..") {
     throw new SettingsError(key, `"${name}" is not a valid Kafka topic name (1-249 of [A-Za-z0-9._-])`);
@@ -169,12 +205,19 @@ export function loadSettings(node: Node): SluiceSettings {
       `expected TRIM_HORIZON or LATEST for the pipeline, got "${startingPosition}"`,
     );
   }
-  const topics = Object.fromEntries(
-    Object.entries(DEFAULT_TOPICS).map(([k, fallback]) => {
-      const key = `sluice:topic:${k}`;
-      return [k, validateTopic(str(node, key, fallback), key)];
-    }),
-  ) as Record<TopicKey, string>;
+  const topicsOf = <K extends string>(defaults: Record<K, string>): Record<K, string> =>
+    Object.fromEntries(
+      Object.entries<string>(defaults).map(([k, fallback]) => {
+        const key = `sluice:topic:${k}`;
+        return [k, validateTopic(str(node, key, fallback), key)];
+      }),
+    ) as Record<K, string>;
+  const topics = topicsOf(DEFAULT_TOPICS);
+  const analyticsTopics = topicsOf(DEFAULT_ANALYTICS_TOPICS);
+  const clash = Object.values(analyticsTopics).find((t) => Object.values<string>(topics).includes(t));
+  if (clash !== undefined) {
+    throw new SettingsError("sluice:topic:*", `"${clash}" is both a face pipeline topic and an analytics topic`);
+  }
   const sources = str(node, "sluice:sources", profile === "local" ? "sample" : "live");
   if (sources !== "sample" && sources !== "live") {
     throw new SettingsError("sluice:sources", `expected "sample" or "live", got "${sources}"`);
@@ -221,6 +264,8 @@ export function loadSettings(node: Node): SluiceSettings {
     kafkaBootstrapServers,
     kafkaUsername: str(node, "sluice:kafkaUsername", "sluice"),
     topics,
+    analyticsTopics,
+    trackedKeywords: keywords(node, "sluice:trackedKeywords"),
     batchSize: int(node, "sluice:batchSize", 100, 1, 10_000) ?? 100,
     maxBatchingWindowSeconds: int(node, "sluice:maxBatchingWindowSeconds", undefined, 0, 300),
     startingPosition,

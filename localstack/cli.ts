@@ -7,19 +7,26 @@ import { parseArgs } from "node:util";
 import { deployApp, destroyApp } from "./apps/apps";
 import { type LocalConfig, loadLocalConfig } from "./config";
 import { formatAlerts, parseSince, readAlerts } from "./jobs/alerts";
+import { loadCommand, transactionCommand } from "./jobs/analytics/bank/commands";
+import { runBankJob } from "./jobs/analytics/bank/job";
+import { tweetsCommand } from "./jobs/analytics/tweets/commands";
+import { runTweetsJob } from "./jobs/analytics/tweets/job";
 import { formatSummary, runJob } from "./jobs/faces/job";
 import { runSchedule } from "./lambda-service/daemon";
 import { formatReport } from "./lambda-service/unhonoured";
-import { type DeployResult, deploy, destroy, down, install, type Log, status, up } from "./stack";
+import { type DeployResult, deploy, destroy, down, install, status, up } from "./stack";
 import { stackOutputs } from "./support/aws";
+import type { Log } from "./support/log";
 import { MissingPrerequisiteError } from "./support/proc";
 
 const HELP = `sluice local stack — Kafka and LocalStack on this machine, no Docker, no licence
 
 usage: npm run <script>            (or: npx tsx localstack/cli.ts <command>)
 
-  npm start             install, start, deploy, seed the sample people, follow the pipeline until it
-                        drains and print a summary; the stack keeps running   (command: start)
+  npm start             install, start, deploy, run every pipeline on its sample (the face pipeline on the
+                        sample people, the bank on its transactions, the tweet pipelines on their tweets),
+                        follow each until it drains and print one summary per pipeline; the stack keeps
+                        running   (command: start; --pipeline faces|analytics runs one)
   npx tsx localstack/cli.ts seed     seed people onto the running pipeline and follow it (as start does)
   npm run local:up      install if needed and start Kafka + LocalStack       (command: up)
   npm run local:down    stop them                                             (command: down)
@@ -37,9 +44,20 @@ usage: npm run <script>            (or: npx tsx localstack/cli.ts <command>)
                         recent alarm state changes, the mail SNS handed to SES, and the alarm topics'
                         subscribers, newest first (alerts --help for more)
 
+analytics:
+  npx tsx localstack/cli.ts load transactions --from FILE.csv
+                        bootstrap the accounts from a CSV (transaction_date, account, transaction_value,
+                        balance, transaction_type) through Kafka, then check every balance against the file's
+  npx tsx localstack/cli.ts transaction --account A --amount 12.50 --type deposit|withdrawal
+                        enter one live transaction and wait for its outcome
+  npx tsx localstack/cli.ts tweets --from sample|live|FILE.jsonl [--rate N]
+                        stream tweets onto the tweets topic (live: the X API v2 filtered stream, with the
+                        bearer token in the XBearerTokenSecretArn secret)
+
 options of start and seed:
   --from sample|wikidata|<file.csv|file.json>   where the people come from (default: sample, or wikidata
                                                with --sources live)
+  --pipeline faces|analytics|all   start only: which pipelines to run (default all)
   --limit N             seed at most N people (default 50)
   --sources sample|live start only: scrape the offline sample web (default) or the real Wikidata, TMDB
                         and Wikipedia (needs the internet; put a TMDB token in the TmdbSecretArn secret)
@@ -167,12 +185,19 @@ function defaultFrom(cfg: LocalConfig): string {
 function jobOptions(
   args: string[],
   allowSources: boolean,
-): { from?: string; limit: number; sources?: "sample" | "live" } {
+): { from?: string; limit: number; sources?: "sample" | "live"; pipelines: readonly Pipeline[] } {
   const { values } = parseArgs({
     args,
-    options: { from: { type: "string" }, limit: { type: "string" }, sources: { type: "string" } },
+    options: {
+      from: { type: "string" },
+      limit: { type: "string" },
+      sources: { type: "string" },
+      pipeline: { type: "string" },
+    },
     strict: true,
   });
+  if (values.pipeline !== undefined && !allowSources) throw new Error("--pipeline is an option of start");
+  const pipelines = pipelinesOf(values.pipeline ?? "all");
   const limit = values.limit === undefined ? 50 : Number(values.limit);
   if (!Number.isInteger(limit) || limit < 1)
     throw new Error(`--limit must be a whole number ≥ 1, got "${values.limit}"`);
@@ -182,7 +207,17 @@ function jobOptions(
       throw new Error(`--sources must be "sample" or "live", got "${values.sources}"`);
     }
   }
-  return { from: values.from, limit, sources: values.sources as "sample" | "live" | undefined };
+  return { from: values.from, limit, sources: values.sources as "sample" | "live" | undefined, pipelines };
+}
+
+const PIPELINES = ["faces", "analytics"] as const;
+type Pipeline = (typeof PIPELINES)[number];
+
+function pipelinesOf(choice: string): readonly Pipeline[] {
+  if (choice === "all") return PIPELINES;
+  const known = PIPELINES.find((p) => p === choice);
+  if (known === undefined) throw new Error(`--pipeline must be ${PIPELINES.join(", ")} or all, got "${choice}"`);
+  return [known];
 }
 
 export async function main(argv: string[]): Promise<number> {
@@ -227,13 +262,20 @@ export async function main(argv: string[]): Promise<number> {
       const run = { ...cfg, sources: options.sources ?? cfg.sources };
       await up(run, log);
       const result = await deploy(run, log);
-      const job = await runJob(run, result.outputs, {
-        ...options,
-        from: options.from ?? defaultFrom(run),
-        log,
-        interactive: process.stdout.isTTY === true,
-      });
-      log(formatSummary(job));
+      const interactive = process.stdout.isTTY === true;
+      if (options.pipelines.includes("faces")) {
+        const job = await runJob(run, result.outputs, {
+          ...options,
+          from: options.from ?? defaultFrom(run),
+          log,
+          interactive,
+        });
+        log(formatSummary(job));
+      }
+      if (options.pipelines.includes("analytics")) {
+        log(await runBankJob(run, result.outputs, { log, interactive }));
+        log(await runTweetsJob(run, result.outputs, { log, interactive }));
+      }
       log(summary(run, result));
       log(
         `\nall done in ${((Date.now() - started) / 1000).toFixed(1)} s; the stack keeps running (npm run local:down stops it)`,
@@ -260,6 +302,15 @@ export async function main(argv: string[]): Promise<number> {
       log(formatAlerts(await readAlerts(cfg, { since, limit }), cfg));
       return 0;
     }
+    case "load": {
+      const [what, ...args] = rest;
+      if (what !== "transactions") throw new Error("usage: sluice load transactions --from FILE.csv");
+      return loadCommand(cfg, args, log);
+    }
+    case "transaction":
+      return transactionCommand(cfg, rest, log);
+    case "tweets":
+      return tweetsCommand(cfg, rest, log);
     case "seed": {
       const options = jobOptions(rest, false);
       const outputs = await stackOutputs(cfg, cfg.stackPrefix);

@@ -29,7 +29,7 @@ import { type DeployedApp, listApps } from "./support/app-registry";
 import { awsClients, awsEnv, deployedStacks, stackOutputs, stackStatus } from "./support/aws";
 import { readKafkaSecret, type ScramUser } from "./support/kafka-secret";
 
-export type Log = (message: string) => void;
+import type { Log } from "./support/log";
 
 const elapsed = (start: number): string => `${((Date.now() - start) / 1000).toFixed(1)} s`;
 
@@ -145,6 +145,14 @@ export async function ensureRunningAndBootstrapped(cfg: LocalConfig, log: Log): 
   }
 }
 
+/** Every topic a stack lists in an output whose key ends in "Topics" (`Topics`, `AnalyticsTopics`, …). */
+export function topicsOf(outputs: Record<string, string>): string[] {
+  const listed = Object.entries(outputs)
+    .filter(([key]) => key.endsWith("Topics"))
+    .flatMap(([, value]) => value.split(","));
+  return [...new Set(listed.filter((t) => t !== ""))];
+}
+
 export interface DeployResult {
   readonly outputs: Record<string, string>;
   readonly topics: string[];
@@ -166,7 +174,7 @@ export async function deploy(cfg: LocalConfig, log: Log): Promise<DeployResult> 
   const user = await readKafkaUser(cfg, secretArn);
   await upsertScramUser(cfg, user);
   if (cfg.sources === "sample" && outputs.TmdbSecretArn) await putSampleTmdbKey(cfg, outputs.TmdbSecretArn);
-  const topics = (outputs.Topics ?? "").split(",").filter((t) => t !== "");
+  const topics = topicsOf(outputs);
   await ensureTopics(
     cfg,
     topics.map((name) => ({ name })),

@@ -1,4 +1,4 @@
-import type { Duration, RemovalPolicy } from "aws-cdk-lib";
+import { Duration, type RemovalPolicy } from "aws-cdk-lib";
 import {
   EventSourceMapping,
   type IEventSourceDlq,
@@ -22,6 +22,7 @@ import {
   POLLER_LIMITS,
   type ProvisionedPollers,
   parseBootstrapServers,
+  type SluiceSettings,
   type StartingPositionName,
   validateTopic,
 } from "../settings";
@@ -94,6 +95,40 @@ export interface KafkaStageProps {
   readonly externalModules?: string[];
   /** ApplicationLogLevel and SystemLogLevel of the function's JSON logs. @default - INFO and INFO */
   readonly logLevels?: LogLevels;
+}
+
+/** The props every stage of every pipeline shares: the brokers and credentials, batching, and where failures go. */
+export type KafkaStageDefaults = Pick<
+  KafkaStageProps,
+  | "bootstrapServers"
+  | "kafkaSecret"
+  | "failureBucket"
+  | "batchSize"
+  | "maxBatchingWindow"
+  | "startingPosition"
+  | "logRemovalPolicy"
+  | "provisionedPollers"
+  | "logLevels"
+  | "alertTopic"
+  | "offsetLagAlarmThreshold"
+>;
+
+/** A stack's stage defaults from the deployment's settings and the data stack's shared secret, bucket and topic. */
+export function kafkaStageDefaults(
+  settings: SluiceSettings,
+  shared: { kafkaSecret: ISecret; failureBucket: IBucket; alertTopic: ITopic; logRemovalPolicy?: RemovalPolicy },
+): KafkaStageDefaults {
+  return {
+    ...shared,
+    bootstrapServers: settings.kafkaBootstrapServers,
+    batchSize: settings.batchSize,
+    maxBatchingWindow:
+      settings.maxBatchingWindowSeconds === undefined ? undefined : Duration.seconds(settings.maxBatchingWindowSeconds),
+    startingPosition: settings.startingPosition,
+    provisionedPollers: settings.provisionedPollers,
+    logLevels: settings.logLevels,
+    offsetLagAlarmThreshold: settings.offsetLagAlarmThreshold,
+  };
 }
 
 /**

@@ -10,7 +10,7 @@ import { cleanEnvironment } from "../../lambdas/faces/clean/settings";
 import { scrapeEnvironment } from "../../lambdas/faces/scrape/settings";
 import { storeEnvironment } from "../../lambdas/faces/store/settings";
 import { validateEnvironment } from "../../lambdas/faces/validate/settings";
-import { KafkaStage, type KafkaStageProps } from "../constructs/kafka-stage";
+import { KafkaStage, type KafkaStageProps, kafkaStageDefaults } from "../constructs/kafka-stage";
 import { NodeModulesLayer } from "../constructs/node-modules-layer";
 import type { SluiceSettings } from "../settings";
 import { sourceSetup } from "../sources";
@@ -56,22 +56,12 @@ export class PipelineStack extends Stack {
       description: "sharp (libvips) for the clean stage",
     });
 
-    const common = {
-      bootstrapServers: settings.kafkaBootstrapServers,
+    const common = kafkaStageDefaults(settings, {
       kafkaSecret,
       failureBucket: failuresBucket,
-      batchSize: settings.batchSize,
-      maxBatchingWindow:
-        settings.maxBatchingWindowSeconds === undefined
-          ? undefined
-          : Duration.seconds(settings.maxBatchingWindowSeconds),
-      startingPosition: settings.startingPosition,
       logRemovalPolicy: props.logRemovalPolicy,
-      provisionedPollers: settings.provisionedPollers,
-      logLevels: settings.logLevels,
       alertTopic,
-      offsetLagAlarmThreshold: settings.offsetLagAlarmThreshold,
-    };
+    });
     const stage = (
       stageName: StageName,
       inputTopic: string,

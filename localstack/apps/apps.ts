@@ -12,7 +12,7 @@ import { type AssemblySource, assemblySources, functionNameClashes } from "../la
 import { readAssembly } from "../lambda-service/assembly";
 import { reloadLambdaService } from "../lambda-service/daemon";
 import type { ServiceStatus } from "../lambda-service/service";
-import { cdk, emptyBucket, ensureRunningAndBootstrapped, type Log } from "../stack";
+import { cdk, emptyBucket, ensureRunningAndBootstrapped } from "../stack";
 import {
   appAssemblyDir,
   appDir,
@@ -25,6 +25,7 @@ import {
   unregisterApp,
 } from "../support/app-registry";
 import { awsClients } from "../support/aws";
+import type { Log } from "../support/log";
 import { applyLocalProfileToAssembly } from "./local-profile-transform";
 
 export interface AppDeployResult {

@@ -6,6 +6,7 @@ import { readFileSync } from "node:fs";
 import { MultiBar, Presets } from "cli-progress";
 import type { Celebrity } from "#faces/contracts";
 import type { LocalConfig } from "../../config";
+import type { Log } from "../../support/log";
 import { currentProgress, type StageProgress, waitForDrain } from "../watch";
 import {
   fetchSparql,
@@ -18,8 +19,6 @@ import {
 } from "./people";
 import { type PipelineSummary, pipelineSummary } from "./report";
 import { produceCelebrities } from "./seed";
-
-export type Log = (message: string) => void;
 
 /** `sample` (the sample web's SPARQL endpoint), `wikidata` (the real one), or a .csv / .json file. */
 async function loadSeedList(
