@@ -1,5 +1,5 @@
 import { Duration, type RemovalPolicy } from "aws-cdk-lib";
-import { type IEventSourceDlq, type ILayerVersion, StartingPosition } from "aws-cdk-lib/aws-lambda";
+import { FilterCriteria, type IEventSourceDlq, type ILayerVersion, StartingPosition } from "aws-cdk-lib/aws-lambda";
 import {
   AuthenticationMethod,
   S3OnFailureDestination,
@@ -73,7 +73,22 @@ export interface KafkaStageProps {
   readonly layers?: ILayerVersion[];
   /** Packages a layer provides. @default - none */
   readonly externalModules?: string[];
+  /**
+   * Lambda event filtering: the mapping invokes the function only with records whose value matches one of
+   * these patterns (OR'ed), e.g. `{ value: { tracked_keywords: [{ exists: true }] } }`. A Kafka mapping can
+   * filter on `value` only; records filtered out are still committed. 1 to 5 patterns, each at most 4,096
+   * characters of JSON. @default - every record reaches the function
+   */
+  readonly filters?: ReadonlyArray<KafkaFilterPattern>;
 }
+
+/** One filter pattern of a Kafka mapping: only `value` can be matched (a pattern object, or a list for plain-string values). */
+export interface KafkaFilterPattern {
+  readonly value: Readonly<Record<string, unknown>> | readonly unknown[];
+}
+
+/** AWS's limits on a mapping's FilterCriteria (Lambda quotas: 5 filters by default; a pattern of at most 4,096 characters). */
+export const FILTER_LIMITS = { maxFilters: 5, maxPatternLength: 4096 } as const;
 
 /** The props every stage of every pipeline shares: the brokers and credentials, batching, and where failures go. */
 export type KafkaStageDefaults = Pick<
@@ -166,6 +181,7 @@ export class KafkaStage extends Construct {
         minimumPollers: pollers.minimum,
         maximumPollers: pollers.maximum,
       },
+      filters: props.filters?.map((pattern) => FilterCriteria.filter({ ...pattern })),
     });
     this.function.addEventSource(this.eventSource);
   }
@@ -221,10 +237,45 @@ export class KafkaStage extends Construct {
         `${where}: provisionedPollers.minimum (${pollers.minimum}) must not exceed provisionedPollers.maximum (${pollers.maximum})`,
       );
     }
+    if (props.filters !== undefined) KafkaStage.validateFilters(where, props.filters);
     if ((props.startingPosition === "AT_TIMESTAMP") !== (props.startingPositionTimestamp !== undefined)) {
       throw new Error(
         `${where}: startingPositionTimestamp is required with, and only with, startingPosition AT_TIMESTAMP`,
       );
     }
+  }
+
+  /** A Kafka mapping filters on `value` only, with 1 to 5 patterns of at most 4,096 characters each. */
+  private static validateFilters(where: string, filters: ReadonlyArray<KafkaFilterPattern>): void {
+    const { maxFilters, maxPatternLength } = FILTER_LIMITS;
+    if (filters.length < 1 || filters.length > maxFilters) {
+      throw new Error(
+        `${where}: filters must hold 1 to ${maxFilters} patterns (got ${filters.length}); leave it unset to pass every record`,
+      );
+    }
+    filters.forEach((pattern, i) => {
+      const keys = Object.keys(pattern);
+      const other = keys.filter((k) => k !== "value");
+      if (other.length > 0 || !keys.includes("value")) {
+        throw new Error(
+          `${where}: filters[${i}] must match on "value" only (a Kafka mapping filters nothing else), got keys ${JSON.stringify(keys)}`,
+        );
+      }
+      const value: unknown = pattern.value;
+      const isList = Array.isArray(value);
+      if (
+        value === null ||
+        typeof value !== "object" ||
+        (isList ? value.length === 0 : Object.keys(value).length === 0)
+      ) {
+        throw new Error(
+          `${where}: filters[${i}].value must be a non-empty pattern object (JSON values) or matcher list (plain-string values)`,
+        );
+      }
+      const length = JSON.stringify(pattern).length;
+      if (length > maxPatternLength) {
+        throw new Error(`${where}: filters[${i}] is ${length} characters of JSON; AWS allows ${maxPatternLength}`);
+      }
+    });
   }
 }

@@ -1,5 +1,6 @@
 import { join } from "node:path";
 import { App, Duration, Stack } from "aws-cdk-lib";
+import { Template } from "aws-cdk-lib/assertions";
 import { Bucket } from "aws-cdk-lib/aws-s3";
 import { Secret } from "aws-cdk-lib/aws-secretsmanager";
 import { KafkaStage, type KafkaStageProps } from "#lib/constructs/kafka-stage";
@@ -36,6 +37,16 @@ describe("KafkaStage props are checked before synthesis", () => {
     ["no minimum poller", { provisionedPollers: { minimum: 0, maximum: 3 } }, /provisionedPollers.minimum.*1 to 200/],
     ["2,001 pollers", { provisionedPollers: { minimum: 1, maximum: 2001 } }, /provisionedPollers.maximum.*1 to 2000/],
     ["minimum over maximum", { provisionedPollers: { minimum: 4, maximum: 2 } }, /must not exceed/],
+    ["an empty filter list", { filters: [] }, /filters must hold 1 to 5 patterns/],
+    ["six filters", { filters: Array.from({ length: 6 }, () => ({ value: { a: [1] } })) }, /1 to 5 patterns/],
+    [
+      "a filter on the key",
+      { filters: [{ value: { a: [1] }, key: ["k"] } as unknown as { value: Record<string, unknown> }] },
+      /filters\[0\] must match on "value" only/,
+    ],
+    ["an empty value pattern", { filters: [{ value: {} }] }, /filters\[0\].value must be a non-empty/],
+    ["an empty matcher list", { filters: [{ value: [] }] }, /non-empty/],
+    ["a pattern over 4,096 characters", { filters: [{ value: { a: ["x".repeat(4100)] } }] }, /AWS allows 4096/],
   ])("%s is refused", (_what, overrides, message) => {
     expect(() => KafkaStage.validate(props(overrides))).toThrow(message);
   });
@@ -44,5 +55,33 @@ describe("KafkaStage props are checked before synthesis", () => {
     expect(() =>
       KafkaStage.validate(props({ maxBatchingWindow: Duration.seconds(1), retryAttempts: -1, batchSize: 10_000 })),
     ).not.toThrow();
+  });
+});
+
+describe("KafkaStage filters", () => {
+  test("reach the event-source mapping as FilterCriteria, one JSON pattern each", () => {
+    const base = props();
+    const stack = Stack.of(base.kafkaSecret);
+    new KafkaStage(stack, "Filtered", {
+      ...base,
+      outputTopic: undefined,
+      filters: [{ value: { tracked_keywords: [{ exists: true }] } }, { value: ["plain"] }],
+    });
+    Template.fromStack(stack).hasResourceProperties("AWS::Lambda::EventSourceMapping", {
+      FilterCriteria: {
+        Filters: [
+          { Pattern: JSON.stringify({ value: { tracked_keywords: [{ exists: true }] } }) },
+          { Pattern: JSON.stringify({ value: ["plain"] }) },
+        ],
+      },
+    });
+  });
+
+  test("are absent unless asked for", () => {
+    const base = props();
+    const stack = Stack.of(base.kafkaSecret);
+    new KafkaStage(stack, "Unfiltered", base);
+    const mappings = Template.fromStack(stack).findResources("AWS::Lambda::EventSourceMapping");
+    for (const mapping of Object.values(mappings)) expect(mapping.Properties.FilterCriteria).toBeUndefined();
   });
 });
