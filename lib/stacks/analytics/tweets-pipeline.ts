@@ -4,7 +4,7 @@ import { AttributeType, BillingMode, Table, TableEncryption } from "aws-cdk-lib/
 import { Secret } from "aws-cdk-lib/aws-secretsmanager";
 import { Construct } from "constructs";
 import { hashtagsEnvironment } from "../../../lambdas/analytics/tweets/hashtags/settings";
-import { trackerEnvironment } from "../../../lambdas/analytics/tweets/tracker/settings";
+import { TRACKER_FILTER, trackerEnvironment } from "../../../lambdas/analytics/tweets/tracker/settings";
 import { KafkaStage, type KafkaStageDefaults } from "../../constructs/kafka-stage";
 
 export interface TweetsPipelineProps {
@@ -18,15 +18,6 @@ export interface TweetsPipelineProps {
 }
 
 const LAMBDAS = join(__dirname, "..", "..", "..", "lambdas", "analytics", "tweets");
-
-/**
- * The field the producer marks a tweet with when it mentions tracked keywords (absent otherwise), and the filter
- * the tracker's mapping applies to it: Lambda's filters have no substring match, so the text cannot be searched
- * there. `exists` on a list that is absent unless non-empty reads the same under AWS's EventBridge semantics
- * (a non-empty list of strings has leaves) and the local service's.
- */
-export const TRACKED_MARK = "tracked_keywords";
-export const TRACKER_FILTER = { value: { [TRACKED_MARK]: [{ exists: true }] } } as const;
 
 /**
  * Hashtag counts and users from a stream of tweets, and the keyword tracker's counts: two consumers of one topic,

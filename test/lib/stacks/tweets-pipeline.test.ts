@@ -1,6 +1,6 @@
 import { Match, Template } from "aws-cdk-lib/assertions";
 import { buildApp } from "#lib/app";
-import { TRACKER_FILTER } from "#lib/stacks/analytics/tweets-pipeline";
+import { TRACKER_FILTER } from "../../../lambdas/analytics/tweets/tracker/settings";
 import { PRODUCTION_CONTEXT } from "../production-context";
 
 function analytics(context: Record<string, unknown> = {}) {

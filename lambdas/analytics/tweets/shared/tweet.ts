@@ -14,6 +14,9 @@
 import { z } from "zod";
 import { hashtagDisplay, hashtagKey } from "./text";
 
+/** The producer's mark: the tracked keywords a tweet mentions, left out when none (the tracker's filter tests it). */
+export const TRACKED_MARK = "tracked_keywords";
+
 /** Why a record is not a countable tweet. */
 export const TWEET_REJECTIONS = ["not-json", "not-a-tweet", "invalid-tweet", "bad-created-at"] as const;
 export type TweetRejection = (typeof TWEET_REJECTIONS)[number];
@@ -47,8 +50,7 @@ const StatusSchema = z.object({
 export const TweetSchema = StatusSchema.extend({
   retweeted_status: StatusSchema.optional(),
   quoted_status: StatusSchema.optional(),
-  /** The producer's mark: the tracked keywords the tweet mentions; absent when none (the tracker's filter tests it). */
-  tracked_keywords: z.array(z.string()).min(1).optional(),
+  [TRACKED_MARK]: z.array(z.string()).min(1).optional(),
 });
 export type RawTweet = z.infer<typeof TweetSchema>;
 type RawStatus = z.infer<typeof StatusSchema>;

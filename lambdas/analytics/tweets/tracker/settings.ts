@@ -4,6 +4,15 @@
 import { z } from "zod";
 import { type EnvironmentOf, envString } from "#shared/settings";
 import { STAGE_SETTINGS } from "#shared/stage-settings";
+import { TRACKED_MARK } from "#tweets/tweet";
+
+/**
+ * The filter of the tracker's event-source mapping: tweets the producer marked with tracked keywords. Lambda's filters
+ * have no substring match, so the text cannot be searched there. `exists` on a list the producer leaves out unless it
+ * is non-empty reads the same under AWS's EventBridge semantics (a non-empty list of strings has leaves) and the
+ * local service's.
+ */
+export const TRACKER_FILTER = { value: { [TRACKED_MARK]: [{ exists: true }] } } as const;
 
 /** Keywords travel as JSON (a keyword may hold a comma). */
 const envKeywords = envString.transform((text, ctx) => {
