@@ -16,7 +16,13 @@ export const handler = kafkaStageHandler(
       tables,
       apply: (writes) => applyOnce(db, writes, new Date()),
       reject: (reason, detail) =>
-        recordRejection(db, tables.hashtags, { record: correlationId, reason, detail, at: new Date() }),
+        recordRejection(db, tables.hashtags, {
+          value: record.value,
+          by: correlationId,
+          reason,
+          detail,
+          at: new Date(),
+        }),
     }),
   {
     settings,

@@ -10,7 +10,7 @@
  * | `TAG#<key>`          | `HOUR#YYYY-MM-DDTHH`  | `count`: the same, for one UTC hour of `created_at`             |
  * | `TAG#<key>`          | `FORM#<display>`      | `count`: tweets that wrote it this way (the most frequent wins) |
  * | `RECEIPT#<tweet id>` | `PART#<n>`            | the tweet's increments are applied (part n of its transactions) |
- * | `REJECTED#<record>`  | `REJECTED`            | a record that is no tweet: `reason`, `detail`                   |
+ * | `REJECTED#<sha256>`  | `REJECTED`            | a record value that is no tweet: `reason`, `detail`             |
  *
  * Tracker (the `tracker` stage), per tracked keyword as configured:
  *
@@ -20,7 +20,7 @@
  * | `KEYWORD#<keyword>`  | `TAG#<key>`           | `count`: of those, the tweets that used the hashtag             |
  * | `KEYWORD#<keyword>`  | `FORM#<key>#<display>`| `count`: per spelling                                           |
  * | `RECEIPT#<tweet id>` | `PART#<n>`            | as above                                                        |
- * | `REJECTED#<record>`  | `REJECTED`            | as above                                                        |
+ * | `REJECTED#<sha256>`  | `REJECTED`            | as above                                                        |
  *
  * Users (the `hashtags` stage, in the same transactions): `userId` → `name` (emoji removed, "No name" when
  * nothing is left), `rawName`, `screenName`, `friendsCount`, `followersCount`, `location`, `tweetsSeen`,
@@ -40,7 +40,7 @@ export const trackerTagSk = (key: string): string => `TAG#${key}`;
 export const trackerFormSk = (key: string, display: string): string => `FORM#${key}#${display}`;
 export const receiptPk = (tweetId: string): string => `RECEIPT#${tweetId}`;
 export const partSk = (part: number): string => `PART#${part}`;
-export const rejectedPk = (record: string): string => `REJECTED#${record}`;
+export const rejectedPk = (valueHash: string): string => `REJECTED#${valueHash}`;
 
 /** The names the stages' settings carry. */
 export interface HashtagTables {

@@ -18,7 +18,8 @@ export const handler = kafkaStageHandler(
       table,
       match,
       apply: (writes) => applyOnce(db, writes, new Date()),
-      reject: (reason, detail) => recordRejection(db, table, { record: correlationId, reason, detail, at: new Date() }),
+      reject: (reason, detail) =>
+        recordRejection(db, table, { value: record.value, by: correlationId, reason, detail, at: new Date() }),
     }),
   {
     settings,

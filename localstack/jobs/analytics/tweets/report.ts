@@ -80,7 +80,7 @@ export function summarizeHashtags(items: Item[]): Pick<TweetTables, "applied" | 
     const sk = str(item.sk);
     if (sk === ALL) totals.set(key, num(item.count));
     else if (sk.startsWith("FORM#")) forms.push([key, sk.slice(5), num(item.count)]);
-    else if (sk.startsWith("HOUR#")) (hourly[key] ??= {})[sk.slice(5)] = num(item.count);
+    else if (sk.startsWith("HOUR#")) hourly[key] = { ...hourly[key], [sk.slice(5)]: num(item.count) };
   }
   const display = displays(forms);
   const hashtags = [...totals].map(([key, count]) => ({ key, display: display.get(key) ?? key, count })).sort(byCount);
@@ -107,7 +107,8 @@ export function summarizeTracker(items: Item[]): TrackerTable {
     const pk = str(item.pk);
     if (!pk.startsWith("KEYWORD#")) continue;
     const keyword = pk.slice(8);
-    const entry = (keywords[keyword] ??= { tweets: 0, hashtags: [] });
+    const entry = keywords[keyword] ?? { tweets: 0, hashtags: [] };
+    keywords[keyword] = entry;
     const sk = str(item.sk);
     if (sk === TWEETS) entry.tweets = num(item.count);
     else if (sk.startsWith("TAG#")) tags.push([keyword, sk.slice(4), num(item.count)]);

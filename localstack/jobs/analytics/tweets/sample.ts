@@ -125,8 +125,12 @@ export function buildSample(options: SampleOptions = {}): Sample {
   const book = (topic: Topic, count: number) => {
     for (let nth = 0; nth < Math.max(1, Math.round(count * scale)); nth++) uses.push({ topic, nth });
   };
-  TOP_TOPICS.forEach((t, i) => book(t, TOP_USES[i] ?? 0));
-  TAIL_TOPICS.forEach((t, i) => book(t, TAIL_USES[i % TAIL_USES.length] ?? 1));
+  TOP_TOPICS.forEach((t, i) => {
+    book(t, TOP_USES[i] ?? 0);
+  });
+  TAIL_TOPICS.forEach((t, i) => {
+    book(t, TAIL_USES[i % TAIL_USES.length] ?? 1);
+  });
   const counts = new Map<string, { display: string; count: number }>();
   for (const { topic, nth } of uses) {
     let plan: Plan;
