@@ -74,14 +74,14 @@ describe("a redelivered batch changes nothing", () => {
   const db = () => awsClients(cfg).documents;
   let outputs: Record<string, string>;
   let tables: string[];
-  const keyOf = (table: string, item: Item): Item =>
+  const keyOf = (item: Item): Item =>
     "userId" in item && !("pk" in item) ? { userId: item.userId } : { pk: item.pk, sk: item.sk };
 
   async function snapshot(): Promise<Map<string, Item>> {
     const all = new Map<string, Item>();
     for (const table of tables) {
       for await (const page of paginateScan({ client: db() }, { TableName: table, ConsistentRead: true })) {
-        for (const item of page.Items ?? []) all.set(`${table} ${JSON.stringify(keyOf(table, item))}`, item);
+        for (const item of page.Items ?? []) all.set(`${table} ${JSON.stringify(keyOf(item))}`, item);
       }
     }
     return all;
@@ -135,7 +135,7 @@ describe("a redelivered batch changes nothing", () => {
       const [table = ""] = changed.split(" ", 1);
       const old = before.get(changed);
       const item = after.get(changed) as Item;
-      if (old === undefined) await db().send(new DeleteCommand({ TableName: table, Key: keyOf(table, item) }));
+      if (old === undefined) await db().send(new DeleteCommand({ TableName: table, Key: keyOf(item) }));
       else await db().send(new PutCommand({ TableName: table, Item: old }));
     }
   });
