@@ -134,7 +134,7 @@ export function formatTweetsSummary(run: TweetsRun): string {
   const newlyApplied = tables.applied - before.applied;
   const newlyRejected = total(tables.rejected) - total(before.rejected);
   const top = tables.hashtags.slice(0, 10);
-  const width = Math.max(...top.map((h) => [...h.display].length), 8);
+  const width = String(top[0]?.count ?? 0).length;
   const tracker = Object.entries(tables.tracker.keywords).sort((a, b) => b[1].tweets - a[1].tweets);
   const malformed = total(declared.rejected);
   return [
