@@ -144,10 +144,8 @@ export function formatTweetsSummary(run: TweetsRun): string {
     `  applied      ${tables.applied} tweets  (${newlyApplied} new this run; ${run.produced.sent - newlyApplied - newlyRejected} records were repeats, changing nothing)`,
     `  rejected     ${total(tables.rejected)}: ${reasons(tables.rejected)}`,
     `  hashtags     ${tables.hashtags.length} distinct; top 10:`,
-    ...top.map(
-      (h, i) =>
-        `    ${String(i + 1).padStart(2)}. #${h.display}${" ".repeat(width - [...h.display].length)}  ${h.count}`,
-    ),
+    // Counts first: CJK and Arabic display forms have no fixed width to pad to.
+    ...top.map((h, i) => `    ${String(i + 1).padStart(2)}. ${String(h.count).padStart(width)}  #${h.display}`),
     `  users        ${tables.users.length}`,
     `  tracker      ${tables.tracker.applied} tweets mention a tracked keyword; top 10 hashtags per keyword:`,
     ...tracker.map(
