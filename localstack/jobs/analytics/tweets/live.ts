@@ -46,7 +46,13 @@ export async function readBearerToken(secrets: SecretsManagerClient, arn: string
   } catch (error) {
     throw new Error(`cannot read the X bearer token secret ${arn}`, { cause: error });
   }
-  const parsed = z.object({ bearerToken: z.string() }).safeParse(JSON.parse(text ?? "{}"));
+  let json: unknown;
+  try {
+    json = JSON.parse(text ?? "{}");
+  } catch (error) {
+    throw new Error(`the X bearer token secret ${arn} is not JSON; put {"bearerToken":"…"}`, { cause: error });
+  }
+  const parsed = z.object({ bearerToken: z.string() }).safeParse(json);
   const token = parsed.success ? parsed.data.bearerToken.trim() : "";
   return token === "" ? undefined : token;
 }

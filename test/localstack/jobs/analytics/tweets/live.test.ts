@@ -129,6 +129,10 @@ describe("readBearerToken", () => {
     // biome-ignore lint/suspicious/noExplicitAny: a stub client
     expect(await readBearerToken(secrets(text) as any, "arn")).toBe(token);
   });
+  test("a secret that is no JSON says what to put", async () => {
+    // biome-ignore lint/suspicious/noExplicitAny: a stub client
+    await expect(readBearerToken(secrets("AAAA") as any, "arn")).rejects.toThrow(/not JSON; put \{"bearerToken"/);
+  });
   test("an unreadable secret fails with its cause", async () => {
     // biome-ignore lint/suspicious/noExplicitAny: a stub client
     await expect(readBearerToken(secrets(new Error("AccessDenied")) as any, "arn")).rejects.toMatchObject({
