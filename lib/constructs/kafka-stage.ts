@@ -1,6 +1,7 @@
 import { Duration, type RemovalPolicy } from "aws-cdk-lib";
 import {
   EventSourceMapping,
+  FilterCriteria,
   type IEventSourceDlq,
   type ILayerVersion,
   type MetricType,
@@ -95,7 +96,22 @@ export interface KafkaStageProps {
   readonly externalModules?: string[];
   /** ApplicationLogLevel and SystemLogLevel of the function's JSON logs. @default - INFO and INFO */
   readonly logLevels?: LogLevels;
+  /**
+   * Lambda event filtering: the mapping invokes the function only with records whose value matches one of
+   * these patterns (OR'ed), e.g. `{ value: { tracked_keywords: [{ exists: true }] } }`. A Kafka mapping can
+   * filter on `value` only; records filtered out are still committed. 1 to 5 patterns, each at most 4,096
+   * characters of JSON. @default - every record reaches the function
+   */
+  readonly filters?: ReadonlyArray<KafkaFilterPattern>;
 }
+
+/** One filter pattern of a Kafka mapping: only `value` can be matched (a pattern object, or a list for plain-string values). */
+export interface KafkaFilterPattern {
+  readonly value: Readonly<Record<string, unknown>> | readonly unknown[];
+}
+
+/** AWS's limits on a mapping's FilterCriteria (Lambda quotas: 5 filters by default; a pattern of at most 4,096 characters). */
+export const FILTER_LIMITS = { maxFilters: 5, maxPatternLength: 4096 } as const;
 
 /** The props every stage of every pipeline shares: the brokers and credentials, batching, and where failures go. */
 export type KafkaStageDefaults = Pick<
@@ -199,6 +215,7 @@ export class KafkaStage extends Construct {
         maximumPollers: pollers.maximum,
       },
       ...(props.metrics && props.metrics.length > 0 ? { metricsConfig: { metrics: [...props.metrics] } } : {}),
+      filters: props.filters?.map((pattern) => FilterCriteria.filter({ ...pattern })),
     });
     this.function.addEventSource(this.eventSource);
     const mapping = this.function.node.children.find((c): c is EventSourceMapping => c instanceof EventSourceMapping);
@@ -269,10 +286,45 @@ export class KafkaStage extends Construct {
     if (lag !== undefined && (!Number.isInteger(lag) || lag < 1)) {
       throw new Error(`${where}: offsetLagAlarmThreshold must be a whole number of records, at least 1 (got ${lag})`);
     }
+    if (props.filters !== undefined) KafkaStage.validateFilters(where, props.filters);
     if ((props.startingPosition === "AT_TIMESTAMP") !== (props.startingPositionTimestamp !== undefined)) {
       throw new Error(
         `${where}: startingPositionTimestamp is required with, and only with, startingPosition AT_TIMESTAMP`,
       );
     }
+  }
+
+  /** A Kafka mapping filters on `value` only, with 1 to 5 patterns of at most 4,096 characters each. */
+  private static validateFilters(where: string, filters: ReadonlyArray<KafkaFilterPattern>): void {
+    const { maxFilters, maxPatternLength } = FILTER_LIMITS;
+    if (filters.length < 1 || filters.length > maxFilters) {
+      throw new Error(
+        `${where}: filters must hold 1 to ${maxFilters} patterns (got ${filters.length}); leave it unset to pass every record`,
+      );
+    }
+    filters.forEach((pattern, i) => {
+      const keys = Object.keys(pattern);
+      const other = keys.filter((k) => k !== "value");
+      if (other.length > 0 || !keys.includes("value")) {
+        throw new Error(
+          `${where}: filters[${i}] must match on "value" only (a Kafka mapping filters nothing else), got keys ${JSON.stringify(keys)}`,
+        );
+      }
+      const value: unknown = pattern.value;
+      const isList = Array.isArray(value);
+      if (
+        value === null ||
+        typeof value !== "object" ||
+        (isList ? value.length === 0 : Object.keys(value).length === 0)
+      ) {
+        throw new Error(
+          `${where}: filters[${i}].value must be a non-empty pattern object (JSON values) or matcher list (plain-string values)`,
+        );
+      }
+      const length = JSON.stringify(pattern).length;
+      if (length > maxPatternLength) {
+        throw new Error(`${where}: filters[${i}] is ${length} characters of JSON; AWS allows ${maxPatternLength}`);
+      }
+    });
   }
 }

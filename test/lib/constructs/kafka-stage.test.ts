@@ -42,6 +42,16 @@ describe("KafkaStage props are checked before synthesis", () => {
     ["minimum over maximum", { provisionedPollers: { minimum: 4, maximum: 2 } }, /must not exceed/],
     ["an OffsetLag threshold of 0", { offsetLagAlarmThreshold: 0 }, /offsetLagAlarmThreshold.*at least 1/],
     ["a fractional OffsetLag threshold", { offsetLagAlarmThreshold: 2.5 }, /offsetLagAlarmThreshold/],
+    ["an empty filter list", { filters: [] }, /filters must hold 1 to 5 patterns/],
+    ["six filters", { filters: Array.from({ length: 6 }, () => ({ value: { a: [1] } })) }, /1 to 5 patterns/],
+    [
+      "a filter on the key",
+      { filters: [{ value: { a: [1] }, key: ["k"] } as unknown as { value: Record<string, unknown> }] },
+      /filters\[0\] must match on "value" only/,
+    ],
+    ["an empty value pattern", { filters: [{ value: {} }] }, /filters\[0\].value must be a non-empty/],
+    ["an empty matcher list", { filters: [{ value: [] }] }, /non-empty/],
+    ["a pattern over 4,096 characters", { filters: [{ value: { a: ["x".repeat(4100)] } }] }, /AWS allows 4096/],
   ])("%s is refused", (_what, overrides, message) => {
     expect(() => KafkaStage.validate(props(overrides))).toThrow(message);
   });
@@ -70,5 +80,33 @@ describe("a stage's mapping metrics", () => {
 
   test("has no MetricsConfig by default", () => {
     synth({}).hasResourceProperties("AWS::Lambda::EventSourceMapping", { MetricsConfig: Match.absent() });
+  });
+});
+
+describe("KafkaStage filters", () => {
+  test("reach the event-source mapping as FilterCriteria, one JSON pattern each", () => {
+    const base = props();
+    const stack = Stack.of(base.kafkaSecret);
+    new KafkaStage(stack, "Filtered", {
+      ...base,
+      outputTopic: undefined,
+      filters: [{ value: { tracked_keywords: [{ exists: true }] } }, { value: ["plain"] }],
+    });
+    Template.fromStack(stack).hasResourceProperties("AWS::Lambda::EventSourceMapping", {
+      FilterCriteria: {
+        Filters: [
+          { Pattern: JSON.stringify({ value: { tracked_keywords: [{ exists: true }] } }) },
+          { Pattern: JSON.stringify({ value: ["plain"] }) },
+        ],
+      },
+    });
+  });
+
+  test("are absent unless asked for", () => {
+    const base = props();
+    const stack = Stack.of(base.kafkaSecret);
+    new KafkaStage(stack, "Unfiltered", base);
+    const mappings = Template.fromStack(stack).findResources("AWS::Lambda::EventSourceMapping");
+    for (const mapping of Object.values(mappings)) expect(mapping.Properties.FilterCriteria).toBeUndefined();
   });
 });

@@ -1,0 +1,30 @@
+import { dynamo } from "#shared/aws";
+import { parseSettings } from "#shared/settings";
+import { kafkaStageHandler } from "#shared/stage-handler";
+import { applyOnce } from "#tweets/exactly-once";
+import { keywordMatcher } from "#tweets/keywords";
+import { recordRejection } from "#tweets/rejections";
+import { TrackerSettingsSchema } from "./settings";
+import { trackTweet } from "./tracker";
+
+const settings = parseSettings(TrackerSettingsSchema, process.env);
+const db = dynamo();
+const table = settings.TRACKER_TABLE;
+const match = keywordMatcher(settings.TRACKED_KEYWORDS);
+
+export const handler = kafkaStageHandler(
+  (record, { correlationId }) =>
+    trackTweet(record.value, correlationId, {
+      table,
+      match,
+      apply: (writes) => applyOnce(db, writes, new Date()),
+      reject: (reason, detail) =>
+        recordRejection(db, table, { value: record.value, by: correlationId, reason, detail, at: new Date() }),
+    }),
+  {
+    settings,
+    emit: async () => {
+      throw new Error("the tracker emits nothing");
+    },
+  },
+);
