@@ -220,13 +220,17 @@ function pipelinesOf(choice: string): readonly Pipeline[] {
   return [known];
 }
 
+/** Commands that answer `--help` with their own usage. */
+const COMMANDS_WITH_OWN_HELP = new Set(["load", "transaction", "tweets"]);
+
 export async function main(argv: string[]): Promise<number> {
   const [command = "help", ...rest] = argv;
   if (command === "alerts" && rest.includes("--help")) {
     process.stdout.write(ALERTS_HELP);
     return 0;
   }
-  if (command === "help" || command === "--help" || command === "-h" || rest.includes("--help")) {
+  const ownHelp = COMMANDS_WITH_OWN_HELP.has(command);
+  if (command === "help" || command === "--help" || command === "-h" || (rest.includes("--help") && !ownHelp)) {
     process.stdout.write(HELP);
     return 0;
   }
