@@ -171,8 +171,9 @@ export async function applyTransaction(
             Update: {
               TableName: table.name,
               Key: accountKey(message.account),
-              UpdateExpression: "SET balance = balance + :delta ADD transactions :one",
-              ConditionExpression: withdrawal ? "attribute_exists(pk) AND balance >= :cents" : "attribute_exists(pk)",
+              UpdateExpression: "SET #balance = #balance + :delta ADD #transactions :one",
+              ConditionExpression: withdrawal ? "attribute_exists(pk) AND #balance >= :cents" : "attribute_exists(pk)",
+              ExpressionAttributeNames: { "#balance": "balance", "#transactions": "transactions" },
               ExpressionAttributeValues: {
                 ":delta": withdrawal ? -tx.cents : tx.cents,
                 ":one": 1,
@@ -239,7 +240,8 @@ export async function markSeen(table: BankTable, transactionId: string, by: stri
     new UpdateCommand({
       TableName: table.name,
       Key: markerKey(transactionId),
-      UpdateExpression: "ADD seenBy :by",
+      UpdateExpression: "ADD #seenBy :by",
+      ExpressionAttributeNames: { "#seenBy": "seenBy" },
       ConditionExpression: "attribute_exists(pk)",
       ExpressionAttributeValues: { ":by": new Set([by]) },
     }),
@@ -258,13 +260,32 @@ export async function recordReuse(
     new UpdateCommand({
       TableName: table.name,
       Key: reuseKey(message.transactionId, hash),
+      // Every name through a placeholder: several (date, source, line…) are DynamoDB reserved words.
       UpdateExpression:
-        "SET kind = if_not_exists(kind, :kind), transactionId = :id, contentHash = :hash, account = :account, " +
-        "#type = :type, amount = :amount, #date = :date, #source = :source, reason = :reason, " +
-        "firstBy = if_not_exists(firstBy, :by), recordedAt = if_not_exists(recordedAt, :now)" +
-        (message.line === undefined ? "" : ", line = :line") +
-        " ADD seenBy :seen",
-      ExpressionAttributeNames: { "#type": "type", "#date": "date", "#source": "source" },
+        "SET #kind = if_not_exists(#kind, :kind), #transactionId = :id, #contentHash = :hash, #account = :account, " +
+        "#type = :type, #amount = :amount, #date = :date, #source = :source, #reason = :reason, " +
+        "#firstBy = if_not_exists(#firstBy, :by), #recordedAt = if_not_exists(#recordedAt, :now)" +
+        (message.line === undefined ? "" : ", #line = :line") +
+        " ADD #seenBy :seen",
+      ExpressionAttributeNames: {
+        ...Object.fromEntries(
+          [
+            "kind",
+            "transactionId",
+            "contentHash",
+            "account",
+            "type",
+            "amount",
+            "date",
+            "source",
+            "reason",
+            "firstBy",
+            "recordedAt",
+            "seenBy",
+          ].map((n) => [`#${n}`, n]),
+        ),
+        ...(message.line === undefined ? {} : { "#line": "line" }),
+      },
       ExpressionAttributeValues: {
         ":kind": "reuse",
         ":id": message.transactionId,
