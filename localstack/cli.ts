@@ -204,7 +204,9 @@ function pipelinesOf(choice: string): readonly Pipeline[] {
 
 export async function main(argv: string[]): Promise<number> {
   const [command = "help", ...rest] = argv;
-  if (command === "help" || command === "--help" || command === "-h" || rest.includes("--help")) {
+  // The bank's commands have their own --help.
+  const ownHelp = command === "load" || command === "transaction";
+  if (command === "help" || command === "--help" || command === "-h" || (rest.includes("--help") && !ownHelp)) {
     process.stdout.write(HELP);
     return 0;
   }

@@ -25,7 +25,7 @@ import {
   type TransactionMessage,
 } from "#bank/contracts";
 import type { ApplyResult, MarkerItem, RecordResult, ValidTransaction } from "#bank/ledger";
-import { parseAmount } from "#bank/money";
+import { formatCents, parseAmount } from "#bank/money";
 import { InvalidMessageError, parseMessage } from "#shared/message";
 import type { RecordOutcome } from "#shared/outcome";
 
@@ -98,7 +98,10 @@ async function applyTransactionMessage(
         rejection = { reason: "unknown-account", detail: "no such open account" };
         break;
       case "insufficient-funds":
-        rejection = { reason: "insufficient-funds", detail: `balance ${applied.balance} cents < ${judged.tx.cents}` };
+        rejection = {
+          reason: "insufficient-funds",
+          detail: `the balance ${formatCents(applied.balance)} does not cover ${formatCents(judged.tx.cents)}`,
+        };
         break;
     }
   } else {

@@ -108,7 +108,8 @@ export async function transactionCommand(cfg: LocalConfig, args: string[], log: 
       return 1;
     case "duplicate": {
       const first = result.outcome.outcome === "applied" ? "applied" : `rejected: ${result.outcome.reason}`;
-      log(`${what}: duplicate of record ${result.outcome.marker.firstBy} (${first}); nothing changed`);
+      const balance = result.balance === undefined ? "" : `; balance ${displayCents(result.balance)}`;
+      log(`${what}: duplicate of record ${result.outcome.marker.firstBy} (${first}); nothing changed${balance}`);
       return result.outcome.outcome === "applied" ? 0 : 1;
     }
     case "applied":

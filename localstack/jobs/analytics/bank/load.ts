@@ -81,8 +81,8 @@ export async function loadTransactions(
   problems.unshift(...csv.problems);
   const opens = messages.length - sent.length;
   options.log(
-    `loading ${csv.rows.length} rows of ${origin} for ${accounts.length} accounts onto ${target.topic}` +
-      (problems.length > 0 ? ` (${problems.length} rows cannot be sent)` : ""),
+    `loading ${plural(csv.rows.length, "row")} of ${origin} for ${plural(accounts.length, "account")} onto ${target.topic}` +
+      (problems.length > 0 ? ` (${plural(problems.length, "row")} cannot be sent)` : ""),
   );
 
   const bars = new MultiBar(
@@ -142,7 +142,7 @@ export async function loadTransactions(
     bars.stop();
   }
   if (waited.missing.length > 0) {
-    options.log(`  ${waited.missing.length} accounts' last rows had no outcome before the deadline`);
+    options.log(`  ${plural(waited.missing.length, "account")}' last rows had no outcome before the deadline`);
   }
   const outcomes = await readOutcomes(awsClients(cfg).documents, target.table, sent);
 
@@ -223,6 +223,8 @@ function toMessages(
   }
   return { messages, sent, accounts: [...opened], problems };
 }
+
+export const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? "" : "s"}`;
 
 function sha256(text: string): string {
   return createHash("sha256").update(text).digest("hex");

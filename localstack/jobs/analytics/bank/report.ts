@@ -1,6 +1,6 @@
 /** What a load did, in numbers and lines a person reads: counts, bad rows by line, and the balance check. */
 import { displayCents } from "#bank/money";
-import type { LoadResult } from "./load";
+import { type LoadResult, plural } from "./load";
 
 export interface LoadCounts {
   readonly recordsIn: number;
@@ -46,7 +46,7 @@ const total = (counts: Record<string, number>): number => Object.values(counts).
 export function formatCounts(result: LoadResult, counts: LoadCounts = loadCounts(result)): string[] {
   const rate = counts.applied / Math.max(result.seconds, 0.001);
   return [
-    `  records in   ${counts.recordsIn} (${result.records.opens} account opens, ${result.records.transactions} transactions; ${result.problems.length} rows not sent)`,
+    `  records in   ${counts.recordsIn} (${plural(result.records.opens, "account open")}, ${plural(result.records.transactions, "transaction")}; ${plural(result.problems.length, "row")} not sent)`,
     `  applied      ${counts.applied}`,
     `  rejected     ${total(counts.rejected)}: ${byCount(counts.rejected)}`,
     ...(counts.earlier > 0
@@ -82,7 +82,7 @@ export function formatCheck(result: LoadResult): string[] {
     ];
   }
   return [
-    `balances: ${check.rows.length} rows and ${check.accounts.length} accounts disagree with the file`,
+    `balances: ${plural(check.rows.length, "row")} and ${plural(check.accounts.length, "account")} disagree with the file`,
     ...check.rows.map((m) => `  line ${m.line} ${m.account}: ${m.message}`),
     ...check.accounts.map((m) => `  account ${m.account}: ${m.message}`),
   ];
