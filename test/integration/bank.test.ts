@@ -155,8 +155,18 @@ describe("the bank pipeline on its sample", () => {
   });
 
   test("a live entry is applied once and prints the new balance; refusals print their reason", async () => {
-    const account = "ACC-10001";
-    const start = sample.balances[account] ?? 0;
+    // An account of this run's own, opened by a bootstrap file that declares its balance: the sample's accounts
+    // must stay as the sample declares, so this test can run again on the same stack.
+    const account = unique("LIVE");
+    const opening = `transaction_date,account,transaction_value,balance,transaction_type\n2026-11-29,${account},100.00,100.00,deposit\n`;
+    const opened = await loadTransactions(
+      cfg,
+      target,
+      { text: opening, origin: "opening" },
+      { log, interactive: false },
+    );
+    expect(opened.check).toEqual({ rows: [], accounts: [], accountsChecked: 1 });
+    const start = 100_00;
     const enter = (amount: string, type: string, extra: { account?: string; transactionId?: string } = {}) =>
       enterTransaction(cfg, target, { account, amount, type, ...extra }, { timeoutMs: 60_000 });
 
