@@ -3,10 +3,10 @@
  * produced. `npm start` runs it after bringing the stack up and deploying; `sluice seed` runs it alone.
  */
 import { readFileSync } from "node:fs";
-import { MultiBar, Presets } from "cli-progress";
 import type { Celebrity } from "#faces/contracts";
 import type { LocalConfig } from "../../config";
 import type { Log } from "../../support/log";
+import { progressBars, stageBars } from "../progress";
 import { currentProgress, type StageProgress, waitForDrain } from "../watch";
 import {
   fetchSparql,
@@ -70,35 +70,15 @@ export async function runJob(
 
   const baseline = await currentProgress(cfg);
   const started = Date.now();
-  const bars = new MultiBar(
-    {
-      format: " {stage} |{bar}| {value}/{total} records · lag {lag} · errors {errors}",
-      hideCursor: true,
-      noTTYOutput: !options.interactive,
-      notTTYSchedule: 5000,
-      clearOnComplete: false,
-      stopOnComplete: false,
-    },
-    Presets.shades_classic,
-  );
+  const bars = progressBars(options.interactive);
   try {
     const seedBar = bars.create(list.people.length, 0, { stage: "seed    ", lag: 0, errors: 0 });
     await produceCelebrities(cfg, topic, list.people, (sent) => seedBar.update(sent));
-    const stageBars = new Map(
-      STAGE_ORDER.map((s) => [s, bars.create(1, 0, { stage: s.padEnd(8), lag: 0, errors: 0 })] as const),
-    );
     const stages = await waitForDrain(cfg, {
       firstTopic: topic,
       expectFirst: list.people.length,
       baseline,
-      onProgress: (progress) => {
-        for (const p of progress) {
-          const bar = stageBars.get(STAGE_ORDER.find((s) => p.functionName.endsWith(`-${s}`)) ?? "");
-          // Lag counts what is read but not committed yet too: done = read − lag.
-          bar?.setTotal(Math.max(1, p.polled));
-          bar?.update(Math.max(0, p.polled - p.lag), { lag: p.lag, errors: p.errors });
-        }
-      },
+      onProgress: stageBars(bars, STAGE_ORDER, 8),
     });
     bars.stop();
     const seconds = (Date.now() - started) / 1000;

@@ -7,13 +7,13 @@
  */
 import { createHash } from "node:crypto";
 import { createReadStream } from "node:fs";
-import { MultiBar, Presets } from "cli-progress";
 import { ACCOUNT_ID, contentHash, type OpenAccount, type TransactionMessage } from "#bank/contracts";
 import { openMessage, publish, transactionMessage } from "#bank/producer";
 import type { LocalConfig } from "../../../config";
 import { adminKafka } from "../../../launchers/kafka-client";
 import { awsClients } from "../../../support/aws";
 import type { Log } from "../../../support/log";
+import { progressBars } from "../../progress";
 import { type BalanceCheck, checkBalances } from "./check";
 import { type CsvProblem, type CsvRow, readTransactionsCsv } from "./csv";
 import { type Outcome, readAccounts, readOutcomes, type Sent, waitForOutcomes } from "./outcomes";
@@ -85,17 +85,7 @@ export async function loadTransactions(
       (problems.length > 0 ? ` (${plural(problems.length, "row")} cannot be sent)` : ""),
   );
 
-  const bars = new MultiBar(
-    {
-      format: " {stage} |{bar}| {value}/{total}",
-      hideCursor: true,
-      noTTYOutput: !options.interactive,
-      notTTYSchedule: 5000,
-      clearOnComplete: false,
-      stopOnComplete: false,
-    },
-    Presets.shades_classic,
-  );
+  const bars = progressBars(options.interactive, " {stage} |{bar}| {value}/{total}");
   // Each account's last transaction goes on its own, after the rest: the broker says which record it became,
   // and once the stage has recorded that record it has handled every earlier one of the account (one key,
   // one partition, in order). Waiting on those alone keeps the polling small, and a second load of the same

@@ -3,11 +3,11 @@
  * like live traffic), follow both consumers until they drain, read the tables back, check them against what the
  * sample declares, and summarise. `countSampleTweets` is the same run for N tweets, for a benchmark to time.
  */
-import { MultiBar, Presets } from "cli-progress";
 import { keywordMatcher } from "#tweets/keywords";
 import type { LocalConfig } from "../../../config";
 import { awsClients } from "../../../support/aws";
 import type { Log } from "../../../support/log";
+import { progressBars, stageBars, stageOf } from "../../progress";
 import { currentProgress, type StageProgress, waitForDrain } from "../../watch";
 import { checkAgainstSample } from "./check";
 import { trackedKeywordsOf, tweetsTopicOf } from "./outputs";
@@ -39,7 +39,6 @@ export interface TweetsRunOptions {
 }
 
 const STAGES = ["tweet-hashtags", "tweet-tracker"] as const;
-const stageOf = (functionName: string) => STAGES.find((s) => functionName.endsWith(`-${s}`));
 
 /** Streams the sample through the deployed tweet pipelines and reads back what they made of it. */
 export async function countSampleTweets(
@@ -57,17 +56,7 @@ export async function countSampleTweets(
 
   const baseline = await currentProgress(cfg);
   const started = Date.now();
-  const bars = new MultiBar(
-    {
-      format: " {stage} |{bar}| {value}/{total} records · lag {lag} · errors {errors}",
-      hideCursor: true,
-      noTTYOutput: !options.interactive,
-      notTTYSchedule: 5000,
-      clearOnComplete: false,
-      stopOnComplete: false,
-    },
-    Presets.shades_classic,
-  );
+  const bars = progressBars(options.interactive);
   try {
     const produceBar = bars.create(sample.lines.length, 0, { stage: "produce       ", lag: 0, errors: 0 });
     const produced = await produceTweets(cfg, sample.lines, {
@@ -77,22 +66,11 @@ export async function countSampleTweets(
       onProgress: (p) => produceBar.update(p.sent),
     });
     const produceSeconds = (Date.now() - started) / 1000;
-    const stageBars = new Map(
-      STAGES.map((s) => [s, bars.create(1, 0, { stage: s.padEnd(14), lag: 0, errors: 0 })] as const),
-    );
     const stages = await waitForDrain(cfg, {
       firstTopic: topic,
       expectFirst: produced.sent,
       baseline,
-      onProgress: (progress) => {
-        for (const p of progress) {
-          const bar = stageBars.get(stageOf(p.functionName) ?? "tweet-hashtags");
-          if (stageOf(p.functionName) === undefined) continue;
-          // Lag counts what is read but not committed yet too: done = read − lag.
-          bar?.setTotal(Math.max(1, p.polled));
-          bar?.update(Math.max(0, p.polled - p.lag), { lag: p.lag, errors: p.errors });
-        }
-      },
+      onProgress: stageBars(bars, STAGES, 14),
     });
     bars.stop();
     const seconds = (Date.now() - started) / 1000;
@@ -102,7 +80,7 @@ export async function countSampleTweets(
       produced,
       produceSeconds,
       seconds,
-      stages: stages.filter((s) => stageOf(s.functionName) !== undefined),
+      stages: stages.filter((s) => stageOf(STAGES, s.functionName) !== undefined),
       before,
       tables,
       keywords,
@@ -155,7 +133,7 @@ export function formatTweetsSummary(run: TweetsRun): string {
           .map((h) => `#${h.display} ${h.count}`)
           .join(", ")}`,
     ),
-    `  failures     ${run.stages.map((s) => `${stageOf(s.functionName)} ${s.errors} errors, ${s.toFailureDestination} to the failures bucket`).join("; ")}`,
+    `  failures     ${run.stages.map((s) => `${stageOf(STAGES, s.functionName)} ${s.errors} errors, ${s.toFailureDestination} to the failures bucket`).join("; ")}`,
     `  throughput   produced in ${run.produceSeconds.toFixed(1)} s (${perSecond(run.produced.sent, run.produceSeconds)}); ${perSecond(run.produced.sent, run.seconds)} records through both consumers end to end`,
     run.problems.length === 0
       ? "  check        the tables hold exactly what the sample declares"
