@@ -1,4 +1,4 @@
-import { Duration, type RemovalPolicy } from "aws-cdk-lib";
+import { Duration, type RemovalPolicy, Stack, Validations } from "aws-cdk-lib";
 import {
   EventSourceMapping,
   FilterCriteria,
@@ -218,6 +218,7 @@ export class KafkaStage extends Construct {
       filters: props.filters?.map((pattern) => FilterCriteria.filter({ ...pattern })),
     });
     this.function.addEventSource(this.eventSource);
+    this.acknowledgeFailureDestinationGrant(props.failureBucket);
     const mapping = this.function.node.children.find((c): c is EventSourceMapping => c instanceof EventSourceMapping);
     if (mapping === undefined)
       throw new Error(`KafkaStage "${props.stageName}": the Kafka event source made no mapping`);
@@ -229,6 +230,26 @@ export class KafkaStage extends Construct {
       alertTopic: props.alertTopic,
       offsetLagThreshold: props.offsetLagAlarmThreshold,
     });
+  }
+
+  /**
+   * cdk-nag: the on-failure destination's grant (CDK's S3 read/write grant) uses action groups and `bucket/*`, all
+   * on the failure bucket; the finding names the bucket as the template does (an imported bucket by its export).
+   */
+  private acknowledgeFailureDestinationGrant(bucket: IBucket): void {
+    const resolved: unknown = Stack.of(this).resolve(bucket.bucketArn);
+    const imported = (resolved as { "Fn::ImportValue"?: unknown } | undefined)?.["Fn::ImportValue"];
+    const arn = typeof imported === "string" ? imported : JSON.stringify(resolved);
+    const findings: Array<[string, string]> = [
+      ...["s3:GetObject*", "s3:GetBucket*", "s3:List*", "s3:DeleteObject*", "s3:Abort*"].map((a): [string, string] => [
+        `Action::${a}`,
+        "Action groups CDK's S3 grant gives the on-failure destination, limited to the failure bucket.",
+      ]),
+      [`Resource::${arn}/*`, "Object-level access (bucket/*) to the failure bucket, for the on-failure destination."],
+    ];
+    for (const [finding, reason] of findings) {
+      Validations.of(this).acknowledge({ id: `AwsSolutions-IAM5[${finding}]`, reason });
+    }
   }
 
   /** Rejects combinations AWS or CDK would reject later, with a message that says what to change. */

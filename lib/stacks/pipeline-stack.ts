@@ -145,10 +145,7 @@ export class PipelineStack extends Stack {
         ...["s3:GetObject*", "s3:GetBucket*", "s3:List*", "s3:DeleteObject*", "s3:Abort*"].map(
           (a): [string, string] => [`Action::${a}`, actionGrant],
         ),
-        ...[data.imagesBucketArn, data.lakeBucketArn, data.failuresBucketArn].map((e): [string, string] => [
-          `Resource::${e}/*`,
-          objectGrant,
-        ]),
+        ...[data.imagesBucketArn, data.lakeBucketArn].map((e): [string, string] => [`Resource::${e}/*`, objectGrant]),
         [`Resource::${data.metadataTableArn}/index/*`, "Index access on this deployment's own metadata table."],
       ];
       for (const [finding, reason] of acks) {

@@ -1,5 +1,5 @@
 import { join } from "node:path";
-import { CfnOutput, Duration, RemovalPolicy, Stack, Validations } from "aws-cdk-lib";
+import { CfnOutput, Duration, RemovalPolicy } from "aws-cdk-lib";
 import { AttributeType, BillingMode, Table, TableEncryption } from "aws-cdk-lib/aws-dynamodb";
 import { Construct } from "constructs";
 import { transactionsEnvironment } from "../../../lambdas/analytics/bank/transactions/settings";
@@ -50,7 +50,6 @@ export class BankPipeline extends Construct {
     });
     // TransactWriteItems needs the rights of each item operation it holds (Put, Update, and Get for the reads).
     this.table.grant(this.stage.function, "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem");
-    acknowledgeFailureDestinationGrant(this.stage, props.stageDefaults.failureBucket.bucketArn);
     // Named for the bank, so they cannot clash with another pipeline's outputs in the same stack.
     const out = (key: string, value: string, description: string): void => {
       new CfnOutput(this, key, { value, description }).overrideLogicalId(key);
@@ -58,30 +57,5 @@ export class BankPipeline extends Construct {
     out("BankTableName", this.table.tableName, "Bank accounts, transactions and transaction ids");
     out("TransactionsFunctionName", this.stage.function.plainName, `transactions ← ${props.topic}`);
     out("TransactionsTopic", props.topic, "Where live and bootstrap transactions go (keyed by account)");
-  }
-}
-
-/**
- * cdk-nag: the on-failure destination's grant (CDK's S3 read/write grant) uses action groups and object-level
- * wildcards, all on this deployment's own failures bucket, as in the face pipeline's stack.
- */
-function acknowledgeFailureDestinationGrant(stage: Construct, bucketArn: string): void {
-  const resolved: unknown = Stack.of(stage).resolve(bucketArn);
-  const imported = (resolved as { "Fn::ImportValue"?: unknown } | undefined)?.["Fn::ImportValue"];
-  const arn = typeof imported === "string" ? imported : String(resolved);
-  const actionGrant =
-    "Action groups CDK's S3 grant uses (e.g. s3:GetObject*), limited to this deployment's failures bucket.";
-  const findings: Array<[string, string]> = [
-    ...["s3:GetObject*", "s3:GetBucket*", "s3:List*", "s3:DeleteObject*", "s3:Abort*"].map((a): [string, string] => [
-      `Action::${a}`,
-      actionGrant,
-    ]),
-    [
-      `Resource::${arn}/*`,
-      "Object-level access (bucket/*) to this deployment's own failures bucket, for the on-failure destination.",
-    ],
-  ];
-  for (const [finding, reason] of findings) {
-    Validations.of(stage).acknowledge({ id: `AwsSolutions-IAM5[${finding}]`, reason });
   }
 }

@@ -96,7 +96,6 @@ export class TweetsPipeline extends Construct {
     this.trackerTable.grant(this.tracker.function, "dynamodb:PutItem", "dynamodb:UpdateItem");
 
     const stack = Stack.of(this);
-    this.acknowledgeFailureDestinationGrants(stack);
     const out = (name: string, value: string, description: string): CfnOutput =>
       new CfnOutput(stack, name, { value, description });
     out("TweetHashtagsTableName", this.hashtagsTable.tableName, "Hashtag counters (all time, per hour, spellings)");
@@ -108,30 +107,5 @@ export class TweetsPipeline extends Construct {
     // The producer marks tweets with these keywords: it must know the ones the tracker was deployed with.
     out("TrackedKeywords", JSON.stringify(props.trackedKeywords), "The keyword tracker's keywords (JSON list)");
     out("XBearerTokenSecretArn", this.xBearerTokenSecret.secretArn, "X API v2 bearer token for --from live");
-  }
-
-  /**
-   * cdk-nag: the S3 on-failure destination's grant (CDK's S3 grant methods) uses action groups and `bucket/*` on the
-   * shared failures bucket; the finding names the bucket by its export, read back from the imported ARN.
-   */
-  private acknowledgeFailureDestinationGrants(stack: Stack): void {
-    const arn: unknown = stack.resolve(this.props.stageDefaults.failureBucket.bucketArn);
-    const imported = (arn as { "Fn::ImportValue"?: unknown })?.["Fn::ImportValue"];
-    const bucket = typeof imported === "string" ? imported : String(arn);
-    const findings: Array<[string, string]> = [
-      ...["s3:GetObject*", "s3:GetBucket*", "s3:List*", "s3:DeleteObject*", "s3:Abort*"].map((a): [string, string] => [
-        `Action::${a}`,
-        "Action groups CDK's S3 grant gives the on-failure destination, limited to the deployment's failures bucket.",
-      ]),
-      [
-        `Resource::${bucket}/*`,
-        "Object-level access to the deployment's own failures bucket (the on-failure destination).",
-      ],
-    ];
-    for (const stage of [this.hashtags, this.tracker]) {
-      for (const [finding, reason] of findings) {
-        Validations.of(stage).acknowledge({ id: `AwsSolutions-IAM5[${finding}]`, reason });
-      }
-    }
   }
 }
