@@ -87,16 +87,20 @@ const log: Log = (message) => process.stdout.write(`${message}\n`);
 function summary(cfg: LocalConfig, result: DeployResult): string {
   const o = result.outputs;
   const env = `AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_DEFAULT_REGION=${cfg.region}`;
-  const functions = ["Scrape", "Validate", "Store", "Clean"]
-    .map((s) => o[`${s}FunctionName`])
-    .filter((f): f is string => f !== undefined);
+  // Every stack names its functions and tables in outputs ending in FunctionName and TableName.
+  const named = (suffix: string): string[] =>
+    Object.entries(o)
+      .filter(([key]) => key.endsWith(suffix))
+      .map(([, value]) => value);
+  const functions = named("FunctionName");
+  const clean = o.CleanFunctionName ?? "<clean>";
   return [
     "",
     "sluice is running locally",
     `  AWS endpoint     ${cfg.endpoint.url}   (Lambda: the local Lambda service; everything else: LocalStack at ${cfg.localstack.url})`,
     `  Kafka            ${cfg.kafka.bootstrapServers}   (SASL_PLAINTEXT, SCRAM-SHA-512; credentials in ${o.KafkaSecretArn ?? "?"})`,
     `  buckets          images=${o.ImagesBucketName}  lake=${o.LakeBucketName}  failures=${o.FailuresBucketName}`,
-    `  table            ${o.MetadataTableName}`,
+    `  tables           ${named("TableName").join(", ")}`,
     `  topics           ${result.topics.join(", ")}`,
     `  functions        ${functions.join(", ")}  (in cdk.out: ${cfg.assemblyDir}; run by the local Lambda service)`,
     "",
@@ -105,8 +109,10 @@ function summary(cfg: LocalConfig, result: DeployResult): string {
     `  aws --endpoint-url ${cfg.endpoint.url} s3 ls s3://${o.LakeBucketName}/datasets/ --recursive`,
     `  aws --endpoint-url ${cfg.endpoint.url} s3 ls s3://${o.ImagesBucketName}/clean/ --recursive | head`,
     `  aws --endpoint-url ${cfg.endpoint.url} dynamodb scan --table-name ${o.MetadataTableName} --max-items 5`,
-    `  aws --endpoint-url ${cfg.endpoint.url} logs tail /aws/lambda/${functions[3] ?? "<clean>"} --since 10m`,
+    `  aws --endpoint-url ${cfg.endpoint.url} logs tail /aws/lambda/${clean} --since 10m`,
     `  aws --endpoint-url ${cfg.endpoint.url} lambda list-event-source-mappings`,
+    `  aws --endpoint-url ${cfg.endpoint.url} cloudwatch get-metric-statistics --namespace AWS/Lambda --metric-name Invocations --dimensions Name=FunctionName,Value=${clean} --start-time $(date -u -d '-15 min' +%FT%TZ) --end-time $(date -u +%FT%TZ) --period 60 --statistics Sum`,
+    "  npx tsx localstack/cli.ts alerts",
     `  aws --endpoint-url ${cfg.endpoint.url} secretsmanager get-secret-value --secret-id ${o.KafkaSecretArn ?? "<KafkaSecretArn>"} --query SecretString`,
     "",
     `logs: ${cfg.logDir}    status: npm run local:status    stop: npm run local:down`,

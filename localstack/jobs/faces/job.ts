@@ -99,7 +99,7 @@ export function formatSummary(result: JobResult): string {
   const mb = (bytes: number): string => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
   return [
     "",
-    `pipeline drained in ${result.seconds.toFixed(1)} s`,
+    `face pipeline drained in ${result.seconds.toFixed(1)} s`,
     `  people      ${s.people}  (seeded ${result.seeded} this run)`,
     `  candidates  ${s.candidates}`,
     `  verified    ${s.verified}   rejected ${total(s.rejected.validate)}: ${reasons(s.rejected.validate)}`,
