@@ -36,6 +36,8 @@ export interface TweetsRunOptions {
   readonly tweets?: number;
   /** Records per second. @default - as fast as the broker takes them */
   readonly rate?: number;
+  /** Of the sample's tweet ids (see buildSample). @default 0n */
+  readonly idOffset?: bigint;
 }
 
 const STAGES = ["tweet-hashtags", "tweet-tracker"] as const;
@@ -50,7 +52,7 @@ export async function countSampleTweets(
   const keywords = trackedKeywordsOf(outputs);
   const tableNames = tweetTableNames(outputs);
   const db = awsClients(cfg).documents;
-  const sample = buildSample({ tweets: options.tweets });
+  const sample = buildSample({ tweets: options.tweets, idOffset: options.idOffset });
   const before = await readTweetTables(db, tableNames);
   options.log(`streaming ${sample.lines.length} sample tweets onto ${topic} (tracking ${keywords.join(", ")})…`);
 

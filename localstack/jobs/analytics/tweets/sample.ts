@@ -27,6 +27,8 @@ export interface SampleOptions {
   readonly tweets?: number;
   /** @default 20201 */
   readonly seed?: number;
+  /** Added to every tweet id, so a second sample is new tweets (a benchmark's), not repeats. @default 0n */
+  readonly idOffset?: bigint;
 }
 
 export interface DeclaredUser {
@@ -105,6 +107,7 @@ interface Plan {
 export function buildSample(options: SampleOptions = {}): Sample {
   const n = options.tweets ?? 3000;
   const rnd = random(options.seed ?? 20201);
+  const idOffset = options.idOffset ?? 0n;
   const pick = <T>(list: readonly T[]): T => list[Math.floor(rnd() * list.length)] as T;
   const scale = n / 3000;
 
@@ -190,10 +193,10 @@ export function buildSample(options: SampleOptions = {}): Sample {
     const spelled = plan.keywords.map((k) => pick(KEYWORD_SPELLINGS[k] ?? [k]));
     const sentence = [pick(SENTENCES), ...spelled, plan.nearMiss ?? ""].filter((s) => s !== "").join(" ");
     const withTags = (text: string, tags: readonly string[]) => [text, ...tags.map((t) => `#${t}`)].join(" ");
-    const id = String(1238000000000000000n + BigInt(i) * 1000n);
+    const id = String(1238000000000000000n + idOffset + BigInt(i) * 1000n);
     const other = (text: string, tags: readonly string[]) => ({
       created_at: v11Date(new Date(at.getTime() - 3600_000)),
-      id_str: String(1237000000000000000n + BigInt(i) * 1000n),
+      id_str: String(1237000000000000000n + idOffset + BigInt(i) * 1000n),
       text: withTags(text, tags),
       entities: { hashtags: tags.map((t) => ({ text: t })) },
       user: userJson((plan.user + 1 + i) % USERS, 0),
