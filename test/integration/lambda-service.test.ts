@@ -288,13 +288,21 @@ describe("the AWS CLI v2 against the endpoint", () => {
     },
   );
 
-  test("aws lambda list-event-source-mappings shows the four mappings", () => {
+  test("aws lambda list-event-source-mappings shows every stage's mapping: four face, one bank, two tweet", () => {
     const r = aws(["lambda", "list-event-source-mappings"]);
     expect(r.status).toBe(0);
     const topics = (
       JSON.parse(r.stdout) as { EventSourceMappings: Array<{ Topics: string[] }> }
     ).EventSourceMappings.map((m) => m.Topics[0]);
-    expect(topics.sort()).toEqual(["celebrities", "image-candidates", "images-stored", "images-verified"]);
+    expect(topics.sort()).toEqual([
+      "celebrities",
+      "image-candidates",
+      "images-stored",
+      "images-verified",
+      "transactions",
+      "tweets",
+      "tweets",
+    ]);
   });
 
   test("aws logs tail reads a function's log group", async () => {
