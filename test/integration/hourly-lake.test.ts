@@ -88,8 +88,8 @@ describe("the lake writer", () => {
       `${sent.length} observations in the lake after ${((Date.now() - started) / 1000).toFixed(1)} s: ${JSON.stringify(parts)}`,
     );
     expect(parts.map((p) => [p.dt, p.hour, p.rows])).toEqual([
-      [day, "13", 16],
-      [day, "14", 16],
+      [day, "13", 8],
+      [day, "14", 8],
     ]);
 
     const { rows } = await queryLake(
@@ -164,8 +164,8 @@ describe("the lake writer", () => {
       `lake/observations/dt=${day}/hour=14/observations-0-00000000009000000002.parquet`,
     ]);
     expect(rowsOnce.map((p) => [p.hour, p.objects, p.rows])).toEqual([
-      ["13", 1, 16],
-      ["14", 1, 16],
+      ["13", 1, 8],
+      ["14", 1, 8],
     ]);
 
     expect(await invoke()).toEqual({ batchItemFailures: [] });
