@@ -5,6 +5,7 @@ import { LocalProfile } from "./local-profile";
 import { loadSettings, type SluiceSettings } from "./settings";
 import { AnalyticsStack } from "./stacks/analytics-stack";
 import { DataStack } from "./stacks/data-stack";
+import { HourlyStack } from "./stacks/hourly-stack";
 import { PipelineStack } from "./stacks/pipeline-stack";
 
 export interface SluiceApp {
@@ -13,6 +14,7 @@ export interface SluiceApp {
   readonly data: DataStack;
   readonly pipeline: PipelineStack;
   readonly analytics: AnalyticsStack;
+  readonly hourly: HourlyStack;
 }
 
 /** Builds the whole app; tests call this with their own context instead of spawning `cdk synth`. */
@@ -60,5 +62,13 @@ export function buildApp(
 
   if (local) LocalProfile.applyTo(app);
   if (options.nag ?? true) Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true }));
-  return { app, settings, data, pipeline, analytics };
+  const hourly = new HourlyStack(app, `${settings.stackPrefix}-hourly`, {
+    env,
+    description: "sluice: the hourly CSV ingestion into the Parquet lake",
+    settings,
+    data: data.exports,
+    removalPolicy,
+  });
+  hourly.addStackDependency(data, "imports the lake, the Kafka secret, the failures bucket and the alerts topic");
+  return { app, settings, data, pipeline, analytics, hourly };
 }

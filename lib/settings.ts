@@ -47,6 +47,7 @@ export interface SluiceSettings {
   readonly kafkaUsername: string;
   readonly topics: Record<TopicKey, string>;
   readonly analyticsTopics: Record<AnalyticsTopicKey, string>;
+  readonly hourly: HourlySettings;
   /** Keywords (or phrases) the keyword tracker counts tweets for, matched case-insensitively on word boundaries. */
   readonly trackedKeywords: readonly string[];
   readonly batchSize: number;
@@ -68,6 +69,19 @@ export interface SluiceSettings {
   readonly alertEmail: string | undefined;
   /** Records behind (a mapping's OffsetLag, Maximum over a minute, 5 minutes running) that raise its alarm. */
   readonly offsetLagAlarmThreshold: number;
+}
+
+/** The hourly pipeline: when it runs, what it fetches, and where the kept rows go. */
+export interface HourlySettings {
+  /** The ingest schedule's expression (`sluice:hourlySchedule`, default `rate(1 hour)`). */
+  readonly schedule: string;
+  /**
+   * The CSV an hour's run fetches (`sluice:hourlySourceUrl`), with `{hour}` replaced by the hour (`YYYY-MM-DDTHH`);
+   * default: the sample web's hourly observations when `sluice:sources` is `sample`, else it must be set.
+   */
+  readonly sourceUrl: string;
+  /** Topic of the kept rows (`sluice:topic:observations`, default `observations`). */
+  readonly topic: string;
 }
 
 /** Event pollers of a provisioned-mode Kafka mapping (AWS: minimum 1 to 200, maximum 1 to 2,000, minimum <= maximum). */
@@ -158,6 +172,25 @@ function keywords(node: Node, key: string): readonly string[] {
   return trimmed;
 }
 
+function hourlySettings(node: Node, sources: "sample" | "live", sampleWebUrl: string): HourlySettings {
+  const schedule = str(node, "sluice:hourlySchedule", "rate(1 hour)");
+  if (!/^(rate\(\d+ (minute|minutes|hour|hours|day|days)\)|cron\(.+\))$/.test(schedule)) {
+    throw new SettingsError("sluice:hourlySchedule", `expected rate(1 hour) or cron(…), got "${schedule}"`);
+  }
+  const fallback = sources === "sample" ? `${sampleWebUrl}/hourly/observations/{hour}.csv` : "";
+  const sourceUrl = str(node, "sluice:hourlySourceUrl", fallback);
+  if (!/^https?:\/\/\S+$/.test(sourceUrl)) {
+    throw new SettingsError(
+      "sluice:hourlySourceUrl",
+      sourceUrl === ""
+        ? "the hourly pipeline needs the CSV to fetch: -c sluice:hourlySourceUrl=https://…/{hour}.csv"
+        : `expected an http(s) URL, got "${sourceUrl}"`,
+    );
+  }
+  const key = "sluice:topic:observations";
+  return { schedule, sourceUrl, topic: validateTopic(str(node, key, "observations"), key) };
+}
+
 export function validateTopic(name: string, key: string): string {
   if (!TOPIC.test(name) || name === "." || name === "..") {
     throw new SettingsError(key, `"${name}" is not a valid Kafka topic name (1-249 of [A-Za-z0-9._-])`);
@@ -226,6 +259,7 @@ export function loadSettings(node: Node): SluiceSettings {
   if (!/^http:\/\/[A-Za-z0-9.-]+:\d{1,5}$/.test(sampleWebUrl)) {
     throw new SettingsError("sluice:sampleWebUrl", `expected http://host:port, got "${sampleWebUrl}"`);
   }
+  const hourly = hourlySettings(node, sources, sampleWebUrl);
   const kafkaBootstrapServers = parseBootstrapServers(str(node, "sluice:kafkaBootstrapServers", "127.0.0.1:9092"));
   const loopback = kafkaBootstrapServers.filter((s) => LOOPBACK_BROKER.test(s));
   if (profile === "production" && loopback.length > 0) {
@@ -266,6 +300,7 @@ export function loadSettings(node: Node): SluiceSettings {
     topics,
     analyticsTopics,
     trackedKeywords: keywords(node, "sluice:trackedKeywords"),
+    hourly,
     batchSize: int(node, "sluice:batchSize", 100, 1, 10_000) ?? 100,
     maxBatchingWindowSeconds: int(node, "sluice:maxBatchingWindowSeconds", undefined, 0, 300),
     startingPosition,

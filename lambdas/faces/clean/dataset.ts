@@ -3,8 +3,8 @@
  * input topic, partition and the first offset of that partition in the batch. A retried batch starts
  * at the same offset, so it rewrites the same file instead of adding a second copy of its rows.
  */
-import { parquetWriteBuffer } from "hyparquet-writer";
 import type { DatasetRow } from "#faces/contracts";
+import { type ParquetColumn, parquetBuffer } from "#shared/parquet";
 
 export const DATASET_PREFIX = "datasets/faces/v1";
 
@@ -13,39 +13,26 @@ export function datasetKey(topic: string, partition: number, firstOffset: number
 }
 
 /** Column order and Parquet types of the dataset (documented in the README). */
+const DATASET_COLUMNS: ReadonlyArray<ParquetColumn<DatasetRow>> = [
+  { name: "image_sha256", type: "STRING" },
+  { name: "wikidata_id", type: "STRING" },
+  { name: "person_name", type: "STRING" },
+  { name: "source", type: "STRING" },
+  { name: "source_url", type: "STRING" },
+  { name: "s3_key", type: "STRING" },
+  { name: "width", type: "INT32" },
+  { name: "height", type: "INT32" },
+  { name: "bytes", type: "INT32" },
+  { name: "original_format", type: "STRING" },
+  { name: "phash", type: "STRING" },
+  { name: "cleaned_at", type: "TIMESTAMP" },
+  { name: "kafka_topic", type: "STRING" },
+  { name: "kafka_partition", type: "INT32" },
+  { name: "kafka_offset", type: "INT64" },
+];
+
 export function datasetParquet(rows: readonly DatasetRow[]): Buffer {
-  const col = <K extends keyof DatasetRow>(name: K, type: "STRING" | "INT32" | "INT64" | "TIMESTAMP") => ({
-    name,
-    type,
-    nullable: false,
-    data: rows.map((r) => {
-      const v = r[name];
-      if (type === "INT64") return BigInt(v as number);
-      if (type === "TIMESTAMP") return new Date(v as string);
-      return v;
-    }),
-  });
-  const buffer = parquetWriteBuffer({
-    columnData: [
-      col("image_sha256", "STRING"),
-      col("wikidata_id", "STRING"),
-      col("person_name", "STRING"),
-      col("source", "STRING"),
-      col("source_url", "STRING"),
-      col("s3_key", "STRING"),
-      col("width", "INT32"),
-      col("height", "INT32"),
-      col("bytes", "INT32"),
-      col("original_format", "STRING"),
-      col("phash", "STRING"),
-      col("cleaned_at", "TIMESTAMP"),
-      col("kafka_topic", "STRING"),
-      col("kafka_partition", "INT32"),
-      col("kafka_offset", "INT64"),
-    ],
-    createdBy: "sluice",
-  });
-  return Buffer.from(buffer);
+  return parquetBuffer(rows, DATASET_COLUMNS);
 }
 
 export interface DatasetFile {

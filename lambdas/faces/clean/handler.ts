@@ -5,6 +5,7 @@ import { cleanHashes, getImage, markCleaned, type Table } from "#faces/metadata"
 import { limitsOf } from "#faces/settings";
 import { dynamo, s3Client } from "#shared/aws";
 import { kafkaOutput } from "#shared/output";
+import { PARQUET_CONTENT_TYPE } from "#shared/parquet";
 import { parseSettings } from "#shared/settings";
 import { kafkaStageHandler } from "#shared/stage-handler";
 import { cleanRecord } from "./clean";
@@ -50,7 +51,7 @@ export const handler = kafkaStageHandler<DatasetRow>(
       const rows = processed.flatMap((p) => (p.outcome.value === undefined ? [] : [p.outcome.value]));
       const files = batchFiles(event.records, rows);
       const write = putObject(settings.LAKE_BUCKET);
-      await Promise.all(files.map((f) => write(f.key, datasetParquet(f.rows), "application/vnd.apache.parquet")));
+      await Promise.all(files.map((f) => write(f.key, datasetParquet(f.rows), PARQUET_CONTENT_TYPE)));
       await emit(rows.map((row) => ({ key: row.wikidata_id, value: row })));
     },
   },

@@ -44,7 +44,7 @@ export async function scanTable(cfg: LocalConfig, table: string): Promise<Item[]
   return items;
 }
 
-async function listObjects(
+export async function listObjects(
   s3: S3Client,
   bucket: string,
   prefix?: string,
