@@ -259,7 +259,6 @@ export function loadSettings(node: Node): SluiceSettings {
   if (!/^http:\/\/[A-Za-z0-9.-]+:\d{1,5}$/.test(sampleWebUrl)) {
     throw new SettingsError("sluice:sampleWebUrl", `expected http://host:port, got "${sampleWebUrl}"`);
   }
-  const hourly = hourlySettings(node, sources, sampleWebUrl);
   const kafkaBootstrapServers = parseBootstrapServers(str(node, "sluice:kafkaBootstrapServers", "127.0.0.1:9092"));
   const loopback = kafkaBootstrapServers.filter((s) => LOOPBACK_BROKER.test(s));
   if (profile === "production" && loopback.length > 0) {
@@ -269,6 +268,8 @@ export function loadSettings(node: Node): SluiceSettings {
         "brokers: -c sluice:kafkaBootstrapServers=b1:9092,b2:9092 (or synthesize with -c sluice:profile=local)",
     );
   }
+  // After the brokers: a production synthesis names the broker setting first, then the hourly CSV's.
+  const hourly = hourlySettings(node, sources, sampleWebUrl);
   const { minimum: min, maximum: max } = POLLER_LIMITS;
   const provisionedPollers: ProvisionedPollers = {
     minimum:

@@ -288,7 +288,7 @@ describe("the AWS CLI v2 against the endpoint", () => {
     },
   );
 
-  test("aws lambda list-event-source-mappings shows every stage's mapping: four face, one bank, two tweet", () => {
+  test("aws lambda list-event-source-mappings shows every stage's mapping: four face, one bank, two tweet, the lake", () => {
     const r = aws(["lambda", "list-event-source-mappings"]);
     expect(r.status).toBe(0);
     const topics = (
@@ -299,6 +299,7 @@ describe("the AWS CLI v2 against the endpoint", () => {
       "image-candidates",
       "images-stored",
       "images-verified",
+      "observations",
       "transactions",
       "tweets",
       "tweets",
