@@ -1,5 +1,5 @@
 import { join } from "node:path";
-import { CfnOutput, Duration, RemovalPolicy, Stack, Validations } from "aws-cdk-lib";
+import { ArnFormat, CfnOutput, Duration, RemovalPolicy, Stack, Validations } from "aws-cdk-lib";
 import { Alarm, ComparisonOperator, TreatMissingData } from "aws-cdk-lib/aws-cloudwatch";
 import { SnsAction } from "aws-cdk-lib/aws-cloudwatch-actions";
 import { AttributeType, BillingMode, Table, TableEncryption } from "aws-cdk-lib/aws-dynamodb";
@@ -106,13 +106,19 @@ export class HourlyIngest extends Construct {
       onFailure: new SqsDestination(this.failures),
     });
 
+    // The ARN from the plain name, not the function's GetAtt: the local profile leaves the function to the local
+    // service, and a deployed role (or the schedule the service reads) must not reference a skipped resource.
+    const functionArn = Stack.of(this).formatArn({
+      service: "lambda",
+      resource: "function",
+      resourceName: this.function.plainName,
+      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+    });
     const schedulerRole = new Role(this, "ScheduleRole", {
       assumedBy: new ServicePrincipal("scheduler.amazonaws.com"),
       description: `Lets the hourly schedule invoke ${this.function.plainName}`,
     });
-    schedulerRole.addToPolicy(
-      new PolicyStatement({ actions: ["lambda:InvokeFunction"], resources: [this.function.functionArn] }),
-    );
+    schedulerRole.addToPolicy(new PolicyStatement({ actions: ["lambda:InvokeFunction"], resources: [functionArn] }));
     this.deadLetters.grantSendMessages(schedulerRole);
     this.scheduleName = `${stackName}-ingest`;
     this.schedule = new CfnSchedule(this, "Schedule", {
@@ -123,7 +129,7 @@ export class HourlyIngest extends Construct {
       flexibleTimeWindow: { mode: "OFF" },
       state: "ENABLED",
       target: {
-        arn: this.function.functionArn,
+        arn: functionArn,
         roleArn: schedulerRole.roleArn,
         // The firing's own time and id: the run ingests the hour before it, its attempts counted under the id.
         input: JSON.stringify({

@@ -8,9 +8,9 @@
  * | hour            | behaviour                                   | declared                             |
  * | --------------- | ------------------------------------------- | ------------------------------------ |
  * | 2026-11-29T10   | a normal hour                               | published on attempt 1               |
- * | 2026-11-29T11   | answers 503 twice, then the file            | published on attempt 3               |
+ * | 2026-11-29T11   | answers 503 twice, then the file (repeating)| published on attempt 3               |
  * | 2026-11-29T12   | always answers 503                          | failed after 3 attempts              |
- * | 2026-11-29T13   | the first answer is cut inside a row        | published on attempt 2               |
+ * | 2026-11-29T13   | every other answer is cut inside a row      | published on attempt 2               |
  * | 2026-11-29T14   | another data set's header                   | rejected-file (bad-header), 1 attempt|
  * | any other hour  | a normal hour                               | published on attempt 1               |
  */
@@ -138,18 +138,22 @@ export function hourlyFile(hour: string): HourlyFile {
   };
 }
 
-/** The answer to the `n`-th request (0-based) for an hour's file: a status and a body. */
+/**
+ * The answer to the `n`-th request (0-based) for an hour's file. The bad behaviours repeat (503, 503, file, 503, …;
+ * cut, whole, cut, …) so every new run of the hour meets them again from its first attempt, as long as each run
+ * ends before the next starts.
+ */
 export function hourlyAnswer(hour: string, n: number): { status: number; body: string } {
   const file = hourlyFile(hour);
   switch (file.declared.behaviour) {
     case "503-twice":
-      return n < 2 ? { status: 503, body: "busy, try later\n" } : { status: 200, body: file.body };
+      return n % 3 < 2 ? { status: 503, body: "busy, try later\n" } : { status: 200, body: file.body };
     case "always-503":
       return { status: 503, body: "down\n" };
     case "truncated-once": {
       // The first answer stops a few characters into a row, as a transfer cut short would.
       const cut = file.body.indexOf("\n", Math.floor(file.body.length / 2)) + 7;
-      return n < 1 ? { status: 200, body: file.body.slice(0, cut) } : { status: 200, body: file.body };
+      return n % 2 === 0 ? { status: 200, body: file.body.slice(0, cut) } : { status: 200, body: file.body };
     }
     default:
       return { status: 200, body: file.body };

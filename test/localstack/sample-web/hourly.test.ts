@@ -41,10 +41,13 @@ describe("the sample web's hourly CSV", () => {
   );
 
   test("the bad hours answer as declared", async () => {
-    expect([0, 1, 2].map((n) => hourlyAnswer("2026-11-29T11", n).status)).toEqual([503, 503, 200]);
+    expect([0, 1, 2, 3, 4, 5].map((n) => hourlyAnswer("2026-11-29T11", n).status)).toEqual([
+      503, 503, 200, 503, 503, 200,
+    ]);
     expect([0, 1, 2, 3].map((n) => hourlyAnswer("2026-11-29T12", n).status)).toEqual([503, 503, 503, 503]);
     await expect(cleaned("2026-11-29T13", hourlyAnswer("2026-11-29T13", 0).body)).rejects.toThrow(TruncatedBody);
     expect(hourlyAnswer("2026-11-29T13", 1).body).toBe(hourlyFile("2026-11-29T13").body);
+    expect(hourlyAnswer("2026-11-29T13", 2).body).toBe(hourlyAnswer("2026-11-29T13", 0).body);
     expect(hourlyFile("2026-11-29T14").body.split("\n")[0]).not.toMatch(/^station,time/);
     expect(Object.keys(SAMPLE_HOURS)).toHaveLength(5);
   });

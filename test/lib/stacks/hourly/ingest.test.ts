@@ -18,7 +18,7 @@ describe("the hourly ingest (production profile)", () => {
       ScheduleExpressionTimezone: "UTC",
       FlexibleTimeWindow: { Mode: "OFF" },
       Target: {
-        Arn: { "Fn::GetAtt": [Match.stringLikeRegexp("^IngestFunction"), "Arn"] },
+        Arn: { "Fn::Join": ["", Match.arrayWith([`:function:${stack.stackName}-hourly-ingest`])] },
         Input: JSON.stringify({
           scheduledTime: "<aws.scheduler.scheduled-time>",
           runId: "<aws.scheduler.execution-id>",
@@ -96,7 +96,7 @@ describe("the hourly ingest (production profile)", () => {
         Statement: Match.arrayWith([
           Match.objectLike({
             Action: "lambda:InvokeFunction",
-            Resource: { "Fn::GetAtt": [Match.stringLikeRegexp("^IngestFunction"), "Arn"] },
+            Resource: { "Fn::Join": ["", Match.arrayWith([`:function:${stack.stackName}-hourly-ingest`])] },
           }),
         ]),
       },
