@@ -12,6 +12,7 @@ import { runBankJob } from "./jobs/analytics/bank/job";
 import { tweetsCommand } from "./jobs/analytics/tweets/commands";
 import { runTweetsJob } from "./jobs/analytics/tweets/job";
 import { formatSummary, runJob } from "./jobs/faces/job";
+import { hourlyCommand } from "./jobs/hourly/commands";
 import { runSchedule } from "./lambda-service/daemon";
 import { formatReport } from "./lambda-service/unhonoured";
 import { type DeployResult, deploy, destroy, down, install, status, up } from "./stack";
@@ -43,6 +44,11 @@ usage: npm run <script>            (or: npx tsx localstack/cli.ts <command>)
   npx tsx localstack/cli.ts alerts [--since 30m] [--limit 20]
                         recent alarm state changes, the mail SNS handed to SES, and the alarm topics'
                         subscribers, newest first (alerts --help for more)
+
+hourly:
+  npx tsx localstack/cli.ts hourly backfill --hour 2026-11-29T10
+                        ingest a past hour through the schedule's path (asynchronous invoke, Lambda's retries)
+                        and print its run records (hourly backfill --help for more)
 
 analytics:
   npx tsx localstack/cli.ts load transactions --from FILE.csv
@@ -321,6 +327,8 @@ export async function main(argv: string[]): Promise<number> {
       return transactionCommand(cfg, rest, log);
     case "tweets":
       return tweetsCommand(cfg, rest, log);
+    case "hourly":
+      return hourlyCommand(cfg, rest, log);
     case "seed": {
       const options = jobOptions(rest, false);
       const outputs = await stackOutputs(cfg, cfg.stackPrefix);

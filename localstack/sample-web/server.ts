@@ -8,6 +8,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { SAMPLE_TMDB_KEY, sparql, tmdbApi, wikidataApi } from "./apis";
+import { hourlyAnswer, hourOfPath } from "./cases/hourly";
 import { escapeHtml } from "./html";
 import { jpegHead } from "./imaging";
 import { type Manifest, sampleManifest } from "./manifest";
@@ -135,6 +136,13 @@ export async function startSampleWeb(options: SampleWebOptions = {}): Promise<Sa
     if (path.startsWith(`${SAMPLE_ROUTES.webPages}/`)) {
       const page = s.pages.get(path.slice(SAMPLE_ROUTES.webPages.length + 1));
       return page === undefined ? html(404, notFoundPage(path)) : html(200, page);
+    }
+    const hour = hourOfPath(path);
+    if (hour !== undefined) {
+      const n = counters.get(path) ?? 0;
+      counters.set(path, n + 1);
+      const answer = hourlyAnswer(hour, n);
+      return { status: answer.status, type: "text/csv; charset=utf-8", body: answer.body };
     }
     const resource = lookupResource(plan, path);
     if (resource === undefined) return html(404, notFoundPage(path));

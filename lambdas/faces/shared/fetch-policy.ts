@@ -1,7 +1,8 @@
 /** The fetcher every fetching stage builds from its settings: the allow list and the fetch limits. */
+
+import { createSafeFetcher, type SafeFetcher } from "#shared/net/safe-fetch";
+import type { UrlPolicy } from "#shared/net/url-safety";
 import type { Limits } from "./contracts";
-import { createSafeFetcher, type SafeFetcher } from "./net/safe-fetch";
-import type { UrlPolicy } from "./net/url-safety";
 
 export function stageFetcher(
   policy: UrlPolicy,

@@ -1,6 +1,6 @@
 import type { StoreRejection } from "#faces/contracts";
-import { FetchFailure } from "#faces/net/fetch-failure";
-import type { SafeFetcher } from "#faces/net/safe-fetch";
+import { FetchFailure } from "#shared/net/fetch-failure";
+import type { SafeFetcher } from "#shared/net/safe-fetch";
 import type { Download } from "./store";
 
 const STORE_REASONS = new Set<string>(["unsafe-redirect", "too-many-redirects", "http-error", "timeout", "too-large"]);

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DuckDBInstance } from "@duckdb/node-api";
 import { type DatasetRow, LIMITS, type StoredImage, type VerifiedImage } from "#faces/contracts";
-import { FetchFailure } from "#faces/net/fetch-failure";
+import { FetchFailure } from "#shared/net/fetch-failure";
 import { cleanRecord } from "../../../lambdas/faces/clean/clean";
 import { batchFiles, datasetKey, datasetParquet } from "../../../lambdas/faces/clean/dataset";
 import { downloadImage } from "../../../lambdas/faces/store/download";

@@ -3,9 +3,10 @@
  * (Wikidata, Commons, TMDB), and the candidates the manifest lists are exactly what the scrape
  * stage's own sources, and an independent parser, find there.
  */
-import { createSafeFetcher } from "#faces/net/safe-fetch";
+
 import { sourceSetup } from "#lib/sources";
 import { SAMPLE_TMDB_KEY } from "#local/sample-web/server";
+import { createSafeFetcher } from "#shared/net/safe-fetch";
 import { parseSettings } from "#shared/settings";
 import { SourceSettingsSchema, sourceEnvironment } from "../../../lambdas/faces/scrape/sources/config";
 import { findCandidates, sourceConfigOf } from "../../../lambdas/faces/scrape/sources/index";

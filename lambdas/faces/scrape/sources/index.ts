@@ -6,7 +6,7 @@
  */
 import { createHash } from "node:crypto";
 import type { Celebrity, ImageCandidate, SourceKind } from "#faces/contracts";
-import { FetchFailure } from "#faces/net/fetch-failure";
+import { FetchFailure } from "#shared/net/fetch-failure";
 import { tmdbSource } from "./tmdb";
 import { type Found, type Source, type SourceDeps, SourceError } from "./types";
 import { webSource } from "./web";

@@ -6,7 +6,7 @@
  */
 
 import { z } from "zod";
-import { FetchFailure } from "#faces/net/fetch-failure";
+import { FetchFailure } from "#shared/net/fetch-failure";
 import { joinUrl } from "./config";
 import { type Found, parseResponse, type Source, type SourceDeps, SourceError } from "./types";
 

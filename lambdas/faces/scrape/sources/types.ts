@@ -2,7 +2,7 @@
 
 import { z } from "zod";
 import type { Celebrity } from "#faces/contracts";
-import type { FetchInit, FetchResult } from "#faces/net/safe-fetch";
+import type { FetchInit, FetchResult } from "#shared/net/safe-fetch";
 import type { SourceConfig } from "./config";
 
 /** The part of the safe fetcher the sources use; tests pass a fake. */

@@ -3,8 +3,9 @@
  * safe (syntax, scheme, credentials, then where its host resolves), and what is its normalized form?
  * Lives beside the checks it combines so the wiring of a stage holds no decisions of its own.
  */
+
+import { checkHost, checkUrl, type LookupAll, systemLookup, type UrlPolicy } from "#shared/net/url-safety";
 import type { ValidateRejection } from "../contracts";
-import { checkHost, checkUrl, type LookupAll, systemLookup, type UrlPolicy } from "./url-safety";
 
 /**
  * `normalized` (WHATWG serialization without the fragment) whenever the URL parses with a safe scheme

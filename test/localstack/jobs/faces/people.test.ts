@@ -8,7 +8,7 @@ import {
   sparqlQuery,
   WIKIDATA_SPARQL_ENDPOINT,
 } from "#local/jobs/faces/people";
-import { startServer } from "../../../lambdas/faces/shared/net/http-server";
+import { startServer } from "../../../lambdas/shared/net/http-server";
 
 const term = (value: string, extra: Record<string, string> = {}) => ({ type: "literal", value, ...extra });
 const uri = (id: string) => ({ type: "uri", value: `http://www.wikidata.org/entity/${id}` });

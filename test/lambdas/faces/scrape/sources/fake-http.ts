@@ -1,7 +1,7 @@
 /** A SourceHttp that answers from a table of URL → body (or error), and records what was asked. */
 
-import { FetchFailure } from "#faces/net/fetch-failure";
-import type { FetchInit } from "#faces/net/safe-fetch";
+import { FetchFailure } from "#shared/net/fetch-failure";
+import type { FetchInit } from "#shared/net/safe-fetch";
 import type { SourceHttp } from "../../../../../lambdas/faces/scrape/sources/types";
 
 export type Answer = unknown | Error | { redirectTo: string; body: unknown };

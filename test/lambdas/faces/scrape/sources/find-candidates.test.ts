@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { ImageCandidateSchema } from "#faces/contracts";
-import { FetchFailure } from "#faces/net/fetch-failure";
-import { createSafeFetcher, type SafeFetcher } from "#faces/net/safe-fetch";
+import { FetchFailure } from "#shared/net/fetch-failure";
+import { createSafeFetcher, type SafeFetcher } from "#shared/net/safe-fetch";
 import { DEFAULT_SOURCE_CONFIG, type SourceConfig } from "../../../../../lambdas/faces/scrape/sources/config";
 import {
   candidateId,
@@ -11,7 +11,7 @@ import {
   isTransient,
 } from "../../../../../lambdas/faces/scrape/sources/index";
 import { SourceError, type SourceHttp } from "../../../../../lambdas/faces/scrape/sources/types";
-import { startServer, type TestServer } from "../../shared/net/http-server";
+import { startServer, type TestServer } from "../../../shared/net/http-server";
 import { fakeHttp } from "./fake-http";
 import { tmdbImages42, tmdbInvalidKey, tmdbSearchAdams, wbgetclaimsQ42 } from "./fixtures";
 

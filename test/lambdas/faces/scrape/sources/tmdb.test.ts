@@ -1,4 +1,4 @@
-import { FetchFailure } from "#faces/net/fetch-failure";
+import { FetchFailure } from "#shared/net/fetch-failure";
 import { DEFAULT_SOURCE_CONFIG, type SourceConfig } from "../../../../../lambdas/faces/scrape/sources/config";
 import { foldName, pickPerson, tmdbSearchUrl, tmdbSource } from "../../../../../lambdas/faces/scrape/sources/tmdb";
 import { SourceError } from "../../../../../lambdas/faces/scrape/sources/types";

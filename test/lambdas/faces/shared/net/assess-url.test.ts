@@ -1,5 +1,5 @@
 import { assessUrl } from "#faces/net/assess-url";
-import type { LookupAll } from "#faces/net/url-safety";
+import type { LookupAll } from "#shared/net/url-safety";
 
 const resolvesTo =
   (...addresses: string[]): LookupAll =>

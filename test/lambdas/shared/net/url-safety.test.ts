@@ -5,7 +5,7 @@ import {
   classifyAddress,
   hostPort,
   type LookupAll,
-} from "#faces/net/url-safety";
+} from "#shared/net/url-safety";
 
 const policy = { allowList: [] as string[] };
 const resolvesTo =

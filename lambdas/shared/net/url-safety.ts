@@ -7,12 +7,11 @@
  * - `classifyAddress`: what kind of address is this IP? Only "public" is safe. (pure)
  * - `checkHost`: does the host resolve, and only to public addresses? (DNS, injectable)
  *
- * Failures carry the contract's validate reasons, so they can be recorded as they are.
+ * Failures carry reasons a pipeline can record as they are (the face pipeline's validate reasons use the same words).
  */
 import { promises as dns } from "node:dns";
 import { isIP } from "node:net";
 import ipaddr from "ipaddr.js";
-import type { ValidateRejection } from "../contracts";
 
 export interface UrlPolicy {
   /**
@@ -27,13 +26,13 @@ export type UrlCheck =
   | { ok: true; url: URL; normalized: string }
   | {
       ok: false;
-      reason: Extract<ValidateRejection, "invalid-url" | "unsafe-scheme" | "credentials-in-url">;
+      reason: "invalid-url" | "unsafe-scheme" | "credentials-in-url";
       detail: string;
     };
 
 export type HostCheck =
   | { ok: true; addresses: string[]; allowListed: boolean }
-  | { ok: false; reason: Extract<ValidateRejection, "private-address" | "unresolvable-host">; detail: string };
+  | { ok: false; reason: "private-address" | "unresolvable-host"; detail: string };
 
 /** Every address a host name resolves to (like `dns.promises.lookup(host, { all: true })`). */
 export type LookupAll = (hostname: string) => Promise<ReadonlyArray<{ address: string; family: number }>>;

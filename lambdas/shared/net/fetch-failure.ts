@@ -1,22 +1,24 @@
 /**
- * How the safe fetcher fails: one error type whose `reason` is the pipeline's own vocabulary (the
- * contract's rejection reasons, plus two that are not verdicts on an image), and whether waiting could help.
+ * How the safe fetcher fails: one error type whose `reason` says what went wrong in words a pipeline can
+ * record as they are (the face pipeline's validate and store rejections use the same words), and whether
+ * waiting could help.
  */
-import type { StoreRejection, ValidateRejection } from "../contracts";
+import type { HostCheck, UrlCheck } from "./url-safety";
 
-type PolicyReason = Extract<
-  ValidateRejection,
-  "invalid-url" | "unsafe-scheme" | "credentials-in-url" | "private-address" | "unresolvable-host"
->;
+type PolicyReason = Extract<UrlCheck, { ok: false }>["reason"] | Extract<HostCheck, { ok: false }>["reason"];
 
 /**
- * Why a fetch failed. Mostly the contract's reasons; two are not in it because they are not verdicts on
- * an image: `network-error` (refused, reset, TLS failure: nothing was answered) and `invalid-response`
- * (`fetchJson` got something that is not JSON).
+ * Why a fetch failed: the URL policy's reasons, the HTTP exchange's (`unsafe-redirect`, `too-many-redirects`,
+ * `http-error`, `timeout`, `too-large`), `network-error` (refused, reset, TLS failure, a body cut short:
+ * nothing whole was answered) and `invalid-response` (`fetchJson` got something that is not JSON).
  */
 export type FetchFailureReason =
   | PolicyReason
-  | Extract<StoreRejection, "unsafe-redirect" | "too-many-redirects" | "http-error" | "timeout" | "too-large">
+  | "unsafe-redirect"
+  | "too-many-redirects"
+  | "http-error"
+  | "timeout"
+  | "too-large"
   | "network-error"
   | "invalid-response";
 

@@ -1,8 +1,8 @@
 import diagnosticsChannel from "node:diagnostics_channel";
-import { BlockedAddressError, guardedConnector } from "#faces/net/connect-guard";
-import { FetchFailure } from "#faces/net/fetch-failure";
-import { createSafeFetcher, parseRetryAfter, type SafeFetcher, type SafeFetchOptions } from "#faces/net/safe-fetch";
-import type { LookupAll } from "#faces/net/url-safety";
+import { BlockedAddressError, guardedConnector } from "#shared/net/connect-guard";
+import { FetchFailure } from "#shared/net/fetch-failure";
+import { createSafeFetcher, parseRetryAfter, type SafeFetcher, type SafeFetchOptions } from "#shared/net/safe-fetch";
+import type { LookupAll } from "#shared/net/url-safety";
 import { startServer, type TestServer } from "./http-server";
 
 const servers: TestServer[] = [];
