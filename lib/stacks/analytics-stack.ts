@@ -1,13 +1,10 @@
-import { CfnOutput, Fn, type RemovalPolicy, Stack, type StackProps } from "aws-cdk-lib";
-import { Bucket } from "aws-cdk-lib/aws-s3";
-import { Secret } from "aws-cdk-lib/aws-secretsmanager";
-import { Topic } from "aws-cdk-lib/aws-sns";
+import { CfnOutput, type RemovalPolicy, Stack, type StackProps } from "aws-cdk-lib";
 import type { Construct } from "constructs";
 import { kafkaStageDefaults } from "../constructs/kafka-stage";
 import type { SluiceSettings } from "../settings";
 import { BankPipeline } from "./analytics/bank-pipeline";
 import { TweetsPipeline } from "./analytics/tweets-pipeline";
-import type { DataExports } from "./data-stack";
+import { type DataExports, importSharedData } from "./data-stack";
 
 export interface AnalyticsStackProps extends StackProps {
   readonly settings: SluiceSettings;
@@ -29,11 +26,7 @@ export class AnalyticsStack extends Stack {
   constructor(scope: Construct, id: string, props: AnalyticsStackProps) {
     super(scope, id, props);
     const { settings, data } = props;
-    const kafkaSecret = Secret.fromSecretAttributes(this, "KafkaSecret", {
-      secretCompleteArn: Fn.importValue(data.kafkaSecretArn),
-    });
-    const failureBucket = Bucket.fromBucketArn(this, "FailuresBucket", Fn.importValue(data.failuresBucketArn));
-    const alertTopic = Topic.fromTopicArn(this, "AlertsTopic", Fn.importValue(data.alertsTopicArn));
+    const { kafkaSecret, failureBucket, alertTopic } = importSharedData(this, data);
     const stageDefaults = kafkaStageDefaults(settings, {
       kafkaSecret,
       failureBucket,

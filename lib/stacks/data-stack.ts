@@ -1,7 +1,8 @@
-import { CfnOutput, RemovalPolicy, SecretValue, Stack, type StackProps, Validations } from "aws-cdk-lib";
+import { CfnOutput, Fn, RemovalPolicy, SecretValue, Stack, type StackProps, Validations } from "aws-cdk-lib";
 import { AttributeType, BillingMode, Table, TableEncryption } from "aws-cdk-lib/aws-dynamodb";
-import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from "aws-cdk-lib/aws-s3";
-import { Secret } from "aws-cdk-lib/aws-secretsmanager";
+import { BlockPublicAccess, Bucket, BucketEncryption, type IBucket, ObjectOwnership } from "aws-cdk-lib/aws-s3";
+import { type ISecret, Secret } from "aws-cdk-lib/aws-secretsmanager";
+import { type ITopic, Topic } from "aws-cdk-lib/aws-sns";
 import type { Construct } from "constructs";
 import { AlertsTopic } from "../constructs/alerts-topic";
 
@@ -137,4 +138,18 @@ export class DataStack extends Stack {
     out("TmdbSecretArn", this.tmdbSecret.secretArn, "TMDB API token (put yours to scrape TMDB)");
     out("AlertsTopicArn", this.alerts.topic.topicArn, "Alarm notifications (ALARM and OK) of every stage");
   }
+}
+
+/** What every pipeline stack shares from the data stack, imported into `scope` by export name (weak references). */
+export function importSharedData(
+  scope: Construct,
+  data: DataExports,
+): { kafkaSecret: ISecret; failureBucket: IBucket; alertTopic: ITopic } {
+  return {
+    kafkaSecret: Secret.fromSecretAttributes(scope, "KafkaSecret", {
+      secretCompleteArn: Fn.importValue(data.kafkaSecretArn),
+    }),
+    failureBucket: Bucket.fromBucketArn(scope, "FailuresBucket", Fn.importValue(data.failuresBucketArn)),
+    alertTopic: Topic.fromTopicArn(scope, "AlertsTopic", Fn.importValue(data.alertsTopicArn)),
+  };
 }

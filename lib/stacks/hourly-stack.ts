@@ -1,11 +1,9 @@
 import { CfnOutput, Fn, type RemovalPolicy, Stack, type StackProps } from "aws-cdk-lib";
 import { Bucket } from "aws-cdk-lib/aws-s3";
-import { Secret } from "aws-cdk-lib/aws-secretsmanager";
-import { Topic } from "aws-cdk-lib/aws-sns";
 import type { Construct } from "constructs";
 import { kafkaStageDefaults } from "../constructs/kafka-stage";
 import type { SluiceSettings } from "../settings";
-import type { DataExports } from "./data-stack";
+import { type DataExports, importSharedData } from "./data-stack";
 import { HourlyIngest } from "./hourly/ingest";
 import { LakeWriter } from "./hourly/lake-writer";
 
@@ -29,12 +27,8 @@ export class HourlyStack extends Stack {
   constructor(scope: Construct, id: string, props: HourlyStackProps) {
     super(scope, id, props);
     const { settings, data } = props;
-    const kafkaSecret = Secret.fromSecretAttributes(this, "KafkaSecret", {
-      secretCompleteArn: Fn.importValue(data.kafkaSecretArn),
-    });
-    const failureBucket = Bucket.fromBucketArn(this, "FailuresBucket", Fn.importValue(data.failuresBucketArn));
+    const { kafkaSecret, failureBucket, alertTopic } = importSharedData(this, data);
     const lakeBucket = Bucket.fromBucketArn(this, "LakeBucket", Fn.importValue(data.lakeBucketArn));
-    const alertTopic = Topic.fromTopicArn(this, "AlertsTopic", Fn.importValue(data.alertsTopicArn));
     const stageDefaults = kafkaStageDefaults(settings, {
       kafkaSecret,
       failureBucket,

@@ -4,7 +4,6 @@ import { Table } from "aws-cdk-lib/aws-dynamodb";
 import { Architecture } from "aws-cdk-lib/aws-lambda";
 import { Bucket } from "aws-cdk-lib/aws-s3";
 import { Secret } from "aws-cdk-lib/aws-secretsmanager";
-import { Topic } from "aws-cdk-lib/aws-sns";
 import type { Construct } from "constructs";
 import { cleanEnvironment } from "../../lambdas/faces/clean/settings";
 import { scrapeEnvironment } from "../../lambdas/faces/scrape/settings";
@@ -14,7 +13,7 @@ import { KafkaStage, type KafkaStageProps, kafkaStageDefaults } from "../constru
 import { NodeModulesLayer } from "../constructs/node-modules-layer";
 import type { SluiceSettings } from "../settings";
 import { sourceSetup } from "../sources";
-import type { DataExports } from "./data-stack";
+import { type DataExports, importSharedData } from "./data-stack";
 
 export interface PipelineStackProps extends StackProps {
   readonly settings: SluiceSettings;
@@ -38,15 +37,11 @@ export class PipelineStack extends Stack {
     const topics = settings.topics;
     const imagesBucket = Bucket.fromBucketArn(this, "ImagesBucket", Fn.importValue(data.imagesBucketArn));
     const lakeBucket = Bucket.fromBucketArn(this, "LakeBucket", Fn.importValue(data.lakeBucketArn));
-    const failuresBucket = Bucket.fromBucketArn(this, "FailuresBucket", Fn.importValue(data.failuresBucketArn));
     const metadataTable = Table.fromTableArn(this, "MetadataTable", Fn.importValue(data.metadataTableArn));
-    const kafkaSecret = Secret.fromSecretAttributes(this, "KafkaSecret", {
-      secretCompleteArn: Fn.importValue(data.kafkaSecretArn),
-    });
+    const { kafkaSecret, failureBucket: failuresBucket, alertTopic } = importSharedData(this, data);
     const tmdbSecret = Secret.fromSecretAttributes(this, "TmdbSecret", {
       secretCompleteArn: Fn.importValue(data.tmdbSecretArn),
     });
-    const alertTopic = Topic.fromTopicArn(this, "AlertsTopic", Fn.importValue(data.alertsTopicArn));
     const sources = sourceSetup(settings);
     // sharp's libvips is native: a layer built for the function's platform (this machine's, locally).
     const sharpLayer = new NodeModulesLayer(this, "SharpLayer", {
