@@ -113,7 +113,7 @@ export class FunctionExecutor implements Invoker {
     const { signal } = options;
     if (signal?.aborted) throw new InvocationAbortedError(functionName, { cause: signal.reason });
 
-    const requestId = randomUUID();
+    const requestId = options.requestId ?? randomUUID();
     const lease = await pool.acquire(signal);
     const run = this.run(pool, lease, requestId, eventText, options.stream);
     if (!signal) return run;

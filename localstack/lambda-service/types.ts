@@ -129,6 +129,11 @@ export interface InvokeOptions {
   readonly signal?: AbortSignal;
   /** Stream the response here as it comes; without it a streamed response is concatenated into the payload. */
   readonly stream?: ResponseStreamSink;
+  /**
+   * The invocation's request id. An asynchronous event keeps one across its retries, as on AWS (the function's
+   * `context.awsRequestId` is the same on every attempt); @default - a new one
+   */
+  readonly requestId?: string;
 }
 
 export interface Invoker {

@@ -51,7 +51,7 @@ async function invoke(ctx: RouteContext, req: IncomingMessage, res: ServerRespon
   }
   if (type === "Event") {
     const requestId = randomUUID();
-    ctx.backend.invoke(fn.name, body).catch((error: unknown) => {
+    ctx.backend.invoke(fn.name, body, { requestId }).catch((error: unknown) => {
       ctx.log("asynchronous invocation failed", { function: fn.name, error: (error as Error).message });
     });
     send(res, 202, undefined, { "x-amzn-RequestId": requestId });

@@ -143,7 +143,9 @@ export class AsyncDispatcher {
     const invokedAt = this.now();
     this.metrics.record(event.functionName, "AsyncEventAge", invokedAt - event.enqueuedAtMs, invokedAt);
     try {
-      const result = await this.options.invoker.invoke(event.functionName, Buffer.from(event.payload));
+      const result = await this.options.invoker.invoke(event.functionName, Buffer.from(event.payload), {
+        requestId: event.requestId,
+      });
       const payload = result.payload.toString("utf8");
       response = { statusCode: 200, payload, ...(result.functionError ? { functionError: result.functionError } : {}) };
       outcome = result.functionError ? "function-error" : "success";

@@ -102,6 +102,13 @@ describe("FunctionExecutor", () => {
       }
     });
 
+    it("runs under the request id it is given (an asynchronous event's retries keep theirs)", async () => {
+      const requestId = "0f6c7bfa-3c1e-4a51-9d0f-2b7e0d2c9a11";
+      const result = await executor.invoke("echo", event({}), { requestId });
+      expect(result.requestId).toBe(requestId);
+      expect(json(result)).toMatchObject({ awsRequestId: requestId });
+    });
+
     it("passes the event and a Lambda context", async () => {
       const result = await executor.invoke("echo", event({ hello: "world", n: [1, 2] }));
       expect(result.functionError).toBeUndefined();

@@ -46,10 +46,12 @@ function harness(
 ) {
   const dir = mkdtempSync(join(tmpdir(), "async-dispatcher-"));
   const calls: string[] = [];
+  const requestIds: Array<string | undefined> = [];
   const sent: Sent[] = [];
   const invoker: Invoker = {
-    async invoke(name, payload) {
+    async invoke(name, payload, options) {
       calls.push(`${name} ${payload.toString()}`);
+      requestIds.push(options?.requestId);
       const answer = answers.shift() ?? ok('"done"');
       if (answer instanceof Error) throw answer;
       return answer;
@@ -87,13 +89,25 @@ function harness(
     const deadline = Date.now() + 5_000;
     while (d.pending() > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
   };
-  return { dir, calls, sent, make, drained };
+  return { dir, calls, requestIds, sent, make, drained };
 }
 
 describe("AsyncDispatcher", () => {
   const dirs: string[] = [];
   afterAll(() => {
     for (const d of dirs) rmSync(d, { recursive: true, force: true });
+  });
+
+  it("runs every attempt of one event under the request id its enqueue returned, as AWS does", async () => {
+    const error = ok('{"errorType":"Error","errorMessage":"boom"}', "Unhandled");
+    const h = harness([error, error], { maximumRetryAttempts: 2 });
+    dirs.push(h.dir);
+    const d = h.make();
+    await d.start();
+    const requestId = await d.enqueue("flaky", '{"n":1}');
+    await h.drained(d);
+    expect(h.requestIds).toEqual([requestId, requestId, requestId]);
+    await d.stop();
   });
 
   it("tries a failing function 1 + MaximumRetryAttempts times, then sends RetriesExhausted to OnFailure", async () => {
