@@ -13,7 +13,7 @@ import { tweetsCommand } from "./jobs/analytics/tweets/commands";
 import { runTweetsJob } from "./jobs/analytics/tweets/job";
 import { formatSummary, runJob } from "./jobs/faces/job";
 import { hourlyCommand } from "./jobs/hourly/commands";
-import { runSchedule } from "./lambda-service/daemon";
+import { scheduleCommand } from "./jobs/schedule";
 import { formatReport } from "./lambda-service/unhonoured";
 import { type DeployResult, deploy, destroy, down, install, status, up } from "./stack";
 import { stackOutputs } from "./support/aws";
@@ -40,12 +40,16 @@ usage: npm run <script>            (or: npx tsx localstack/cli.ts <command>)
                         schedules and async configs too (name: from the command, e.g. apps/billing/app.ts → billing)
   npm run destroy:local -- --app NAME|'<command>'   destroy that app's stacks and stop serving it
   npx tsx localstack/cli.ts install    only install (Kafka jars, LocalStack venv, DynamoDB Local)
-  npx tsx localstack/cli.ts schedule run NAME   fire a schedule or scheduled rule of the Lambda service now
+  npx tsx localstack/cli.ts schedule run NAME [--at TIME]
+                        fire a schedule or scheduled rule of the Lambda service now, as if due at TIME
+                        (ISO 8601, default now) (schedule --help for more)
   npx tsx localstack/cli.ts alerts [--since 30m] [--limit 20]
                         recent alarm state changes, the mail SNS handed to SES, and the alarm topics'
                         subscribers, newest first (alerts --help for more)
 
 hourly:
+  npx tsx localstack/cli.ts schedule run sluice-hourly-ingest --at 2026-11-29T12:00:00Z
+                        ingest 2026-11-29T11 as the hourly schedule's firing at 12:00 would
   npx tsx localstack/cli.ts hourly backfill --hour 2026-11-29T10
                         ingest a past hour through the schedule's path (asynchronous invoke, Lambda's retries)
                         and print its run records (hourly backfill --help for more)
@@ -233,7 +237,7 @@ function pipelinesOf(choice: string): readonly Pipeline[] {
 }
 
 /** Commands that answer `--help` with their own usage. */
-const COMMANDS_WITH_OWN_HELP = new Set(["load", "transaction", "tweets"]);
+const COMMANDS_WITH_OWN_HELP = new Set(["load", "transaction", "tweets", "schedule", "hourly"]);
 
 export async function main(argv: string[]): Promise<number> {
   const [command = "help", ...rest] = argv;
@@ -298,13 +302,8 @@ export async function main(argv: string[]): Promise<number> {
       );
       return 0;
     }
-    case "schedule": {
-      const [action, name] = rest;
-      if (action !== "run" || !name) throw new Error("usage: sluice schedule run <schedule or rule name>");
-      const fired = await runSchedule(cfg, name);
-      log(`fired ${fired.name} (${fired.expression}) → ${fired.targets.join(", ")}; next ${fired.nextFire ?? "never"}`);
-      return 0;
-    }
+    case "schedule":
+      return scheduleCommand(cfg, rest, log);
     case "alerts": {
       const { values } = parseArgs({
         args: rest,
