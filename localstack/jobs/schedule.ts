@@ -1,8 +1,7 @@
 /** `sluice schedule run NAME [--at TIME]`: fire a schedule of the local Lambda service, now or as if due at TIME. */
 import { parseArgs } from "node:util";
 import type { LocalConfig } from "../config";
-import { runSchedule } from "../lambda-service/daemon";
-import { parseScheduledTime } from "../lambda-service/schedules/scheduled-event";
+import { parseScheduledTime, runSchedule } from "../lambda-service/daemon";
 import type { Log } from "../support/log";
 
 export const SCHEDULE_HELP = `usage: npx tsx localstack/cli.ts schedule run NAME [--at TIME]

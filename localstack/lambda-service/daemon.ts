@@ -4,6 +4,11 @@ import { buildSync } from "esbuild";
 import type { LocalConfig } from "../config";
 import { runningPid, spawnDaemon, stopDaemon, tail, waitFor } from "../support/proc";
 import type { ScheduleRun } from "./schedules/scheduler";
+
+/** How a client of the service checks a scheduled time before asking the service to fire at it. */
+export { parseScheduledTime } from "./schedules/scheduled-event";
+export type { ScheduleRun } from "./schedules/scheduler";
+
 import type { ServiceStatus } from "./service";
 
 const pidFile = (cfg: LocalConfig): string => join(cfg.runDir, "lambda-service.pid");

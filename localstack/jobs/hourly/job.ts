@@ -11,10 +11,9 @@ import { hourStartMs } from "#hourly/hour";
 import type { RunRecord } from "#hourly/run-records";
 import type { LocalConfig } from "../../config";
 import { runSchedule } from "../../lambda-service/daemon";
-import { eventTime } from "../../lambda-service/schedules/scheduled-event";
 import { hourlyFile, SAMPLE_HOURS } from "../../sample-web/cases/hourly";
 import type { Log } from "../../support/log";
-import { lakePartitions } from "./lake";
+import { lakePartitions, partitionPrefix } from "./lake";
 import { type HourlyOutputs, runsOf } from "./runs";
 import { formatHourSummaries, formatPartitions, lakeRowsOf, summarizeHour } from "./summary";
 
@@ -43,9 +42,9 @@ function scheduleName(outputs: HourlyOutputs): string {
   return name;
 }
 
-/** The schedule's scheduled time that ingests `hour`: the top of the next hour. */
+/** The scheduled time (ISO) of the schedule's firing that ingests `hour`: the top of the next hour. */
 export function firingFor(hour: string): string {
-  return eventTime(hourStartMs(hour) + 3_600_000);
+  return new Date(hourStartMs(hour) + 3_600_000).toISOString();
 }
 
 /** Fires the hourly schedule for each hour; returns at once (the attempts run in the Lambda service). */
@@ -58,7 +57,7 @@ export async function startHourlyRuns(
   const name = scheduleName(outputs);
   const runIds = new Map<string, string>();
   for (const hour of hours) runIds.set(hour, (await runSchedule(cfg, name, firingFor(hour))).executionId);
-  log(`hourly: fired ${name} for ${hours.join(", ")} (scheduled times ${hours.map(firingFor).join(", ")})`);
+  log(`hourly: fired ${name} for ${hours.join(", ")}, each as if due at the top of the next hour`);
   return { startedAt: Date.now(), runIds };
 }
 
@@ -104,7 +103,7 @@ export async function finishHourlyRuns(
   }
   // The lake writer consumes `observations` on its own: wait until every published hour's rows are there.
   const days = [...new Set(hours.map((h) => h.slice(0, 10)))];
-  const prefixes = days.map((d) => `lake/observations/dt=${d}/`);
+  const prefixes = days.map(partitionPrefix);
   const readLake = async () => (await Promise.all(prefixes.map((p) => lakePartitions(cfg, outputs, p)))).flat();
   let partitions = await readLake();
   const lakeDeadline = Date.now() + 120_000;

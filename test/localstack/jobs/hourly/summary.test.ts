@@ -73,5 +73,5 @@ test("the partitions table, and the firing that ingests an hour", () => {
     "partition                    objects   rows\ndt=2026-11-29/hour=11              3    300",
   );
   expect(formatPartitions([])).toBe("(no partitions)");
-  expect(firingFor("2026-11-29T23")).toBe("2026-11-30T00:00:00Z");
+  expect(firingFor("2026-11-29T23")).toBe("2026-11-30T00:00:00.000Z");
 });
