@@ -53,7 +53,7 @@ hourly:
   npx tsx localstack/cli.ts schedule run sluice-hourly-ingest --at 2026-11-29T12:00:00Z
                         ingest 2026-11-29T11 as the hourly schedule's firing at 12:00 would
   npx tsx localstack/cli.ts hourly backfill --hour 2026-11-29T10
-                        ingest a past hour through the schedule's path (asynchronous invoke, Lambda's retries)
+                        ingest a past hour by an asynchronous invoke, not the schedule (Lambda's retries apply)
                         and print its run records (hourly backfill --help for more)
 
 analytics:
