@@ -13,7 +13,8 @@ import { tweetsCommand } from "./jobs/analytics/tweets/commands";
 import { runTweetsJob } from "./jobs/analytics/tweets/job";
 import { formatSummary, runJob } from "./jobs/faces/job";
 import { hourlyCommand } from "./jobs/hourly/commands";
-import { runSchedule } from "./lambda-service/daemon";
+import { finishHourlyRuns, START_HOURS, startHourlyRuns } from "./jobs/hourly/job";
+import { scheduleCommand } from "./jobs/schedule";
 import { formatReport } from "./lambda-service/unhonoured";
 import { type DeployResult, deploy, destroy, down, install, status, up } from "./stack";
 import { stackOutputs } from "./support/aws";
@@ -25,9 +26,10 @@ const HELP = `sluice local stack — Kafka and LocalStack on this machine, no Do
 usage: npm run <script>            (or: npx tsx localstack/cli.ts <command>)
 
   npm start             install, start, deploy, run every pipeline on its sample (the face pipeline on the
-                        sample people, the bank on its transactions, the tweet pipelines on their tweets),
-                        follow each until it drains and print one summary per pipeline; the stack keeps
-                        running   (command: start; --pipeline faces|analytics runs one)
+                        sample people, the bank on its transactions, the tweet pipelines on their tweets, the
+                        hourly pipeline on five sample hours fired through its schedule), follow each until it
+                        drains and print one summary per pipeline; the stack keeps running
+                        (command: start; --pipeline faces|analytics|hourly runs one)
   npx tsx localstack/cli.ts seed     seed people onto the running pipeline and follow it (as start does)
   npm run local:up      install if needed and start Kafka + LocalStack       (command: up)
   npm run local:down    stop them                                             (command: down)
@@ -40,14 +42,18 @@ usage: npm run <script>            (or: npx tsx localstack/cli.ts <command>)
                         schedules and async configs too (name: from the command, e.g. apps/billing/app.ts → billing)
   npm run destroy:local -- --app NAME|'<command>'   destroy that app's stacks and stop serving it
   npx tsx localstack/cli.ts install    only install (Kafka jars, LocalStack venv, DynamoDB Local)
-  npx tsx localstack/cli.ts schedule run NAME   fire a schedule or scheduled rule of the Lambda service now
+  npx tsx localstack/cli.ts schedule run NAME [--at TIME]
+                        fire a schedule or scheduled rule of the Lambda service now, as if due at TIME
+                        (ISO 8601, default now) (schedule --help for more)
   npx tsx localstack/cli.ts alerts [--since 30m] [--limit 20]
                         recent alarm state changes, the mail SNS handed to SES, and the alarm topics'
                         subscribers, newest first (alerts --help for more)
 
 hourly:
+  npx tsx localstack/cli.ts schedule run sluice-hourly-ingest --at 2026-11-29T12:00:00Z
+                        ingest 2026-11-29T11 as the hourly schedule's firing at 12:00 would
   npx tsx localstack/cli.ts hourly backfill --hour 2026-11-29T10
-                        ingest a past hour through the schedule's path (asynchronous invoke, Lambda's retries)
+                        ingest a past hour by an asynchronous invoke, not the schedule (Lambda's retries apply)
                         and print its run records (hourly backfill --help for more)
 
 analytics:
@@ -63,7 +69,7 @@ analytics:
 options of start and seed:
   --from sample|wikidata|<file.csv|file.json>   where the people come from (default: sample, or wikidata
                                                with --sources live)
-  --pipeline faces|analytics|all   start only: which pipelines to run (default all)
+  --pipeline faces|analytics|hourly|all   start only: which pipelines to run (default all)
   --limit N             seed at most N people (default 50)
   --sources sample|live start only: scrape the offline sample web (default) or the real Wikidata, TMDB
                         and Wikipedia (needs the internet; put a TMDB token in the TmdbSecretArn secret)
@@ -222,7 +228,7 @@ function jobOptions(
   return { from: values.from, limit, sources: values.sources as "sample" | "live" | undefined, pipelines };
 }
 
-const PIPELINES = ["faces", "analytics"] as const;
+const PIPELINES = ["faces", "analytics", "hourly"] as const;
 type Pipeline = (typeof PIPELINES)[number];
 
 function pipelinesOf(choice: string): readonly Pipeline[] {
@@ -233,7 +239,7 @@ function pipelinesOf(choice: string): readonly Pipeline[] {
 }
 
 /** Commands that answer `--help` with their own usage. */
-const COMMANDS_WITH_OWN_HELP = new Set(["load", "transaction", "tweets"]);
+const COMMANDS_WITH_OWN_HELP = new Set(["load", "transaction", "tweets", "schedule", "hourly"]);
 
 export async function main(argv: string[]): Promise<number> {
   const [command = "help", ...rest] = argv;
@@ -279,6 +285,10 @@ export async function main(argv: string[]): Promise<number> {
       await up(run, log);
       const result = await deploy(run, log);
       const interactive = process.stdout.isTTY === true;
+      // Fired first, printed last: the always-failing sample hour's retries take Lambda's 1 + 2 minutes.
+      const hourly = options.pipelines.includes("hourly")
+        ? await startHourlyRuns(run, result.outputs, START_HOURS, log)
+        : undefined;
       if (options.pipelines.includes("faces")) {
         const job = await runJob(run, result.outputs, {
           ...options,
@@ -292,19 +302,15 @@ export async function main(argv: string[]): Promise<number> {
         log(await runBankJob(run, result.outputs, { log, interactive }));
         log(await runTweetsJob(run, result.outputs, { log, interactive }));
       }
+      if (hourly) log(await finishHourlyRuns(run, result.outputs, hourly, { log, interactive }));
       log(summary(run, result));
       log(
         `\nall done in ${((Date.now() - started) / 1000).toFixed(1)} s; the stack keeps running (npm run local:down stops it)`,
       );
       return 0;
     }
-    case "schedule": {
-      const [action, name] = rest;
-      if (action !== "run" || !name) throw new Error("usage: sluice schedule run <schedule or rule name>");
-      const fired = await runSchedule(cfg, name);
-      log(`fired ${fired.name} (${fired.expression}) → ${fired.targets.join(", ")}; next ${fired.nextFire ?? "never"}`);
-      return 0;
-    }
+    case "schedule":
+      return scheduleCommand(cfg, rest, log);
     case "alerts": {
       const { values } = parseArgs({
         args: rest,

@@ -3,7 +3,12 @@ import { join } from "node:path";
 import { buildSync } from "esbuild";
 import type { LocalConfig } from "../config";
 import { runningPid, spawnDaemon, stopDaemon, tail, waitFor } from "../support/proc";
-import type { ScheduleStatus } from "./schedules/scheduler";
+import type { ScheduleRun } from "./schedules/scheduler";
+
+/** How a client of the service checks a scheduled time before asking the service to fire at it. */
+export { parseScheduledTime } from "./schedules/scheduled-event";
+export type { ScheduleRun } from "./schedules/scheduler";
+
 import type { ServiceStatus } from "./service";
 
 const pidFile = (cfg: LocalConfig): string => join(cfg.runDir, "lambda-service.pid");
@@ -28,15 +33,20 @@ export async function reloadLambdaService(cfg: LocalConfig): Promise<ServiceStat
   return (await res.json()) as ServiceStatus;
 }
 
-/** Fires a schedule or scheduled rule of the service now (POST /_sluice/schedules/<name>/run). */
-export async function runSchedule(cfg: LocalConfig, name: string): Promise<ScheduleStatus> {
+/**
+ * Fires a schedule or scheduled rule of the service now (POST /_sluice/schedules/<name>/run), as if due at `at`
+ * (an ISO instant; default now).
+ */
+export async function runSchedule(cfg: LocalConfig, name: string, at?: string): Promise<ScheduleRun> {
   const res = await fetch(`${cfg.endpoint.url}/_sluice/schedules/${encodeURIComponent(name)}/run`, {
     method: "POST",
+    body: JSON.stringify(at === undefined ? {} : { at }),
+    headers: { "content-type": "application/json" },
     signal: AbortSignal.timeout(10_000),
   });
   if (!res.ok)
     throw new Error(`the Lambda service did not fire schedule ${name} (HTTP ${res.status}): ${await res.text()}`);
-  return (await res.json()) as ScheduleStatus;
+  return (await res.json()) as ScheduleRun;
 }
 
 export async function startLambdaService(

@@ -16,6 +16,7 @@ import { FunctionExecutor, type FunctionStats } from "./executor";
 import { CloudWatchLogSink, ConsoleLogSink, TeeLogSink } from "./logs";
 import { MappingSampler } from "./metrics/mapping-metrics";
 import { MetricsPublisher } from "./metrics/publisher";
+import { parseScheduledTime } from "./schedules/scheduled-event";
 import type { LocalScheduler, ScheduleStatus } from "./schedules/scheduler";
 import { serviceScheduler } from "./schedules/wiring";
 import { type Clients, destroyClients, loadClients, type SdkOptions } from "./service/clients";
@@ -162,7 +163,7 @@ export class LambdaService implements LambdaBackend {
         return this.status();
       },
       urls: new FunctionUrlRouter({ backend: this, credentials: LOCAL_CREDENTIALS }),
-      runSchedule: (name) => this.scheduler.runNow(name),
+      runSchedule: (name, at) => this.scheduler.runNow(name, at === undefined ? undefined : parseScheduledTime(at)),
       ...(setClock ? { setClock } : {}),
     });
   }

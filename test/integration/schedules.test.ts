@@ -166,6 +166,33 @@ test("`sluice schedule run` fires a schedule now with its Input", async () => {
   expect(events[before]).toEqual({ job: "nightly", at: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/) });
 });
 
+test("`sluice schedule run --at` fires a schedule as if due then; a bad time is refused before anything fires", async () => {
+  const before = recorded().length;
+  const cli = resolve(__dirname, "../../localstack/cli.ts");
+  const env = { ...process.env, SLUICE_PORT: String(service?.cfg.endpoint.port) };
+  const { stdout } = await promisify(execFile)(
+    "npx",
+    ["tsx", cli, "schedule", "run", scheduleName, "--at", "2026-11-29T13:00:00+01:00"],
+    { env },
+  );
+  expect(stdout).toContain(`fired ${scheduleName}`);
+  expect(stdout).toContain("at scheduled time 2026-11-29T12:00:00Z");
+  const events = await waitForEvents(before + 1);
+  expect(events[before]).toEqual({ job: "nightly", at: "2026-11-29T12:00:00Z" });
+
+  const refused = await promisify(execFile)("npx", ["tsx", cli, "schedule", "run", scheduleName, "--at", "noon"], {
+    env,
+  }).catch((error: { code: number; stderr: string }) => error);
+  expect(refused).toMatchObject({ code: 1, stderr: expect.stringContaining('"noon" is not a scheduled time') });
+  const res = await fetch(`${service?.cfg.endpoint.url}/_sluice/schedules/${scheduleName}/run`, {
+    method: "POST",
+    body: JSON.stringify({ at: "2026-11-31T00:00:00Z" }),
+  });
+  expect(res.status).toBe(400);
+  expect(await res.text()).toContain("is not a real date and time");
+  expect(recorded()).toHaveLength(before + 1);
+});
+
 test("the test clock fires the schedule at its next firing, and the rule with the scheduled event", async () => {
   const nightly = await scheduleStatus(scheduleName);
   const tick = await scheduleStatus(ruleName);

@@ -83,7 +83,7 @@ export class HourlyIngest extends Construct {
 
     this.function = new SluiceFunction(this, "Function", {
       entry: join(__dirname, "..", "..", "..", "lambdas", "hourly", "ingest", "handler.ts"),
-      name: "hourly-ingest",
+      name: "ingest",
       description: "Fetches an hour's observations CSV, cleans it and produces the rows to Kafka",
       memorySize: 512,
       timeout: Duration.minutes(2),

@@ -1,4 +1,7 @@
-/** `sluice hourly backfill --hour YYYY-MM-DDTHH`: ingest a past hour through the schedule's path (async invoke). */
+/**
+ * `sluice hourly backfill --hour YYYY-MM-DDTHH`: ingest a past hour by an asynchronous invoke of ingest, as one would
+ * backfill on AWS (Lambda's retries and on-failure destination apply; the schedule is not involved).
+ */
 import { parseArgs } from "node:util";
 import type { LocalConfig } from "../../config";
 import { stackOutputs } from "../../support/aws";
@@ -7,8 +10,9 @@ import { backfillHour, formatRuns, runsOf } from "./runs";
 
 export const BACKFILL_HELP = `usage: sluice hourly backfill --hour YYYY-MM-DDTHH [--wait SECONDS]
 
-Invokes the ingest function asynchronously for a past hour (UTC), as the hourly schedule's firing does:
-Lambda retries a failing hour twice, then sends it to the on-failure queue (output HourlyFailuresQueueUrl).
+Invokes the ingest function asynchronously for a past hour (UTC), as one would backfill on AWS; the schedule is not
+involved (\`schedule run sluice-hourly-ingest --at TIME\` goes through it). Lambda retries a failing hour twice,
+then sends it to the on-failure queue (output HourlyFailuresQueueUrl).
 An hour an earlier run published is not produced again (its attempt says already-published).
 
   --hour H      the hour, e.g. 2026-11-29T10

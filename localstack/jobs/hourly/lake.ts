@@ -31,6 +31,12 @@ export function partitionOfKey(key: string): { dt: string; hour: string } | unde
   return m ? { dt: m[1] as string, hour: m[2] as string } : undefined;
 }
 
+/** The key prefix of a day's partitions (`YYYY-MM-DD`), or of one hour's (`YYYY-MM-DDTHH`). */
+export function partitionPrefix(dayOrHour: string): string {
+  const day = `${LAKE_PREFIX}/dt=${dayOrHour.slice(0, 10)}/`;
+  return dayOrHour.length > 10 ? `${day}hour=${dayOrHour.slice(11, 13)}/` : day;
+}
+
 /** Objects and rows per partition, sorted by dt and hour; a partition with objects but no counted rows has 0. */
 export function mergePartitions(
   keys: readonly string[],

@@ -1,4 +1,4 @@
-/** The hourly pipeline from outside: invoke ingest for an hour as the schedule does, read and print the run records. */
+/** The hourly pipeline from outside: invoke ingest for a past hour (a backfill), read and print the run records. */
 import { randomUUID } from "node:crypto";
 import { InvokeCommand } from "@aws-sdk/client-lambda";
 import { QueryCommand } from "@aws-sdk/lib-dynamodb";

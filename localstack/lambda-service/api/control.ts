@@ -11,8 +11,8 @@ export interface ControlRoutes {
   readonly status?: () => unknown;
   /** Reloads the cloud assembly, on POST /_sluice/reload; resolves with the status. */
   readonly reload?: () => Promise<unknown>;
-  /** Fires a schedule now, on POST /_sluice/schedules/<name>/run. */
-  readonly runSchedule?: (name: string) => unknown;
+  /** Fires a schedule now, on POST /_sluice/schedules/<name>/run with {} or {"at": ISO scheduled time}. */
+  readonly runSchedule?: (name: string, at?: string) => unknown;
   /** Sets the test clock, on POST /_sluice/clock with {"now": ISO} or {"advanceSeconds": n}. */
   readonly setClock?: (change: { now?: string; advanceSeconds?: number }) => unknown;
 }
@@ -48,8 +48,11 @@ async function sluiceRoute(
     const body = JSON.parse((await readBody(req, 64 * 1024)).toString() || "{}") as {
       now?: string;
       advanceSeconds?: number;
+      at?: unknown;
     };
-    send(res, 200, run ? runSchedule?.(decodeURIComponent(run[1] ?? "")) : setClock?.(body));
+    if (run && body.at !== undefined && typeof body.at !== "string") throw new Error('"at" must be an ISO instant');
+    const at = typeof body.at === "string" ? body.at : undefined;
+    send(res, 200, run ? runSchedule?.(decodeURIComponent(run[1] ?? ""), at) : setClock?.(body));
   } catch (error) {
     sendError(res, new ApiError(400, "InvalidRequestException", (error as Error).message));
   }

@@ -61,3 +61,29 @@ export function schedulerInput(input: string | undefined, ctx: SchedulerContext)
   };
   return input.replace(/<(aws\.scheduler\.[a-z-]+)>/g, (whole, name: string) => values[name] ?? whole);
 }
+
+const INSTANT = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})$/;
+
+/**
+ * The epoch milliseconds of a scheduled time given by hand (`--at`): ISO 8601 with its zone, e.g.
+ * `2026-11-29T12:00:00Z` or `2026-11-29T13:00+01:00`. Throws a message that says what is accepted.
+ */
+export function parseScheduledTime(text: string): number {
+  const m = INSTANT.exec(text);
+  const expected = "expected an ISO 8601 instant with its zone, e.g. 2026-11-29T12:00:00Z";
+  if (!m) throw new Error(`"${text}" is not a scheduled time: ${expected}`);
+  const [year, month, day, hour, minute, second] = m.slice(1, 7).map((v) => Number(v ?? 0)) as number[];
+  const daysInMonth = new Date(Date.UTC(year as number, month as number, 0)).getUTCDate();
+  if (
+    (month as number) < 1 ||
+    (month as number) > 12 ||
+    (day as number) < 1 ||
+    (day as number) > daysInMonth ||
+    (hour as number) > 23 ||
+    (minute as number) > 59 ||
+    (second as number) > 59
+  ) {
+    throw new Error(`"${text}" is not a real date and time: ${expected}`);
+  }
+  return Date.parse(text);
+}

@@ -46,6 +46,14 @@ export interface ScheduleStatus {
   readonly note?: string;
 }
 
+/** A firing by hand: the schedule's status, and the firing's scheduled time and execution id. */
+export interface ScheduleRun extends ScheduleStatus {
+  /** ISO instant: `<aws.scheduler.scheduled-time>` of this firing. */
+  readonly scheduledTime: string;
+  /** `<aws.scheduler.execution-id>` of this firing. */
+  readonly executionId: string;
+}
+
 interface Entry {
   spec: ScheduleSpec;
   key: string;
@@ -115,12 +123,23 @@ export class LocalScheduler {
     }
   }
 
-  /** Fires one schedule (by name or ARN) now, whatever its expression and state says. */
-  runNow(name: string): ScheduleStatus {
+  /**
+   * Fires one schedule (by name or ARN) now, whatever its expression and state says, as if it were due at
+   * `scheduledMs` (default: now): the target's input templating, RetryPolicy and dead-letter queue apply.
+   * The schedule's next firing is not moved.
+   */
+  runNow(name: string, scheduledMs?: number): ScheduleRun {
     const entry = [...this.entries.values()].find((e) => e.spec.name === name || e.spec.arn === name);
-    if (!entry) throw new Error(`no schedule or scheduled rule named ${name}`);
-    this.fire(entry, this.deps.clock.now());
-    return this.describe(entry);
+    if (!entry) {
+      const known = [...this.entries.values()].map((e) => e.spec.name).sort();
+      throw new Error(`no schedule or scheduled rule named ${name} (known: ${known.join(", ") || "none"})`);
+    }
+    if (scheduledMs !== undefined && !Number.isFinite(scheduledMs)) {
+      throw new Error("the scheduled time must be an instant");
+    }
+    const at = scheduledMs ?? this.deps.clock.now();
+    const executionId = this.fire(entry, at);
+    return { ...this.describe(entry), scheduledTime: eventTime(at), executionId };
   }
 
   status(): ScheduleStatus[] {
@@ -147,7 +166,8 @@ export class LocalScheduler {
     };
   }
 
-  private fire(entry: Entry, scheduledMs: number): void {
+  /** Hands one firing to every target; returns its execution id. */
+  private fire(entry: Entry, scheduledMs: number): string {
     entry.fired += 1;
     entry.lastFire = scheduledMs;
     const { spec } = entry;
@@ -166,6 +186,7 @@ export class LocalScheduler {
           : targetPayload(target.input, event, spec.arn);
       void this.deliver(entry, target, scheduledMs, executionId, payload, 1);
     }
+    return executionId;
   }
 
   /** One hand-off attempt; on failure another after a delay, until the RetryPolicy is spent, then the DLQ. */

@@ -9,7 +9,7 @@ function hourly(context: Record<string, unknown> = {}) {
 
 describe("the hourly ingest (production profile)", () => {
   const { stack, template } = hourly();
-  const fnName = `${stack.stackName}-hourly-ingest`;
+  const fnName = `${stack.stackName}-ingest`;
 
   test("the schedule fires the settings' expression in UTC, with the firing's time and id, a RetryPolicy and a DLQ", () => {
     template.hasResourceProperties("AWS::Scheduler::Schedule", {
@@ -18,7 +18,7 @@ describe("the hourly ingest (production profile)", () => {
       ScheduleExpressionTimezone: "UTC",
       FlexibleTimeWindow: { Mode: "OFF" },
       Target: {
-        Arn: { "Fn::Join": ["", Match.arrayWith([`:function:${stack.stackName}-hourly-ingest`])] },
+        Arn: { "Fn::Join": ["", Match.arrayWith([`:function:${stack.stackName}-ingest`])] },
         Input: JSON.stringify({
           scheduledTime: "<aws.scheduler.scheduled-time>",
           runId: "<aws.scheduler.execution-id>",
@@ -96,7 +96,7 @@ describe("the hourly ingest (production profile)", () => {
         Statement: Match.arrayWith([
           Match.objectLike({
             Action: "lambda:InvokeFunction",
-            Resource: { "Fn::Join": ["", Match.arrayWith([`:function:${stack.stackName}-hourly-ingest`])] },
+            Resource: { "Fn::Join": ["", Match.arrayWith([`:function:${stack.stackName}-ingest`])] },
           }),
         ]),
       },

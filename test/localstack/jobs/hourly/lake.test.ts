@@ -1,4 +1,4 @@
-import { mergePartitions, partitionOfKey } from "#local/jobs/hourly/lake";
+import { mergePartitions, partitionOfKey, partitionPrefix } from "#local/jobs/hourly/lake";
 
 describe("the lake reader's pure parts", () => {
   test("a lake object's key gives its partition; other keys none", () => {
@@ -24,5 +24,14 @@ describe("the lake reader's pure parts", () => {
       { dt: "2026-11-29", hour: "13", objects: 2, rows: 7 },
       { dt: "2026-11-29", hour: "14", objects: 1, rows: 2 },
     ]);
+  });
+});
+
+test("the prefix of a day's partitions and of one hour's", () => {
+  expect(partitionPrefix("2026-11-29")).toBe("lake/observations/dt=2026-11-29/");
+  expect(partitionPrefix("2026-11-29T07")).toBe("lake/observations/dt=2026-11-29/hour=07/");
+  expect(partitionOfKey(`${partitionPrefix("2026-11-29T07")}observations-0-00000000000000000042.parquet`)).toEqual({
+    dt: "2026-11-29",
+    hour: "07",
   });
 });

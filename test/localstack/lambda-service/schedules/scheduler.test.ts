@@ -123,6 +123,30 @@ it("fires a schedule now on request, even a disabled one, which has no next firi
   expect(() => h.scheduler.runNow("nope")).toThrow(/no schedule or scheduled rule named nope/);
 });
 
+it("fires a schedule by hand as if due at a given time, through its input template and retries", async () => {
+  const h = harness({ failures: 1 });
+  h.scheduler.setSchedules([
+    spec({
+      targets: [
+        target({
+          input: {
+            kind: "scheduler",
+            input:
+              '{"at":"<aws.scheduler.scheduled-time>","id":"<aws.scheduler.execution-id>","try":<aws.scheduler.attempt-number>}',
+          },
+        }),
+      ],
+    }),
+  ]);
+  const next = h.scheduler.status()[0]?.nextFire;
+  const run = h.scheduler.runNow("nightly", Date.parse("2026-11-29T12:00:00Z"));
+  await settle();
+  expect(run).toMatchObject({ name: "nightly", scheduledTime: "2026-11-29T12:00:00Z", nextFire: next });
+  expect(h.invoked).toEqual([{ name: "worker", payload: { at: "2026-11-29T12:00:00Z", id: run.executionId, try: 2 } }]);
+  expect(() => h.scheduler.runNow("nightly", Number.NaN)).toThrow(/must be an instant/);
+  expect(() => h.scheduler.runNow("nope")).toThrow(/\(known: nightly\)/);
+});
+
 it("retries a failed hand-off, the attempt number counting up", async () => {
   const h = harness({ failures: 2 });
   h.scheduler.setSchedules([spec()]);
