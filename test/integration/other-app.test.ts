@@ -98,8 +98,8 @@ test("its function URL answers", async () => {
 test("`sluice schedule run` fires its schedule into its function", async () => {
   const fromSchedule = (): number => recorded().filter((e) => e.from === "schedule").length;
   const before = fromSchedule();
-  expect(await sluice("schedule", "run", scheduleName)).toContain(
-    `fired ${scheduleName} (rate(1 hour)) → ${functionName}`,
+  expect(await sluice("schedule", "run", scheduleName)).toMatch(
+    new RegExp(`^fired ${scheduleName} \\(rate\\(1 hour\\)\\) at scheduled time \\S+Z → ${functionName}; execution `),
   );
   await waitFor("the scheduled event", async () => (fromSchedule() === before + 1 ? true : undefined), {
     timeoutMs: 20_000,
