@@ -4,7 +4,11 @@
  */
 import type { DashboardDeps } from "../server/deps";
 import type { Route } from "../server/router";
+import { bankRoutes } from "./bank";
+import { tweetRoutes } from "./tweets";
 
 export const PAGE_ROUTES: readonly (readonly Route<DashboardDeps>[])[] = [
+  bankRoutes,
+  tweetRoutes,
   // one line per page
 ];

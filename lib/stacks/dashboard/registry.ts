@@ -7,7 +7,7 @@ import type { AnalyticsStack } from "../analytics-stack";
 import type { DataStack } from "../data-stack";
 import type { HourlyStack } from "../hourly-stack";
 import type { PipelineStack } from "../pipeline-stack";
-import type { DashboardSourceFactory } from "./sources";
+import { type DashboardSourceFactory, TABLE_READ, tableSource, valueSource } from "./sources";
 
 /** The stacks whose resources the dashboard may read. */
 export interface DashboardStacks {
@@ -18,8 +18,16 @@ export interface DashboardStacks {
   readonly hourly: HourlyStack;
 }
 
-export function dashboardSources(_stacks: DashboardStacks): DashboardSourceFactory[] {
+export function dashboardSources({ analytics }: DashboardStacks): DashboardSourceFactory[] {
+  const { bank, tweets } = analytics;
   return [
+    // Accounts are listed whole (a Scan filtered on the account items); transactions by Query, markers by GetItem.
+    tableSource("BANK_TABLE", bank.table, [...TABLE_READ, "dynamodb:Scan"]),
+    // The tweet tables are summarised whole (a Scan each).
+    tableSource("HASHTAGS_TABLE", tweets.hashtagsTable, ["dynamodb:Scan"]),
+    tableSource("USERS_TABLE", tweets.usersTable, ["dynamodb:Scan"]),
+    tableSource("TRACKER_TABLE", tweets.trackerTable, ["dynamodb:Scan"]),
+    valueSource("TRACKED_KEYWORDS", JSON.stringify(tweets.props.trackedKeywords)),
     // one line per source
   ];
 }

@@ -61,14 +61,16 @@ export class BarChartFigure extends Figure {
     this.describe(data.map((d) => `${d.label}: ${this.format(d.value)}`));
     this.drawing.classList.toggle("chart-bars", true);
     this.drawing.style.height = `${Math.max(4, data.length) * 2.2 + 2}rem`;
+    // Chartist draws the first horizontal bar at the bottom: give it the data last to first, so the largest is on
+    // top. (Its own reverseData option reverses the values but not their meta, which would mislabel the bars.)
+    const bottomUp = [...data].reverse();
     const chartData = {
-      labels: data.map((d) => d.label),
-      series: [data.map((d) => ({ value: d.value, meta: d.label }))],
+      labels: bottomUp.map((d) => d.label),
+      series: [bottomUp.map((d) => ({ value: d.value, meta: d.label }))],
     };
     if (this.chart === undefined) {
       this.chart = new BarChart(this.drawing, chartData, {
         horizontalBars: true,
-        reverseData: true,
         seriesBarDistance: 0,
         axisY: { offset: 110, showGrid: false },
         axisX: { onlyInteger: true, labelInterpolationFnc: (v: unknown) => this.format(Number(v)) },

@@ -52,8 +52,7 @@ export const overviewPage: Page = {
           h("p", {}, "Server time: ", h("time", { datetime: meta.time }, meta.time)),
         );
         routes.update(meta.routes);
-        if (!api.element.contains(routes.element)) api.show(routes.element);
-        else api.keep();
+        api.present(routes.element);
       },
     };
   },

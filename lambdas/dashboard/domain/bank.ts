@@ -1,0 +1,101 @@
+/**
+ * The bank as the dashboard shows it, from the bank table's items (`#bank/ledger`): accounts, an account's applied
+ * transactions, its balance after each of them, and a transaction id's outcome. Pure: the routes read the items.
+ */
+import type { MarkerItem } from "#bank/ledger";
+
+type Item = Record<string, unknown>;
+
+export interface AccountView {
+  readonly account: string;
+  /** Integer cents. */
+  readonly balance: number;
+  readonly transactions: number;
+  readonly openedAt: string;
+}
+
+export interface TransactionView {
+  readonly transactionId: string;
+  readonly type: string;
+  readonly cents: number;
+  /** The transaction's own date, as entered. */
+  readonly date: string;
+  readonly source: string;
+  /** When the stage applied it. */
+  readonly appliedAt: string;
+}
+
+export interface BalancePoint {
+  /** When it was applied (ISO 8601). */
+  readonly at: string;
+  readonly transactionId: string;
+  /** The balance once it was applied, in cents. */
+  readonly balance: number;
+}
+
+export type OutcomeView =
+  | { readonly transactionId: string; readonly status: "pending" }
+  | {
+      readonly transactionId: string;
+      readonly status: "applied" | "rejected";
+      readonly account: string;
+      readonly type: string;
+      readonly amount: string;
+      readonly cents?: number;
+      readonly reason?: string;
+      readonly detail?: string;
+      readonly recordedAt: string;
+    };
+
+const str = (v: unknown): string => (typeof v === "string" ? v : "");
+const num = (v: unknown): number => (typeof v === "number" ? v : Number(v ?? 0));
+
+export function accountView(item: Item): AccountView {
+  return {
+    account: str(item.account),
+    balance: num(item.balance),
+    transactions: num(item.transactions),
+    openedAt: str(item.openedAt),
+  };
+}
+
+export function transactionView(item: Item): TransactionView {
+  return {
+    transactionId: str(item.transactionId),
+    type: str(item.type),
+    cents: num(item.cents),
+    date: str(item.date),
+    source: str(item.source),
+    appliedAt: str(item.appliedAt),
+  };
+}
+
+/**
+ * The balance after each applied transaction, in the order they were applied (the order the balance moved in; ties
+ * by id): an account opens at zero, a deposit adds its cents, a withdrawal takes them.
+ */
+export function balanceHistory(transactions: readonly TransactionView[]): BalancePoint[] {
+  const ordered = [...transactions].sort(
+    (a, b) => a.appliedAt.localeCompare(b.appliedAt) || a.transactionId.localeCompare(b.transactionId),
+  );
+  let balance = 0;
+  return ordered.map((t) => {
+    balance += t.type === "withdrawal" ? -t.cents : t.cents;
+    return { at: t.appliedAt, transactionId: t.transactionId, balance };
+  });
+}
+
+export function outcomeView(transactionId: string, marker: MarkerItem | undefined): OutcomeView {
+  if (marker === undefined) return { transactionId, status: "pending" };
+  return {
+    transactionId,
+    status: marker.outcome,
+    account: marker.account,
+    type: marker.type,
+    amount: marker.amount,
+    ...(marker.cents === undefined ? {} : { cents: marker.cents }),
+    ...(marker.reason === undefined ? {} : { reason: marker.reason }),
+    ...(marker.detail === undefined ? {} : { detail: marker.detail }),
+    recordedAt: marker.recordedAt,
+  };
+}
