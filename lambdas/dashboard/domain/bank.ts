@@ -26,7 +26,7 @@ export interface TransactionView {
 }
 
 export interface BalancePoint {
-  /** When it was applied (ISO 8601). */
+  /** The transaction's own date (ISO 8601; when it was applied if its date does not parse). */
   readonly at: string;
   readonly transactionId: string;
   /** The balance once it was applied, in cents. */
@@ -70,18 +70,28 @@ export function transactionView(item: Item): TransactionView {
   };
 }
 
+/** A transaction's own date as milliseconds, or when it was applied if its date does not parse. */
+const instant = (t: TransactionView): number => {
+  const date = Date.parse(t.date);
+  return Number.isNaN(date) ? Date.parse(t.appliedAt) : date;
+};
+
 /**
- * The balance after each applied transaction, in the order they were applied (the order the balance moved in; ties
- * by id): an account opens at zero, a deposit adds its cents, a withdrawal takes them.
+ * The balance after each applied transaction, as a statement reads: in the order of the transactions' own dates
+ * (ties: the order they were applied in, then id). An account opens at zero, a deposit adds its cents, a withdrawal
+ * takes them, so the last point is the account's balance.
  */
 export function balanceHistory(transactions: readonly TransactionView[]): BalancePoint[] {
   const ordered = [...transactions].sort(
-    (a, b) => a.appliedAt.localeCompare(b.appliedAt) || a.transactionId.localeCompare(b.transactionId),
+    (a, b) =>
+      instant(a) - instant(b) ||
+      a.appliedAt.localeCompare(b.appliedAt) ||
+      a.transactionId.localeCompare(b.transactionId),
   );
   let balance = 0;
   return ordered.map((t) => {
     balance += t.type === "withdrawal" ? -t.cents : t.cents;
-    return { at: t.appliedAt, transactionId: t.transactionId, balance };
+    return { at: new Date(instant(t)).toISOString(), transactionId: t.transactionId, balance };
   });
 }
 

@@ -22,20 +22,28 @@ export interface LineSeries {
   readonly points: readonly LinePoint[];
 }
 
+/** Axis ticks: 1.2K, 3.4M (the bars' own values are in the text alternative and their titles). */
+const compact = new Intl.NumberFormat("en-US", { notation: "compact", maximumFractionDigits: 1 });
+/** Chartist's series classes, in order: the stylesheet colours lines, points and legend swatches by them. */
+const SERIES = "abcdefghij";
+
 abstract class Figure {
   readonly element: HTMLElement;
   protected readonly drawing: HTMLElement;
+  protected readonly legend: HTMLElement;
   private readonly alternative: HTMLElement;
 
   constructor(id: string, caption: string) {
     const altId = `${id}-text`;
     this.drawing = h("div", { class: "chart-drawing", role: "img", "aria-label": caption, "aria-describedby": altId });
+    this.legend = h("ul", { class: "legend", "aria-hidden": "true" });
     this.alternative = h("ul", { id: altId, class: "visually-hidden", "data-chart-text": id });
     this.element = h(
       "figure",
       { class: "chart", "data-chart": id },
       h("figcaption", {}, caption),
       this.drawing,
+      this.legend,
       this.alternative,
     );
   }
@@ -73,7 +81,7 @@ export class BarChartFigure extends Figure {
         horizontalBars: true,
         seriesBarDistance: 0,
         axisY: { offset: 110, showGrid: false },
-        axisX: { onlyInteger: true, labelInterpolationFnc: (v: unknown) => this.format(Number(v)) },
+        axisX: { onlyInteger: true, labelInterpolationFnc: (v: unknown) => compact.format(Number(v)) },
       });
       this.chart.on("draw", (event) => {
         if (event.type !== "bar") return;
@@ -109,6 +117,10 @@ export class LineChartFigure extends Figure {
     this.describe(
       series.flatMap((s) => s.points.map((p) => `${s.name}, ${new Date(p.x).toISOString()}: ${this.format(p.y)}`)),
     );
+    replace(
+      this.legend,
+      ...(series.length > 1 ? series.map((x, i) => h("li", { class: `legend-${SERIES[i] ?? "a"}` }, x.name)) : []),
+    );
     const chartData = {
       series: series.map((s) => ({ name: s.name, data: s.points.map((p) => ({ x: p.x, y: p.y })) })),
     };
@@ -118,7 +130,7 @@ export class LineChartFigure extends Figure {
         showPoint: true,
         lineSmooth: false,
         axisX: { type: AutoScaleAxis, scaleMinSpace: 60, labelInterpolationFnc: (v: unknown) => time(Number(v)) },
-        axisY: { offset: 70, labelInterpolationFnc: (v: unknown) => this.format(Number(v)) },
+        axisY: { offset: 50, labelInterpolationFnc: (v: unknown) => compact.format(Number(v)) },
       });
     } else {
       this.chart.update(chartData);

@@ -86,7 +86,7 @@ export const transactionsPage: Page = {
       const historyPanel = new Panel("Balance over time", { id: "balance-history" });
       const txPanel = new Panel("Its transactions", {
         id: "account-transactions",
-        description: `${PAGE_SIZE} at a time, in the ledger's order; sort a page by any column.`,
+        description: `${PAGE_SIZE} at a time, in the ledger's order (by id); each page newest first, or sorted by any column.`,
       });
       const chart = new LineChartFigure(
         "balance-history",
@@ -109,6 +109,7 @@ export const transactionsPage: Page = {
           { key: "source", label: "Source", value: (t) => t.source },
           { key: "id", label: "Transaction id", value: (t) => t.transactionId },
         ],
+        sort: { key: "date", direction: "descending" },
         emptyMessage: "No transaction applied to this account yet.",
       });
       // Cursors of the pages seen so far: [undefined] is the first page.
