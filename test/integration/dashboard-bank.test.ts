@@ -4,6 +4,8 @@
  * transaction in the form must show the new balance; a withdrawal the account cannot cover must show the stage's
  * reason; an amount the bank's rule refuses is stopped in the page and again by the API.
  */
+import { displayCents } from "#bank/money";
+import { enterTransaction } from "#local/jobs/analytics/bank/live";
 import { bankTarget, loadTransactions } from "#local/jobs/analytics/bank/load";
 import { stackOutputs } from "#local/support/aws";
 import { cfg, unique } from "./helpers";
@@ -158,4 +160,27 @@ test("an amount the bank refuses is stopped in the page, and the API refuses it 
       details: [{ where: "body", field: "amount", message: 'malformed-amount: "12.345" has a fraction of a cent' }],
     },
   });
+});
+
+test("a transaction entered elsewhere (the CLI's live entry) shows up within seconds, without a reload", async () => {
+  const { page, errors, close } = await session.open("#/transactions");
+  try {
+    const row = page.locator('table[data-table="accounts"] tbody tr', { hasText: account });
+    await row.waitFor();
+    await page.evaluate("window.sluiceTestMarker = 'same document'");
+    const target = bankTarget(await stackOutputs(cfg, cfg.stackPrefix));
+    const live = await enterTransaction(
+      cfg,
+      target,
+      { account, amount: "0.25", type: "deposit" },
+      { timeoutMs: 60_000 },
+    );
+    expect(live.kind).toBe("applied");
+    const want = displayCents(live.kind === "applied" && "balance" in live ? (live.balance ?? -1) : -1);
+    await row.getByText(want, { exact: true }).waitFor();
+    expect(await page.evaluate("window.sluiceTestMarker")).toBe("same document");
+    expect(errors).toEqual([]);
+  } finally {
+    await close();
+  }
 });

@@ -3,49 +3,11 @@
  * transactions, its balance after each of them, and a transaction id's outcome. Pure: the routes read the items.
  */
 import type { MarkerItem } from "#bank/ledger";
+import type { AccountView, BalancePoint, OutcomeView, TransactionView } from "../contract";
+
+export type { AccountView, BalancePoint, OutcomeView, TransactionView };
 
 type Item = Record<string, unknown>;
-
-export interface AccountView {
-  readonly account: string;
-  /** Integer cents. */
-  readonly balance: number;
-  readonly transactions: number;
-  readonly openedAt: string;
-}
-
-export interface TransactionView {
-  readonly transactionId: string;
-  readonly type: string;
-  readonly cents: number;
-  /** The transaction's own date, as entered. */
-  readonly date: string;
-  readonly source: string;
-  /** When the stage applied it. */
-  readonly appliedAt: string;
-}
-
-export interface BalancePoint {
-  /** The transaction's own date (ISO 8601; when it was applied if its date does not parse). */
-  readonly at: string;
-  readonly transactionId: string;
-  /** The balance once it was applied, in cents. */
-  readonly balance: number;
-}
-
-export type OutcomeView =
-  | { readonly transactionId: string; readonly status: "pending" }
-  | {
-      readonly transactionId: string;
-      readonly status: "applied" | "rejected";
-      readonly account: string;
-      readonly type: string;
-      readonly amount: string;
-      readonly cents?: number;
-      readonly reason?: string;
-      readonly detail?: string;
-      readonly recordedAt: string;
-    };
 
 const str = (v: unknown): string => (typeof v === "string" ? v : "");
 const num = (v: unknown): number => (typeof v === "number" ? v : Number(v ?? 0));

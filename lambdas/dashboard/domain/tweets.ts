@@ -3,13 +3,7 @@
  * hashtags, users ranked by friends or followers, and the tracker's keywords as configured.
  */
 import type { HashtagCount, TrackerTable, UserRow } from "#tweets/summary";
-
-export interface HourlySeries {
-  /** Every hour any of the series has a count for, in order (`YYYY-MM-DDTHH`, UTC). */
-  readonly hours: string[];
-  /** One per hashtag, busiest first; `counts[i]` is the count of `hours[i]` (0 when none). */
-  readonly series: Array<{ key: string; display: string; counts: number[] }>;
-}
+import type { HourlySeries, TrackedKeyword, UserRanking } from "../contract";
 
 export function hourlySeries(
   hashtags: readonly HashtagCount[],
@@ -28,20 +22,10 @@ export function hourlySeries(
   };
 }
 
-export type UserRanking = "friends" | "followers";
-
 /** Users by friends or followers, most first, ties by user id. */
 export function rankUsers(users: readonly UserRow[], by: UserRanking, limit: number): UserRow[] {
   const count = (u: UserRow): number => (by === "friends" ? u.friendsCount : u.followersCount);
   return [...users].sort((a, b) => count(b) - count(a) || a.userId.localeCompare(b.userId)).slice(0, limit);
-}
-
-export interface TrackedKeyword {
-  readonly keyword: string;
-  /** Tweets that mentioned it. */
-  readonly tweets: number;
-  /** Their hashtags, busiest first. */
-  readonly hashtags: HashtagCount[];
 }
 
 /** Every configured keyword (with zero counts until a tweet mentions it), then any other keyword the table holds. */

@@ -10,16 +10,16 @@ import { accountKey, type MarkerItem, markerKey } from "#bank/ledger";
 import { parseAmount } from "#bank/money";
 import { publish, transactionMessage } from "#bank/producer";
 import { scanAll } from "#shared/scan";
-import {
-  type AccountView,
-  accountView,
-  type BalancePoint,
-  balanceHistory,
-  type OutcomeView,
-  outcomeView,
-  type TransactionView,
-  transactionView,
-} from "../domain/bank";
+import type {
+  AccountsResponse,
+  AccountView,
+  BalanceHistoryResponse,
+  OutcomeView,
+  SentTransaction,
+  TransactionsPage,
+  TransactionView,
+} from "../contract";
+import { accountView, balanceHistory, outcomeView, transactionView } from "../domain/bank";
 import { decodeCursor, encodeCursor } from "../server/cursor";
 import { type DashboardDeps, source } from "../server/deps";
 import { HttpError } from "../server/http";
@@ -42,28 +42,6 @@ export const TransactionForm = z.strictObject({
   type: z.enum(TRANSACTION_TYPES, { error: "deposit or withdrawal" }),
 });
 export type TransactionFormInput = z.infer<typeof TransactionForm>;
-
-export interface AccountsResponse {
-  readonly accounts: AccountView[];
-}
-export interface TransactionsPage {
-  readonly account: string;
-  readonly items: TransactionView[];
-  /** Pass as `cursor` for the next page; null on the last. */
-  readonly next: string | null;
-}
-export interface BalanceHistoryResponse {
-  readonly account: string;
-  readonly balance: number;
-  readonly points: BalancePoint[];
-}
-export interface SentTransaction {
-  readonly transactionId: string;
-  readonly account: string;
-  readonly topic: string;
-  readonly partition: number;
-  readonly offset: string;
-}
 
 async function readAccountItem(deps: DashboardDeps, account: string): Promise<AccountView> {
   const { Item } = await deps

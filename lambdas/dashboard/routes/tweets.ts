@@ -5,29 +5,12 @@
  */
 import { z } from "zod";
 import { scanAll } from "#shared/scan";
-import { type HashtagCount, summarizeHashtags, summarizeTracker, summarizeUsers, type UserRow } from "#tweets/summary";
-import { type HourlySeries, hourlySeries, rankUsers, type TrackedKeyword, trackedKeywords } from "../domain/tweets";
+import { summarizeHashtags, summarizeTracker, summarizeUsers } from "#tweets/summary";
+import type { HashtagsResponse, HourlySeries, TrackerResponse, UsersResponse } from "../contract";
+import { hourlySeries, rankUsers, trackedKeywords } from "../domain/tweets";
 import { type DashboardDeps, source } from "../server/deps";
 import { HttpError } from "../server/http";
 import { defineRoute, type Route } from "../server/router";
-
-export interface HashtagsResponse {
-  /** Tweets counted. */
-  readonly applied: number;
-  /** Records that were no tweet, by reason. */
-  readonly rejected: Record<string, number>;
-  readonly hashtags: HashtagCount[];
-}
-export interface UsersResponse {
-  readonly by: "friends" | "followers";
-  readonly total: number;
-  readonly users: UserRow[];
-}
-export interface TrackerResponse {
-  readonly applied: number;
-  readonly rejected: Record<string, number>;
-  readonly keywords: TrackedKeyword[];
-}
 
 const hashtagItems = (deps: DashboardDeps) => scanAll(deps.dynamo(), source(deps, "HASHTAGS_TABLE"));
 

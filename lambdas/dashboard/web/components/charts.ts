@@ -80,7 +80,8 @@ export class BarChartFigure extends Figure {
       this.chart = new BarChart(this.drawing, chartData, {
         horizontalBars: true,
         seriesBarDistance: 0,
-        axisY: { offset: 110, showGrid: false },
+        axisY: { offset: 130, showGrid: false },
+        chartPadding: { top: 10, right: 28, bottom: 5, left: 10 },
         axisX: { onlyInteger: true, labelInterpolationFnc: (v: unknown) => compact.format(Number(v)) },
       });
       this.chart.on("draw", (event) => {
@@ -101,10 +102,12 @@ export class BarChartFigure extends Figure {
 export class LineChartFigure extends Figure {
   private chart: LineChart | undefined;
 
+  /** `format` says a value in the text alternative; `axis` labels the y axis's ticks (default: compact numbers). */
   constructor(
     id: string,
     caption: string,
     private readonly format: (value: number) => string = String,
+    private readonly axis: (value: number) => string = (v) => compact.format(v),
   ) {
     super(id, caption);
   }
@@ -130,7 +133,8 @@ export class LineChartFigure extends Figure {
         showPoint: true,
         lineSmooth: false,
         axisX: { type: AutoScaleAxis, scaleMinSpace: 60, labelInterpolationFnc: (v: unknown) => time(Number(v)) },
-        axisY: { offset: 50, labelInterpolationFnc: (v: unknown) => compact.format(Number(v)) },
+        axisY: { offset: 50, labelInterpolationFnc: (v: unknown) => this.axis(Number(v)) },
+        chartPadding: { top: 10, right: 36, bottom: 5, left: 10 },
       });
     } else {
       this.chart.update(chartData);

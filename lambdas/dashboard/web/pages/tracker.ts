@@ -2,6 +2,7 @@
  * The keyword tracker: the keywords it follows (as deployed) with the tweets that mentioned each, and for one
  * keyword its ten busiest hashtags as a bar chart and all of them in a table.
  */
+import type { HashtagCount, TrackedKeyword, TrackerResponse } from "../../contract";
 import { getJson } from "../api";
 import { BarChartFigure } from "../components/charts";
 import { DataTable } from "../components/data-table";
@@ -10,22 +11,6 @@ import { h, replace } from "../dom";
 import { errorText, formatCount } from "../format";
 import { hashtagLabel } from "./tweets";
 import type { Page } from "./types";
-
-interface HashtagCount {
-  readonly key: string;
-  readonly display: string;
-  readonly count: number;
-}
-interface TrackedKeyword {
-  readonly keyword: string;
-  readonly tweets: number;
-  readonly hashtags: HashtagCount[];
-}
-interface TrackerResponse {
-  readonly applied: number;
-  readonly rejected: Record<string, number>;
-  readonly keywords: TrackedKeyword[];
-}
 
 export const trackerPage: Page = {
   id: "tracker",

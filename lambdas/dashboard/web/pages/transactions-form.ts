@@ -4,21 +4,10 @@
  * applied (with the new balance) or rejected (with the stage's reason).
  */
 import { parseAmount } from "#bank/money";
+import type { OutcomeView, SentTransaction } from "../../contract";
 import { ApiError, getJson, postJson } from "../api";
 import { h, replace } from "../dom";
 import { displayCents, errorText } from "../format";
-
-interface Sent {
-  readonly transactionId: string;
-}
-type Outcome =
-  | { readonly status: "pending" }
-  | {
-      readonly status: "applied" | "rejected";
-      readonly reason?: string;
-      readonly detail?: string;
-      readonly cents?: number;
-    };
 
 /** How often, and how long, the form asks for the outcome. */
 const POLL_MS = 500;
@@ -77,10 +66,10 @@ export function transactionForm(options: {
     if (amountError.textContent !== "") check();
   });
 
-  const follow = async (sent: Sent, who: string): Promise<void> => {
+  const follow = async (sent: SentTransaction, who: string): Promise<void> => {
     const deadline = Date.now() + GIVE_UP_MS;
     while (Date.now() < deadline) {
-      const outcome = await getJson<Outcome>(`api/bank/transactions/${encodeURIComponent(sent.transactionId)}`);
+      const outcome = await getJson<OutcomeView>(`api/bank/transactions/${encodeURIComponent(sent.transactionId)}`);
       if (outcome.status === "applied") {
         const balance = await options.balanceOf(who);
         result.className = "tx-result outcome-applied";
@@ -110,7 +99,7 @@ export function transactionForm(options: {
     replace(result, "Sending…");
     void (async () => {
       try {
-        const sent = await postJson<Sent>("api/bank/transactions", {
+        const sent = await postJson<SentTransaction>("api/bank/transactions", {
           account: who,
           type: type.value,
           amount: amount.value,

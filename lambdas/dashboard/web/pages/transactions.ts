@@ -2,6 +2,13 @@
  * Transactions: every account with its balance; for the account in the URL (`#/transactions?account=A1`) its
  * balance over time and its transactions, a page at a time; and, on a full dashboard, the form that enters one.
  */
+import type {
+  AccountsResponse,
+  AccountView,
+  BalanceHistoryResponse,
+  TransactionsPage,
+  TransactionView,
+} from "../../contract";
 import { getJson } from "../api";
 import { LineChartFigure } from "../components/charts";
 import { DataTable } from "../components/data-table";
@@ -11,30 +18,9 @@ import { displayCents, errorText, formatCount, formatTime } from "../format";
 import { transactionForm } from "./transactions-form";
 import type { Page } from "./types";
 
-interface Account {
-  readonly account: string;
-  readonly balance: number;
-  readonly transactions: number;
-  readonly openedAt: string;
-}
-interface Transaction {
-  readonly transactionId: string;
-  readonly type: string;
-  readonly cents: number;
-  readonly date: string;
-  readonly source: string;
-  readonly appliedAt: string;
-}
-interface TransactionsPage {
-  readonly items: Transaction[];
-  readonly next: string | null;
-}
-interface History {
-  readonly balance: number;
-  readonly points: Array<{ at: string; transactionId: string; balance: number }>;
-}
-
 const PAGE_SIZE = 20;
+/** The balance axis: 25K, 1.2M (units, not cents). */
+const compactMoney = new Intl.NumberFormat("en-US", { notation: "compact", maximumFractionDigits: 1 });
 
 export const transactionsPage: Page = {
   id: "transactions",
@@ -43,7 +29,7 @@ export const transactionsPage: Page = {
     const selected = context.params.get("account") ?? undefined;
     const accountPath = (a: string) => `api/bank/accounts/${encodeURIComponent(a)}`;
     const accountsPanel = new Panel("Accounts", { id: "accounts" });
-    const accounts = new DataTable<Account>({
+    const accounts = new DataTable<AccountView>({
       id: "accounts",
       caption: "Accounts and their balances",
       columns: [
@@ -74,7 +60,7 @@ export const transactionsPage: Page = {
     });
     const formPanel = context.mode === "full" ? new Panel("Enter a transaction", { id: "enter" }) : undefined;
     const form = transactionForm({
-      balanceOf: async (a) => (await getJson<Account>(accountPath(a))).balance,
+      balanceOf: async (a) => (await getJson<AccountView>(accountPath(a))).balance,
       onOutcome: () => context.refreshNow(),
     });
     formPanel?.show(form.element);
@@ -92,8 +78,9 @@ export const transactionsPage: Page = {
         "balance-history",
         `The balance of ${selected} after each transaction`,
         displayCents,
+        (cents) => compactMoney.format(cents / 100),
       );
-      const txTable = new DataTable<Transaction>({
+      const txTable = new DataTable<TransactionView>({
         id: "account-transactions",
         caption: `Transactions of ${selected}`,
         columns: [
@@ -142,7 +129,7 @@ export const transactionsPage: Page = {
         async refresh() {
           await Promise.all([
             (async () => {
-              const history = await getJson<History>(`${accountPath(selected)}/balance-history`);
+              const history = await getJson<BalanceHistoryResponse>(`${accountPath(selected)}/balance-history`);
               accountPanel.show(
                 h(
                   "dl",
@@ -172,7 +159,7 @@ export const transactionsPage: Page = {
     return {
       async refresh() {
         await Promise.all([
-          getJson<{ accounts: Account[] }>("api/bank/accounts")
+          getJson<AccountsResponse>("api/bank/accounts")
             .then((r) => {
               accounts.update(r.accounts);
               accountsPanel.present(accounts.element);

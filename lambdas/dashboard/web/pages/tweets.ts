@@ -2,6 +2,7 @@
  * Tweets: the ten busiest hashtags as a bar chart and every hashtag in a sortable, searchable table; the busiest
  * hashtags per hour; users by friends and by followers.
  */
+import type { HashtagCount, HashtagsResponse, HourlySeries, UserRow, UsersResponse } from "../../contract";
 import { getJson } from "../api";
 import { BarChartFigure, LineChartFigure } from "../components/charts";
 import { DataTable } from "../components/data-table";
@@ -9,32 +10,6 @@ import { Panel } from "../components/panel";
 import { h } from "../dom";
 import { errorText, formatCount } from "../format";
 import type { Page } from "./types";
-
-interface HashtagCount {
-  readonly key: string;
-  readonly display: string;
-  readonly count: number;
-}
-interface HashtagsResponse {
-  readonly applied: number;
-  readonly rejected: Record<string, number>;
-  readonly hashtags: HashtagCount[];
-}
-interface HourlyResponse {
-  readonly hours: string[];
-  readonly series: Array<{ key: string; display: string; counts: number[] }>;
-}
-interface UserRow {
-  readonly userId: string;
-  readonly name: string;
-  readonly friendsCount: number;
-  readonly followersCount: number;
-  readonly tweetsSeen: number;
-}
-interface UsersResponse {
-  readonly total: number;
-  readonly users: UserRow[];
-}
 
 const NO_TWEETS = "No tweet counted yet: send some with `sluice tweets` (npm start sends the sample).";
 export const hashtagLabel = (h: Pick<HashtagCount, "display">): string => `#${h.display}`;
@@ -102,7 +77,7 @@ export const tweetsPage: Page = {
       all.present(table.element);
     };
     const showHourly = async (): Promise<void> => {
-      const r = await getJson<HourlyResponse>("api/tweets/hourly", { top: 5 });
+      const r = await getJson<HourlySeries>("api/tweets/hourly", { top: 5 });
       if (r.hours.length === 0) return hourly.empty(NO_TWEETS);
       hourlyChart.update(
         r.series.map((s) => ({
