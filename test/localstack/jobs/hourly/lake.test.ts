@@ -1,4 +1,5 @@
-import { mergePartitions, partitionOfKey } from "#local/jobs/hourly/lake";
+import { partitionOfKey } from "#hourly/lake-layout";
+import { mergePartitions } from "#local/jobs/hourly/lake";
 
 describe("the lake reader's pure parts", () => {
   test("a lake object's key gives its partition; other keys none", () => {
