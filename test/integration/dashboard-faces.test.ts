@@ -56,6 +56,10 @@ beforeAll(async () => {
   seeded = await seedPeople(outputs, 2, "dashboard-faces");
 });
 
+afterAll(async () => {
+  await seeded?.forget();
+});
+
 describe("the faces API", () => {
   test("each person's gallery holds the clean images the sample declares and the metadata table holds", async () => {
     for (const person of seeded.people) {

@@ -1,6 +1,7 @@
 /**
- * The dashboard's health page on the local stack. Two sample people go through the face pipeline, so its four
- * functions run; the page's data must then list each with its invocations (the local Lambda service publishes
+ * The dashboard's health page on the local stack. An own hour goes through the hourly pipeline, so its two
+ * functions run (ingest, invoked asynchronously, and the Kafka-fed lake writer); the page's data must then list each
+ * with its invocations (the local Lambda service publishes
  * AWS/Lambda metrics every 10 s, so the test waits for them), and one mapping per Kafka event-source mapping the
  * Lambda API lists for those functions, with its OffsetLag.
  */
@@ -9,11 +10,11 @@ import { awsClients, stackOutputs } from "#local/support/aws";
 import { waitFor } from "#local/support/proc";
 import { type HealthDeps, type HealthView, healthQuerySchema, readHealth } from "../../lambdas/dashboard/api/health";
 import { cfg } from "./helpers";
-import { seedPeople } from "./support/dashboard-seed";
+import { seedHour } from "./support/dashboard-seed";
 
 jest.setTimeout(10 * 60_000);
 
-const STAGES = ["ScrapeFunctionName", "ValidateFunctionName", "StoreFunctionName", "CleanFunctionName"];
+const FUNCTIONS = ["HourlyIngestFunctionName", "LakeWriterFunctionName"];
 let outputs: Record<string, string>;
 let deps: HealthDeps;
 let functions: string[];
@@ -22,8 +23,8 @@ let view: HealthView;
 beforeAll(async () => {
   outputs = await stackOutputs(cfg, cfg.stackPrefix);
   deps = { cloudWatch: awsClients(cfg).cloudWatch, functionPrefix: `${cfg.stackPrefix}-`, now: () => new Date() };
-  functions = STAGES.map((k) => outputs[k] as string);
-  await seedPeople(outputs, 2, "dashboard-health");
+  functions = FUNCTIONS.map((k) => outputs[k] as string);
+  await seedHour(outputs);
   // Until every stage's invocations have been published (the service's metrics flush every 10 s).
   view = await waitFor(
     `invocations of ${functions.join(", ")}`,

@@ -4,13 +4,18 @@
  * through the face pipeline. Each returns what the sample declares, the tests' oracle.
  */
 
+import { DeleteObjectCommand } from "@aws-sdk/client-s3";
+import { BatchWriteCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
 import { type JobResult, runJob } from "#local/jobs/faces/job";
 import { lakePartitions } from "#local/jobs/hourly/lake";
 import { backfillHour, runsOf } from "#local/jobs/hourly/runs";
 import { type DeclaredHour, hourlyFile } from "#local/sample-web/cases/hourly";
 import { readSampleManifest } from "#local/sample-web/daemon";
 import type { Manifest } from "#local/sample-web/manifest";
+import { awsClients } from "#local/support/aws";
 import { waitFor } from "#local/support/proc";
+import { listObjects } from "#shared/s3-objects";
+import { DATASET_PREFIX } from "../../../lambdas/faces/clean/dataset";
 import { cfg } from "../helpers";
 
 /** An hour of a day of this run's own (some day of 2001-2027), 10:00 UTC. */
@@ -57,6 +62,13 @@ export interface SeededPeople {
   readonly manifest: Manifest;
   readonly people: Manifest["people"];
   readonly job: JobResult;
+  /**
+   * Removes what the seeding wrote for these people: their metadata items and the dataset files written since
+   * (they hold only their rows: integration tests run one at a time). The end-to-end pipeline test expects the
+   * sample's people never seen before, so a test that seeds them must leave no trace; their items are removed
+   * before seeding too, so the seeding's outcomes are a first sighting's, as the sample declares them.
+   */
+  readonly forget: () => Promise<void>;
 }
 
 /** The sample web's first `count` people through the face pipeline, drained. */
@@ -65,6 +77,42 @@ export async function seedPeople(outputs: Record<string, string>, count: number,
   const log = (m: string): void => {
     process.stderr.write(`[${tag}] ${m}\n`);
   };
-  const job = await runJob(cfg, outputs, { from: "sample", limit: count, log, interactive: false });
-  return { manifest, people: manifest.people.slice(0, count), job };
+  const { s3, documents } = awsClients(cfg);
+  const lakeBucket = outputs.LakeBucketName as string;
+  const table = outputs.MetadataTableName as string;
+  const datasetKeys = async () => new Set((await listObjects(s3, lakeBucket, `${DATASET_PREFIX}/`)).map((o) => o.key));
+  const before = await datasetKeys();
+  const people = manifest.people.slice(0, count);
+  const forgetItems = async () => {
+    for (const person of people) {
+      const { Items = [] } = await documents.send(
+        new QueryCommand({
+          TableName: table,
+          KeyConditionExpression: "pk = :pk",
+          ExpressionAttributeValues: { ":pk": `PERSON#${person.wikidataId}` },
+          ProjectionExpression: "pk, sk",
+          ConsistentRead: true,
+        }),
+      );
+      for (let i = 0; i < Items.length; i += 25) {
+        const batch = Items.slice(i, i + 25).map((Key) => ({ DeleteRequest: { Key } }));
+        await documents.send(new BatchWriteCommand({ RequestItems: { [table]: batch } }));
+      }
+    }
+  };
+  const forget = async () => {
+    for (const key of await datasetKeys()) {
+      if (!before.has(key)) await s3.send(new DeleteObjectCommand({ Bucket: lakeBucket, Key: key }));
+    }
+    await forgetItems();
+  };
+  // Whatever an earlier run (or the end-to-end test) recorded of them: this run sees them for the first time.
+  await forgetItems();
+  try {
+    const job = await runJob(cfg, outputs, { from: "sample", limit: count, log, interactive: false });
+    return { manifest, people, job, forget };
+  } catch (error) {
+    await forget();
+    throw error;
+  }
 }
