@@ -4,6 +4,8 @@ import { cdkJsonContext } from "./cdk-json";
 import { LocalProfile } from "./local-profile";
 import { loadSettings, type SluiceSettings } from "./settings";
 import { AnalyticsStack } from "./stacks/analytics-stack";
+import { dashboardSources } from "./stacks/dashboard/registry";
+import { DashboardStack } from "./stacks/dashboard-stack";
 import { DataStack } from "./stacks/data-stack";
 import { HourlyStack } from "./stacks/hourly-stack";
 import { PipelineStack } from "./stacks/pipeline-stack";
@@ -15,6 +17,7 @@ export interface SluiceApp {
   readonly pipeline: PipelineStack;
   readonly analytics: AnalyticsStack;
   readonly hourly: HourlyStack;
+  readonly dashboard: DashboardStack;
 }
 
 /** Builds the whole app; tests call this with their own context instead of spawning `cdk synth`. */
@@ -70,5 +73,14 @@ export function buildApp(
     removalPolicy,
   });
   hourly.addStackDependency(data, "imports the lake, the Kafka secret, the failures bucket and the alerts topic");
-  return { app, settings, data, pipeline, analytics, hourly };
+  const dashboard = new DashboardStack(app, `${settings.stackPrefix}-dashboard`, {
+    env,
+    description: "sluice: the live dashboard (function URL) and its JSON API",
+    settings,
+    data: data.exports,
+    sources: dashboardSources({ settings, data, pipeline, analytics, hourly }),
+    removalPolicy,
+  });
+  dashboard.addStackDependency(data, "imports the Kafka secret by export name");
+  return { app, settings, data, pipeline, analytics, hourly, dashboard };
 }

@@ -67,6 +67,11 @@ export interface SluiceSettings {
   readonly logLevels: LogLevels;
   /** Alarm notifications: an email address subscribed to the alerts topic (`sluice:alertEmail`), if any. */
   readonly alertEmail: string | undefined;
+  /**
+   * `sluice:dashboardPublic`: besides the signed (AWS_IAM) dashboard, a second, read-only one whose URL anyone may
+   * open (no transaction form, no Kafka rights). Ignored by the local profile, whose one dashboard is open.
+   */
+  readonly dashboardPublic: boolean;
   /** Records behind (a mapping's OffsetLag, Maximum over a minute, 5 minutes running) that raise its alarm. */
   readonly offsetLagAlarmThreshold: number;
 }
@@ -198,6 +203,14 @@ export function validateTopic(name: string, key: string): string {
   return name;
 }
 
+function bool(node: Node, key: string, fallback: boolean): boolean {
+  const value: unknown = node.tryGetContext(key);
+  if (value === undefined || value === null || value === "") return fallback;
+  if (value === true || value === "true") return true;
+  if (value === false || value === "false") return false;
+  throw new SettingsError(key, `expected true or false, got ${JSON.stringify(value)}`);
+}
+
 function oneOf<T extends string>(node: Node, key: string, allowed: readonly T[], fallback: T): T {
   const value = str(node, key, fallback).toUpperCase();
   if (!(allowed as readonly string[]).includes(value)) {
@@ -310,6 +323,7 @@ export function loadSettings(node: Node): SluiceSettings {
     provisionedPollers,
     logLevels: loadLogLevels(node),
     alertEmail: alertEmail === "" ? undefined : alertEmail,
+    dashboardPublic: bool(node, "sluice:dashboardPublic", false),
     offsetLagAlarmThreshold:
       int(node, "sluice:offsetLagAlarmThreshold", DEFAULT_OFFSET_LAG_ALARM_THRESHOLD, 1, 1_000_000_000) ??
       DEFAULT_OFFSET_LAG_ALARM_THRESHOLD,

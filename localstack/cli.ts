@@ -11,6 +11,7 @@ import { loadCommand, transactionCommand } from "./jobs/analytics/bank/commands"
 import { runBankJob } from "./jobs/analytics/bank/job";
 import { tweetsCommand } from "./jobs/analytics/tweets/commands";
 import { runTweetsJob } from "./jobs/analytics/tweets/job";
+import { dashboardUrls } from "./jobs/dashboard";
 import { formatSummary, runJob } from "./jobs/faces/job";
 import { hourlyCommand } from "./jobs/hourly/commands";
 import { runSchedule } from "./lambda-service/daemon";
@@ -296,6 +297,8 @@ export async function main(argv: string[]): Promise<number> {
       log(
         `\nall done in ${((Date.now() - started) / 1000).toFixed(1)} s; the stack keeps running (npm run local:down stops it)`,
       );
+      const dashboard = await dashboardUrls(run);
+      log(`\nthe dashboard: ${dashboard.url}\n           or: ${dashboard.pathUrl}`);
       return 0;
     }
     case "schedule": {

@@ -7,7 +7,7 @@
 import { CompressionTypes, Kafka, logLevel, type Producer } from "kafkajs";
 import { z } from "zod";
 import { readSecretJson } from "./aws";
-import { lazy } from "./lazy";
+import { type Lazy, lazy } from "./lazy";
 import { logger } from "./logger";
 import type { OutputMessage } from "./outcome";
 import type { StageSettings } from "./stage-settings";
@@ -19,9 +19,15 @@ export type OutputSettings = Pick<
   "KAFKA_BOOTSTRAP_SERVERS" | "KAFKA_SECRET_ARN" | "KAFKA_SSL" | "OUTPUT_TOPIC" | "AWS_LAMBDA_FUNCTION_NAME"
 >;
 
+/** What a producer needs to connect: the brokers, the secret of its SCRAM user, TLS, and its client id. */
+export type KafkaClientSettings = Pick<
+  StageSettings,
+  "KAFKA_BOOTSTRAP_SERVERS" | "KAFKA_SECRET_ARN" | "KAFKA_SSL" | "AWS_LAMBDA_FUNCTION_NAME"
+>;
+
 const KafkaUserSchema = z.object({ username: z.string().min(1), password: z.string().min(1) });
 
-async function connect(settings: OutputSettings): Promise<Producer> {
+async function connect(settings: KafkaClientSettings): Promise<Producer> {
   const user = await readSecretJson(settings.KAFKA_SECRET_ARN, KafkaUserSchema);
   const kafka = new Kafka({
     clientId: settings.AWS_LAMBDA_FUNCTION_NAME,
@@ -43,11 +49,19 @@ async function connect(settings: OutputSettings): Promise<Producer> {
 }
 
 /**
+ * A producer connected on first use as the SCRAM user of the Kafka secret (a failed connection is retried at the
+ * next use), for a function that sends with its own helper (the dashboard's form, through `#bank/producer`).
+ */
+export function kafkaProducer(settings: KafkaClientSettings): Lazy<Producer> {
+  return lazy(() => connect(settings));
+}
+
+/**
  * The stage's `emit`: sends all messages to the output topic in one request per partition and
  * resolves once they are acknowledged. Connects on the first non-empty send.
  */
 export function kafkaOutput(settings: OutputSettings): Emit {
-  const producer = lazy(() => connect(settings));
+  const producer = kafkaProducer(settings);
   return async (messages) => {
     if (messages.length === 0) return;
     const topic = settings.OUTPUT_TOPIC;

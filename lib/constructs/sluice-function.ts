@@ -9,7 +9,7 @@ import {
   SystemLogLevel,
   Tracing,
 } from "aws-cdk-lib/aws-lambda";
-import { NodejsFunction, OutputFormat } from "aws-cdk-lib/aws-lambda-nodejs";
+import { type ICommandHooks, NodejsFunction, OutputFormat } from "aws-cdk-lib/aws-lambda-nodejs";
 import { LogGroup, RetentionDays } from "aws-cdk-lib/aws-logs";
 import type { Construct } from "constructs";
 import { DEFAULT_LOG_LEVELS, type LogLevels } from "../settings";
@@ -36,6 +36,8 @@ export interface SluiceFunctionProps {
   readonly layers?: ILayerVersion[];
   /** Packages left out of the bundle because a layer provides them. @default - none: everything is bundled */
   readonly externalModules?: string[];
+  /** Commands run around esbuild, e.g. to build a web app into the bundle (`afterBundling`). @default - none */
+  readonly commandHooks?: ICommandHooks;
   /** ApplicationLogLevel and SystemLogLevel of the JSON log format. @default - INFO and INFO, as AWS's */
   readonly logLevels?: LogLevels;
 }
@@ -116,6 +118,7 @@ export class SluiceFunction extends NodejsFunction {
         // Bundle the SDK too: the version the tests ran with is the version that deploys.
         externalModules: props.externalModules ?? [],
         forceDockerBundling: false,
+        commandHooks: props.commandHooks,
       },
     });
     this.plainName = functionName;

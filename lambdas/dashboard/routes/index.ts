@@ -1,0 +1,10 @@
+/**
+ * The dashboard's API, one line per page's routes. To add a page's API: a `routes/<page>.ts` exporting its
+ * `Route[]` (see `server/router.ts` `defineRoute`), and one line here.
+ */
+import type { DashboardDeps } from "../server/deps";
+import type { Route } from "../server/router";
+
+export const PAGE_ROUTES: readonly (readonly Route<DashboardDeps>[])[] = [
+  // one line per page
+];

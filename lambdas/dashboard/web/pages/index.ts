@@ -1,0 +1,11 @@
+/**
+ * The dashboard's pages, in the navigation's order: one line per page. To add one, write `pages/<page>.ts`
+ * exporting a `Page` (see `types.ts`), and add it here.
+ */
+import { overviewPage } from "./overview";
+import type { Page } from "./types";
+
+export const PAGES: readonly Page[] = [
+  overviewPage,
+  // one line per page
+];

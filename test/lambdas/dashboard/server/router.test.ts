@@ -1,0 +1,130 @@
+import { z } from "zod";
+import { HttpError } from "#dashboard/server/http";
+import { defineRoute, Router } from "#dashboard/server/router";
+
+interface Deps {
+  readonly seen: string[];
+}
+
+const routes = [
+  defineRoute<Deps, z.ZodObject<{ account: z.ZodString }>, z.ZodObject<{ limit: z.ZodDefault<z.ZodCoercedNumber> }>>({
+    method: "GET",
+    path: "/api/accounts/:account",
+    params: z.object({ account: z.string().regex(/^[A-Z0-9]+$/, "letters and digits") }),
+    query: z.object({ limit: z.coerce.number().int().min(1).max(50).default(10) }),
+    async handle({ params, query, deps }) {
+      deps.seen.push(params.account);
+      return { account: params.account, limit: query.limit };
+    },
+  }),
+  defineRoute<Deps, z.ZodObject, z.ZodObject, z.ZodObject<{ amount: z.ZodString }>>({
+    method: "POST",
+    path: "/api/transactions",
+    writes: true,
+    status: 202,
+    body: z.strictObject({ amount: z.string().min(1) }),
+    async handle({ body }) {
+      return { accepted: body.amount };
+    },
+  }),
+  defineRoute<Deps>({
+    method: "GET",
+    path: "/api/broken",
+    async handle() {
+      throw new Error("the table is gone");
+    },
+  }),
+  defineRoute<Deps>({
+    method: "GET",
+    path: "/api/teapot",
+    async handle() {
+      throw new HttpError(418, "teapot", "I am a teapot");
+    },
+  }),
+];
+
+const errors: unknown[] = [];
+const router = (readOnly = false) => new Router(routes, { readOnly, onError: (e) => errors.push(e) });
+const get = (path: string, query: Record<string, string> = {}) => ({ method: "GET", path, query });
+const body = (r: { body: string }) => JSON.parse(r.body) as unknown;
+
+test("a route gets its validated path parameters and query, and its answer is JSON with the security headers", async () => {
+  const deps = { seen: [] as string[] };
+  const r = await router().handle(get("/api/accounts/A%31", { limit: "5" }), deps);
+  expect(r.statusCode).toBe(200);
+  expect(body(r)).toEqual({ account: "A1", limit: 5 });
+  expect(deps.seen).toEqual(["A1"]);
+  expect(r.headers["content-type"]).toBe("application/json; charset=utf-8");
+  expect(r.headers["content-security-policy"]).toContain("default-src 'none'");
+  expect(r.headers["x-content-type-options"]).toBe("nosniff");
+});
+
+test.each([
+  [get("/api/accounts/a-1"), 400, "invalid-request", "invalid path: account: letters and digits"],
+  [
+    get("/api/accounts/A1", { limit: "500" }),
+    400,
+    "invalid-request",
+    "invalid query: limit: Too big: expected number to be <=50",
+  ],
+  [get("/api/accounts/%E0%A4%A"), 400, "invalid-request", "path parameter account is not valid percent-encoding"],
+  [get("/api/nothing"), 404, "not-found", "no API route GET /api/nothing"],
+  [
+    { method: "DELETE", path: "/api/accounts/A1", query: {} },
+    405,
+    "method-not-allowed",
+    "/api/accounts/A1 answers GET, not DELETE",
+  ],
+  [{ method: "POST", path: "/api/transactions", query: {}, body: "{" }, 400, "invalid-json", "the body is not JSON"],
+  [
+    { method: "POST", path: "/api/transactions", query: {}, body: '{"amount":"1","extra":1}' },
+    400,
+    "invalid-request",
+    'invalid body: Unrecognized key: "extra"',
+  ],
+  [
+    { method: "POST", path: "/api/transactions", query: {}, body: "x".repeat(20_000) },
+    413,
+    "body-too-large",
+    "the body is over 16384 characters",
+  ],
+  [get("/api/teapot"), 418, "teapot", "I am a teapot"],
+])("%j answers %i %s", async (request, status, code, message) => {
+  const r = await router().handle(request, { seen: [] });
+  expect(r.statusCode).toBe(status);
+  expect(body(r)).toMatchObject({ error: { code, message } });
+});
+
+test("a write route answers its own status, and a read-only router refuses it and leaves it out of its list", async () => {
+  const post = { method: "POST", path: "/api/transactions", query: {}, body: '{"amount":"1.00"}' };
+  const full = await router().handle(post, { seen: [] });
+  expect(full.statusCode).toBe(202);
+  expect(body(full)).toEqual({ accepted: "1.00" });
+  const refused = await router(true).handle(post, { seen: [] });
+  expect(refused.statusCode).toBe(403);
+  expect(body(refused)).toMatchObject({ error: { code: "read-only" } });
+  expect(
+    router(true)
+      .list()
+      .map((r) => r.path),
+  ).toEqual(["/api/accounts/:account", "/api/broken", "/api/teapot"]);
+});
+
+test("an unexpected error is logged with its cause and answered with a 500 that leaks nothing", async () => {
+  errors.length = 0;
+  const r = await router().handle(get("/api/broken"), { seen: [] });
+  expect(r.statusCode).toBe(500);
+  expect(r.body).not.toContain("the table is gone");
+  expect(errors).toEqual([new Error("the table is gone")]);
+});
+
+test("a route registered twice, or outside /api/, is refused when the router is built", () => {
+  const first = routes[0];
+  if (first === undefined) throw new Error("no route");
+  expect(() => new Router([first, first], { readOnly: false, onError: () => {} })).toThrow(
+    "route GET /api/accounts/:account is registered twice",
+  );
+  expect(() => defineRoute<Deps>({ method: "GET", path: "/accounts", handle: async () => null })).toThrow(
+    "route /accounts must start with /api/",
+  );
+});
