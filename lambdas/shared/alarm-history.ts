@@ -84,12 +84,12 @@ export async function readAlarmHistory(cloudWatch: CloudWatchClient, alarmName?:
   return items.map(stateChange).filter((c): c is StateChange => c !== undefined);
 }
 
-/** Every metric alarm of the account and region. */
-export async function readAlarms(cloudWatch: CloudWatchClient): Promise<MetricAlarm[]> {
+/** Every metric alarm of the account and region (whose name starts with `namePrefix`, if given). */
+export async function readAlarms(cloudWatch: CloudWatchClient, namePrefix?: string): Promise<MetricAlarm[]> {
   const alarms: MetricAlarm[] = [];
   let token: string | undefined;
   do {
-    const page = await cloudWatch.send(new DescribeAlarmsCommand({ NextToken: token }));
+    const page = await cloudWatch.send(new DescribeAlarmsCommand({ AlarmNamePrefix: namePrefix, NextToken: token }));
     alarms.push(...(page.MetricAlarms ?? []));
     token = page.NextToken;
   } while (token !== undefined);

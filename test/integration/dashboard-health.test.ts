@@ -8,33 +8,38 @@
 import { ListEventSourceMappingsCommand } from "@aws-sdk/client-lambda";
 import { awsClients, stackOutputs } from "#local/support/aws";
 import { waitFor } from "#local/support/proc";
-import { type HealthDeps, type HealthView, healthQuerySchema, readHealth } from "../../lambdas/dashboard/api/health";
+import type { HealthView } from "../../lambdas/dashboard/api/health-types";
 import { cfg } from "./helpers";
+import { api, type BrowserSession, browserSession, PHONE } from "./support/browser";
 import { seedHour } from "./support/dashboard-seed";
 
 jest.setTimeout(10 * 60_000);
 
 const FUNCTIONS = ["HourlyIngestFunctionName", "LakeWriterFunctionName"];
 let outputs: Record<string, string>;
-let deps: HealthDeps;
+let session: BrowserSession;
 let functions: string[];
 let view: HealthView;
 
 beforeAll(async () => {
   outputs = await stackOutputs(cfg, cfg.stackPrefix);
-  deps = { cloudWatch: awsClients(cfg).cloudWatch, functionPrefix: `${cfg.stackPrefix}-`, now: () => new Date() };
+  session = await browserSession();
   functions = FUNCTIONS.map((k) => outputs[k] as string);
   await seedHour(outputs);
   // Until every stage's invocations have been published (the service's metrics flush every 10 s).
   view = await waitFor(
     `invocations of ${functions.join(", ")}`,
     async () => {
-      const current = await readHealth(deps, healthQuerySchema.parse({ minutes: "15" }));
+      const current = await api<HealthView>(session.urls, "api/health?minutes=15");
       const ran = new Set(current.functions.filter((f) => f.invocations > 0).map((f) => f.name));
       return functions.every((f) => ran.has(f)) ? current : undefined;
     },
     { timeoutMs: 120_000, intervalMs: 2000 },
   );
+});
+
+afterAll(async () => {
+  await session?.close();
 });
 
 describe("the health API", () => {
@@ -61,6 +66,42 @@ describe("the health API", () => {
         expect(m.offsetLagMax).not.toBeNull();
         expect(m.errors).toBe(view.functions.find((f) => f.name === name)?.errors);
       }
+    }
+  });
+});
+
+describe("the health page", () => {
+  test.each([
+    ["desktop", undefined],
+    ["phone", PHONE],
+  ])("on a %s it lists the functions that ran and the mappings, with no console error", async (_n, viewport) => {
+    const { page, errors, close } = await session.open("#/health?minutes=15", { viewport });
+    try {
+      const table = page.locator('table[data-table="health-functions"]');
+      await table.locator("tbody tr td").first().waitFor();
+      const names = await table
+        .locator("tbody tr")
+        .evaluateAll((trs) => trs.map((tr) => tr.querySelector("td")?.textContent ?? ""));
+      for (const f of functions) expect(names).toContain(f);
+      const current = await api<HealthView>(session.urls, "api/health?minutes=15");
+      expect(names.sort()).toEqual(
+        current.functions
+          .filter((f) => f.invocations > 0 || f.errors > 0)
+          .map((f) => f.name)
+          .sort(),
+      );
+      const lake = outputs.LakeWriterFunctionName as string;
+      const mappings = page.locator('table[data-table="health-mappings"] tbody tr');
+      await mappings.first().waitFor();
+      expect(await mappings.allTextContents()).toEqual(expect.arrayContaining([expect.stringContaining(lake)]));
+      const text = await page.locator('[data-chart-text="health-invocations"] li').allTextContents();
+      expect(text.some((t) => t.startsWith(`${lake}: `))).toBe(true);
+      await page.locator("#status", { hasText: "Updated" }).waitFor();
+      const overflow = await page.evaluate<number>("document.documentElement.scrollWidth - window.innerWidth");
+      expect(overflow).toBeLessThanOrEqual(0);
+      expect(errors).toEqual([]);
+    } finally {
+      await close();
     }
   });
 });

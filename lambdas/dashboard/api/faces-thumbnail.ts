@@ -1,12 +1,14 @@
 /**
  * A clean image's thumbnail: looked up in the metadata table (only an image judged clean has one), read from the
- * images bucket, resized by the injected `resize` (sharp, in `faces-resize.ts`). The image's content hash is in the
- * path, so the answer never changes: it is cached for a year as immutable.
+ * images bucket, resized by the injected `resize` (`faces-resize.ts`), and answered as a `data:` URL inside JSON:
+ * the dashboard's router answers JSON only, and its content security policy lets images come from `data:`. The
+ * image's content hash is in the path, so the answer never changes; the web app keeps it for the page's life.
  */
 import { GetObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { z } from "zod";
 import { getImage } from "#faces/metadata";
+import type { ThumbnailImage } from "./faces-types";
 
 export const WIKIDATA_ID = /^Q[1-9]\d{0,11}$/;
 
@@ -17,6 +19,8 @@ export const DEFAULT_THUMBNAIL_WIDTH = 160;
 export const thumbnailParamsSchema = z.strictObject({
   wikidataId: z.string().regex(WIKIDATA_ID, "expected a Wikidata id such as Q42"),
   sha256: z.string().regex(/^[0-9a-f]{64}$/, "expected the image's SHA-256 in lowercase hex"),
+});
+export const thumbnailQuerySchema = z.strictObject({
   w: z.coerce
     .number()
     .refine((n) => (THUMBNAIL_WIDTHS as readonly number[]).includes(n), {
@@ -24,13 +28,11 @@ export const thumbnailParamsSchema = z.strictObject({
     })
     .default(DEFAULT_THUMBNAIL_WIDTH),
 });
-export type ThumbnailParams = z.infer<typeof thumbnailParamsSchema>;
+export type ThumbnailParams = z.infer<typeof thumbnailParamsSchema> & z.infer<typeof thumbnailQuerySchema>;
 
-export const THUMBNAIL_CACHE_CONTROL = "public, max-age=31536000, immutable";
-
-/** The thumbnail route's path for an image (relative to the API root; `?w=` picks another width). */
+/** The thumbnail route's path for an image, relative to the app (`?w=` picks another width). */
 export function thumbnailPath(wikidataId: string, sha256: string): string {
-  return `faces/thumbnails/${wikidataId}/${sha256}.jpg`;
+  return `api/faces/thumbnails/${wikidataId}/${sha256}`;
 }
 
 export interface ThumbnailDeps {
@@ -42,9 +44,7 @@ export interface ThumbnailDeps {
   readonly resize: (image: Uint8Array, width: number) => Promise<Buffer>;
 }
 
-export type Thumbnail =
-  | { readonly kind: "image"; readonly body: Buffer; readonly contentType: "image/jpeg"; readonly cacheControl: string }
-  | { readonly kind: "not-found"; readonly reason: string };
+export type Thumbnail = ThumbnailImage | { readonly kind: "not-found"; readonly reason: string };
 
 export async function faceThumbnail(deps: ThumbnailDeps, params: ThumbnailParams): Promise<Thumbnail> {
   const item = await getImage({ db: deps.db, name: deps.metadataTable }, params.wikidataId, params.sha256);
@@ -57,10 +57,13 @@ export async function faceThumbnail(deps: ThumbnailDeps, params: ThumbnailParams
   } catch (error) {
     throw new Error(`cannot read the clean image s3://${deps.imagesBucket}/${item.cleanKey}`, { cause: error });
   }
+  const jpeg = await deps.resize(bytes, params.w);
   return {
     kind: "image",
-    body: await deps.resize(bytes, params.w),
-    contentType: "image/jpeg",
-    cacheControl: THUMBNAIL_CACHE_CONTROL,
+    wikidataId: params.wikidataId,
+    sha256: params.sha256,
+    width: params.w,
+    bytes: jpeg.length,
+    dataUrl: `data:image/jpeg;base64,${jpeg.toString("base64")}`,
   };
 }

@@ -16,6 +16,7 @@ import { parquetRowCount } from "#shared/parquet-footer";
 import { listObjects, type S3ObjectSummary } from "#shared/s3-objects";
 import { DATASET_PREFIX } from "../../faces/clean/dataset";
 import { thumbnailPath, WIKIDATA_ID } from "./faces-thumbnail";
+import type { FaceImage, FacesView, FailureRecord, Rejection } from "./faces-types";
 
 const CONCURRENCY = 8;
 
@@ -35,48 +36,6 @@ export interface FacesDeps {
   readonly metadataTable: string;
   readonly lakeBucket: string;
   readonly failuresBucket: string;
-}
-
-export interface FaceImage {
-  readonly wikidataId: string;
-  readonly name: string;
-  readonly sha256: string;
-  readonly width: number | null;
-  readonly height: number | null;
-  readonly bytes: number | null;
-  readonly source: string;
-  readonly cleanedAt: string | null;
-  /** Path of the image's thumbnail route (relative to the dashboard's API root). */
-  readonly thumbnail: string;
-}
-
-export interface Rejection {
-  readonly stage: "validate" | "store" | "clean";
-  readonly reason: string;
-  readonly count: number;
-}
-
-export interface FailureRecord {
-  readonly key: string;
-  readonly bytes: number;
-  readonly lastModified: string | null;
-  /** From the record: why the mapping gave up, how often it invoked, the function and the records' offsets. */
-  readonly condition: string | null;
-  readonly functionName: string | null;
-  readonly invokeCount: number | null;
-  readonly batchSize: number | null;
-  readonly partitions: readonly string[];
-}
-
-export interface FacesView {
-  readonly totals: Omit<PipelineCounts, "rejected">;
-  readonly rejections: readonly Rejection[];
-  readonly people: readonly PersonCounts[];
-  /** Clean images in all (the gallery shows at most `limit`). */
-  readonly cleanImages: number;
-  readonly images: readonly FaceImage[];
-  readonly dataset: { readonly files: number; readonly rows: number; readonly bytes: number };
-  readonly failures: { readonly total: number; readonly records: readonly FailureRecord[] };
 }
 
 /** Rejections as rows: by stage (pipeline order), then most frequent reason first. */

@@ -17,6 +17,7 @@ import {
   paginateListMetrics,
 } from "@aws-sdk/client-cloudwatch";
 import { z } from "zod";
+import type { FunctionHealth, HealthView, MappingHealth } from "./health-types";
 
 const NAMESPACE = "AWS/Lambda";
 const MAX_QUERIES_PER_CALL = 500;
@@ -32,41 +33,6 @@ export interface HealthDeps {
   /** Only functions whose name starts with this (e.g. `sluice-`). */
   readonly functionPrefix: string;
   readonly now: () => Date;
-}
-
-export interface FunctionHealth {
-  readonly name: string;
-  readonly invocations: number;
-  readonly errors: number;
-  /** Mean duration over the window (weighted by invocations); null without invocations. */
-  readonly durationAvgMs: number | null;
-  readonly durationMaxMs: number | null;
-  /** One value per timestamp of the view (null: no data in that period). */
-  readonly series: {
-    readonly invocations: ReadonlyArray<number | null>;
-    readonly errors: ReadonlyArray<number | null>;
-    readonly durationAvgMs: ReadonlyArray<number | null>;
-  };
-}
-
-export interface MappingHealth {
-  readonly functionName: string;
-  readonly uuid: string;
-  /** Highest OffsetLag in the window; null without data. */
-  readonly offsetLagMax: number | null;
-  /** The last period's OffsetLag that has data; null without data. */
-  readonly offsetLagLatest: number | null;
-  /** Errors of the mapping's function in the window (a failed batch is a function error). */
-  readonly errors: number;
-  readonly series: { readonly offsetLag: ReadonlyArray<number | null> };
-}
-
-export interface HealthView {
-  readonly window: { readonly start: string; readonly end: string; readonly periodSeconds: number };
-  /** The start of each period, oldest first. */
-  readonly timestamps: readonly string[];
-  readonly functions: readonly FunctionHealth[];
-  readonly mappings: readonly MappingHealth[];
 }
 
 /** A minute per point up to 3 hours, then 5 minutes (at most 288 points a series). */

@@ -1,6 +1,6 @@
 /**
  * The dashboard's lake page: the hourly runs of a window of hours (one row per attempt, from the runs table), rows
- * per lake partition over the window, and the project's alarms with their state changes.
+ * per lake partition over the window, and the deployment's alarms with their state changes.
  *
  * Rows per partition come from the Parquet footers (`num_rows`, one ranged GET per object), not from the run
  * records: `published` is what ingest produced to Kafka, the footers are what the lake writer actually wrote, and the
@@ -18,9 +18,10 @@ import { hourOf, hourStartMs } from "#hourly/hour";
 import { LAKE_PREFIX, partitionOfKey } from "#hourly/lake-layout";
 import { HOUR } from "#hourly/observation";
 import type { RunRecord } from "#hourly/run-records";
-import { alarmActions, newestFirst, readAlarmHistory, readAlarms, type StateChange } from "#shared/alarm-history";
+import { newestFirst, readAlarmHistory, readAlarms, type StateChange } from "#shared/alarm-history";
 import { parquetRowCount } from "#shared/parquet-footer";
 import { listObjects, type S3ObjectSummary } from "#shared/s3-objects";
+import type { LakeAlarm, LakeAlert, LakePartition, LakeRun, LakeView } from "./lake-types";
 
 const HOUR_MS = 3_600_000;
 /** Concurrent reads (run queries, footers): enough to hide latency, few enough for a small function. */
@@ -40,64 +41,9 @@ export interface LakeDeps {
   readonly cloudWatch: CloudWatchClient;
   readonly runsTable: string;
   readonly lakeBucket: string;
-  /** The project's alerts topic: its alarms are the ones that notify it. */
-  readonly alertsTopicArn: string;
+  /** The deployment's alarms are those whose names start with this (`<stack prefix>-`: CloudFormation names them). */
+  readonly alarmNamePrefix: string;
   readonly now: () => Date;
-}
-
-export interface LakeRun {
-  readonly hour: string;
-  readonly runId: string;
-  readonly attempt: number;
-  readonly status: RunRecord["status"];
-  readonly startedAt: string;
-  readonly finishedAt: string | null;
-  readonly durationMs: number | null;
-  readonly fetched: number | null;
-  readonly kept: number | null;
-  readonly published: number | null;
-  /** Rows rejected, by reason (reasons with 0 rows left out). */
-  readonly rejected: Record<string, number>;
-  /** Why a run refused its file, or the error of a failed attempt. */
-  readonly note: string | null;
-}
-
-export interface LakePartition {
-  /** `YYYY-MM-DDTHH`. */
-  readonly hour: string;
-  readonly objects: number;
-  /** Rows in the partition's Parquet objects (their footers). */
-  readonly rows: number;
-  /** Rows a published run produced for the hour; null when no run published it. */
-  readonly published: number | null;
-}
-
-export interface LakeAlarm {
-  readonly name: string;
-  readonly state: string;
-  readonly reason: string;
-  readonly updatedAt: string | null;
-  readonly description: string;
-  readonly metric: string;
-}
-
-export interface LakeAlert {
-  readonly time: string;
-  readonly alarm: string;
-  readonly from: string;
-  readonly to: string;
-  readonly reason: string;
-}
-
-export interface LakeView {
-  readonly window: { readonly first: string; readonly last: string; readonly hours: number };
-  /** Newest hour first, then attempt. */
-  readonly runs: readonly LakeRun[];
-  /** One per hour of the window, oldest first (hours without objects have 0). */
-  readonly partitions: readonly LakePartition[];
-  readonly alarms: readonly LakeAlarm[];
-  /** State changes of those alarms in the window, newest first. */
-  readonly alerts: readonly LakeAlert[];
 }
 
 /** The window's hours, oldest first, ending at `end` (or the hour of `now`). */
@@ -196,16 +142,13 @@ export async function readLake(deps: LakeDeps, query: LakeQuery): Promise<LakeVi
       ),
     ),
   );
-  const alarmsPromise = readAlarms(deps.cloudWatch).then((all) =>
-    all.filter((a) => alarmActions(a).includes(deps.alertsTopicArn)),
-  );
-  const [runs, objects, alarms, history] = await Promise.all([
+  const alarms = await readAlarms(deps.cloudWatch, deps.alarmNamePrefix);
+  const [runs, objects, history] = await Promise.all([
     runsPromise,
     objectsPromise,
-    alarmsPromise,
-    readAlarmHistory(deps.cloudWatch),
+    // Per alarm: a grant limited to the deployment's alarms covers a request that names one.
+    Promise.all(alarms.map((a) => queue.add(() => readAlarmHistory(deps.cloudWatch, a.AlarmName)))),
   ]);
-  const names = new Set(alarms.map((a) => a.AlarmName));
   const since = new Date(hourStartMs(first));
   const allRuns = runs.flat();
   return {
@@ -215,9 +158,6 @@ export async function readLake(deps: LakeDeps, query: LakeQuery): Promise<LakeVi
       .sort((a, b) => b.hour.localeCompare(a.hour) || a.startedAt.localeCompare(b.startedAt) || a.attempt - b.attempt),
     partitions: partitionsOf(hours, objects, allRuns),
     alarms: alarms.map(toLakeAlarm).sort((a, b) => a.name.localeCompare(b.name)),
-    alerts: newestFirst(
-      history.filter((c) => names.has(c.alarm)),
-      { since, limit: 100 },
-    ).map(toLakeAlert),
+    alerts: newestFirst(history.flat(), { since, limit: 100 }).map(toLakeAlert),
   };
 }

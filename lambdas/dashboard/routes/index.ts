@@ -4,7 +4,13 @@
  */
 import type { DashboardDeps } from "../server/deps";
 import type { Route } from "../server/router";
+import { facesRoutes } from "./faces";
+import { healthRoutes } from "./health";
+import { lakeRoutes } from "./lake";
 
 export const PAGE_ROUTES: readonly (readonly Route<DashboardDeps>[])[] = [
   // one line per page
+  lakeRoutes,
+  facesRoutes,
+  healthRoutes,
 ];

@@ -2,12 +2,17 @@
  * What the dashboard reads: one line per source, each with its least grant (`sources.ts`). To give a page a new
  * source, add its variable to `lambdas/dashboard/settings.ts` and one line here.
  */
+
+import { CLEAN_IMAGES_PREFIX } from "../../../lambdas/faces/clean/clean";
+import { DATASET_PREFIX } from "../../../lambdas/faces/clean/dataset";
+import { LAKE_PREFIX } from "../../../lambdas/hourly/shared/lake-layout";
 import type { SluiceSettings } from "../../settings";
 import type { AnalyticsStack } from "../analytics-stack";
 import type { DataStack } from "../data-stack";
 import type { HourlyStack } from "../hourly-stack";
 import type { PipelineStack } from "../pipeline-stack";
-import type { DashboardSourceFactory } from "./sources";
+import { acknowledgedCloudWatchSource, exportedBucketSource } from "./data-sources";
+import { type DashboardSourceFactory, TABLE_READ, tableSource } from "./sources";
 
 /** The stacks whose resources the dashboard may read. */
 export interface DashboardStacks {
@@ -18,8 +23,36 @@ export interface DashboardStacks {
   readonly hourly: HourlyStack;
 }
 
-export function dashboardSources(_stacks: DashboardStacks): DashboardSourceFactory[] {
+export function dashboardSources(stacks: DashboardStacks): DashboardSourceFactory[] {
+  const { data, hourly, settings } = stacks;
   return [
     // one line per source
+    tableSource("RUNS_TABLE", hourly.ingest.runs, ["dynamodb:Query"]),
+    tableSource("METADATA_TABLE", data.metadataTable, [...TABLE_READ, "dynamodb:Scan"]),
+    exportedBucketSource(
+      "LAKE_BUCKET",
+      data.exports.lakeBucketArn,
+      LAKE_PREFIX,
+      "The lake page counts rows from its Parquet footers",
+    ),
+    exportedBucketSource(
+      "DATASET_BUCKET",
+      data.exports.lakeBucketArn,
+      DATASET_PREFIX,
+      "The faces page counts the training set's rows",
+    ),
+    exportedBucketSource(
+      "IMAGES_BUCKET",
+      data.exports.imagesBucketArn,
+      CLEAN_IMAGES_PREFIX,
+      "The faces gallery's thumbnails of clean images",
+    ),
+    exportedBucketSource(
+      "FAILURES_BUCKET",
+      data.exports.failuresBucketArn,
+      undefined,
+      "The faces page lists failure records (keys made per mapping and time)",
+    ),
+    acknowledgedCloudWatchSource(`${settings.stackPrefix}-`),
   ];
 }

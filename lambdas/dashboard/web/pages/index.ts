@@ -2,10 +2,16 @@
  * The dashboard's pages, in the navigation's order: one line per page. To add one, write `pages/<page>.ts`
  * exporting a `Page` (see `types.ts`), and add it here.
  */
+import { facesPage } from "./faces";
+import { healthPage } from "./health";
+import { lakePage } from "./lake";
 import { overviewPage } from "./overview";
 import type { Page } from "./types";
 
 export const PAGES: readonly Page[] = [
   overviewPage,
   // one line per page
+  lakePage,
+  facesPage,
+  healthPage,
 ];

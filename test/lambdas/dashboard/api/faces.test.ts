@@ -6,7 +6,11 @@ import {
   rejectionRows,
   summarizeFailure,
 } from "../../../../lambdas/dashboard/api/faces";
-import { thumbnailParamsSchema, thumbnailPath } from "../../../../lambdas/dashboard/api/faces-thumbnail";
+import {
+  thumbnailParamsSchema,
+  thumbnailPath,
+  thumbnailQuerySchema,
+} from "../../../../lambdas/dashboard/api/faces-thumbnail";
 
 const SHA_A = "a".repeat(64);
 const SHA_B = "b".repeat(64);
@@ -49,8 +53,8 @@ test("counts per person: images stored, clean, rejected and waiting, by name", (
 test("the gallery holds the clean images only, by person name, each with its thumbnail route", () => {
   const images = cleanImages(items, countsPerPerson(items));
   expect(images.map((i) => [i.name, i.sha256, i.thumbnail])).toEqual([
-    ["Ada", SHA_A, `faces/thumbnails/Q1/${SHA_A}.jpg`],
-    ["Zoe", SHA_B, `faces/thumbnails/Q2/${SHA_B}.jpg`],
+    ["Ada", SHA_A, `api/faces/thumbnails/Q1/${SHA_A}`],
+    ["Zoe", SHA_B, `api/faces/thumbnails/Q2/${SHA_B}`],
   ]);
   expect(images[1]).toMatchObject({ width: 400, height: 300, bytes: 20_000, cleanedAt: "2026-11-29T10:00:00Z" });
   expect(images[0]).toMatchObject({ width: null, height: null, bytes: null, cleanedAt: null });
@@ -118,17 +122,17 @@ describe("validation", () => {
     expect(thumbnailParamsSchema.parse({ wikidataId: "Q42", sha256: SHA_A })).toEqual({
       wikidataId: "Q42",
       sha256: SHA_A,
-      w: 160,
     });
-    expect(thumbnailParamsSchema.parse({ wikidataId: "Q42", sha256: SHA_A, w: "320" }).w).toBe(320);
+    expect(thumbnailQuerySchema.parse({})).toEqual({ w: 160 });
+    expect(thumbnailQuerySchema.parse({ w: "320" })).toEqual({ w: 320 });
+    expect(thumbnailQuerySchema.safeParse({ w: "161" }).success).toBe(false);
     for (const bad of [
       { wikidataId: "42", sha256: SHA_A },
       { wikidataId: "Q42", sha256: SHA_A.toUpperCase() },
       { wikidataId: "Q42", sha256: "../../etc/passwd" },
-      { wikidataId: "Q42", sha256: SHA_A, w: "161" },
     ]) {
       expect(thumbnailParamsSchema.safeParse(bad).success).toBe(false);
     }
-    expect(thumbnailPath("Q42", SHA_A)).toBe(`faces/thumbnails/Q42/${SHA_A}.jpg`);
+    expect(thumbnailPath("Q42", SHA_A)).toBe(`api/faces/thumbnails/Q42/${SHA_A}`);
   });
 });
