@@ -11,7 +11,7 @@ import { loadCommand, transactionCommand } from "./jobs/analytics/bank/commands"
 import { runBankJob } from "./jobs/analytics/bank/job";
 import { tweetsCommand } from "./jobs/analytics/tweets/commands";
 import { runTweetsJob } from "./jobs/analytics/tweets/job";
-import { dashboardUrls } from "./jobs/dashboard";
+import { dashboardUrls } from "./jobs/dashboard/urls";
 import { formatSummary, runJob } from "./jobs/faces/job";
 import { hourlyCommand } from "./jobs/hourly/commands";
 import { runSchedule } from "./lambda-service/daemon";

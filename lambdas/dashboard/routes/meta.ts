@@ -1,15 +1,8 @@
 /** What the web app asks first: which mode this dashboard is in and which API routes it serves. */
 
+import type { MetaResponse } from "../contract";
 import type { DashboardDeps } from "../server/deps";
-import { defineRoute, type Method, type Route } from "../server/router";
-import type { DashboardMode } from "../settings";
-
-export interface MetaResponse {
-  readonly mode: DashboardMode;
-  readonly stackPrefix: string;
-  readonly routes: ReadonlyArray<{ method: Method; path: string; writes: boolean }>;
-  readonly time: string;
-}
+import { defineRoute, type Route } from "../server/router";
 
 /** `list` is the router's own listing, given once it exists. */
 export function metaRoutes(list: () => MetaResponse["routes"]): Route<DashboardDeps>[] {

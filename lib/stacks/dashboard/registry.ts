@@ -12,7 +12,7 @@ import type { DataStack } from "../data-stack";
 import type { HourlyStack } from "../hourly-stack";
 import type { PipelineStack } from "../pipeline-stack";
 import { acknowledgedCloudWatchSource, exportedBucketSource } from "./data-sources";
-import { type DashboardSourceFactory, TABLE_READ, tableSource } from "./sources";
+import { type DashboardSourceFactory, TABLE_READ, tableSource, valueSource } from "./sources";
 
 /** The stacks whose resources the dashboard may read. */
 export interface DashboardStacks {
@@ -23,9 +23,16 @@ export interface DashboardStacks {
   readonly hourly: HourlyStack;
 }
 
-export function dashboardSources(stacks: DashboardStacks): DashboardSourceFactory[] {
-  const { data, hourly, settings } = stacks;
+export function dashboardSources({ analytics, data, hourly, settings }: DashboardStacks): DashboardSourceFactory[] {
+  const { bank, tweets } = analytics;
   return [
+    // Accounts are listed whole (a Scan filtered on the account items); transactions by Query, markers by GetItem.
+    tableSource("BANK_TABLE", bank.table, [...TABLE_READ, "dynamodb:Scan"]),
+    // The tweet tables are summarised whole (a Scan each).
+    tableSource("HASHTAGS_TABLE", tweets.hashtagsTable, ["dynamodb:Scan"]),
+    tableSource("USERS_TABLE", tweets.usersTable, ["dynamodb:Scan"]),
+    tableSource("TRACKER_TABLE", tweets.trackerTable, ["dynamodb:Scan"]),
+    valueSource("TRACKED_KEYWORDS", JSON.stringify(tweets.props.trackedKeywords)),
     // one line per source
     tableSource("RUNS_TABLE", hourly.ingest.runs, ["dynamodb:Query"]),
     tableSource("METADATA_TABLE", data.metadataTable, [...TABLE_READ, "dynamodb:Scan"]),

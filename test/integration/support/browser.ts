@@ -3,7 +3,7 @@
  * dashboard that record every console error, uncaught exception and failed request, so a test can require none.
  */
 import type { Browser, BrowserContext, Page } from "playwright-core";
-import { type DashboardUrls, dashboardUrls } from "#local/jobs/dashboard";
+import { type DashboardUrls, dashboardUrls } from "#local/jobs/dashboard/urls";
 import { launchChromium } from "#local/support/chromium";
 import { cfg } from "../helpers";
 

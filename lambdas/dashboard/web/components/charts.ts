@@ -22,20 +22,28 @@ export interface LineSeries {
   readonly points: readonly LinePoint[];
 }
 
+/** Axis ticks: 1.2K, 3.4M (the bars' own values are in the text alternative and their titles). */
+const compact = new Intl.NumberFormat("en-US", { notation: "compact", maximumFractionDigits: 1 });
+/** Chartist's series classes, in order: the stylesheet colours lines, points and legend swatches by them. */
+const SERIES = "abcdefghij";
+
 abstract class Figure {
   readonly element: HTMLElement;
   protected readonly drawing: HTMLElement;
+  protected readonly legend: HTMLElement;
   private readonly alternative: HTMLElement;
 
   constructor(id: string, caption: string) {
     const altId = `${id}-text`;
     this.drawing = h("div", { class: "chart-drawing", role: "img", "aria-label": caption, "aria-describedby": altId });
+    this.legend = h("ul", { class: "legend", "aria-hidden": "true" });
     this.alternative = h("ul", { id: altId, class: "visually-hidden", "data-chart-text": id });
     this.element = h(
       "figure",
       { class: "chart", "data-chart": id },
       h("figcaption", {}, caption),
       this.drawing,
+      this.legend,
       this.alternative,
     );
   }
@@ -61,17 +69,20 @@ export class BarChartFigure extends Figure {
     this.describe(data.map((d) => `${d.label}: ${this.format(d.value)}`));
     this.drawing.classList.toggle("chart-bars", true);
     this.drawing.style.height = `${Math.max(4, data.length) * 2.2 + 2}rem`;
+    // Chartist draws the first horizontal bar at the bottom: give it the data last to first, so the largest is on
+    // top. (Its own reverseData option reverses the values but not their meta, which would mislabel the bars.)
+    const bottomUp = [...data].reverse();
     const chartData = {
-      labels: data.map((d) => d.label),
-      series: [data.map((d) => ({ value: d.value, meta: d.label }))],
+      labels: bottomUp.map((d) => d.label),
+      series: [bottomUp.map((d) => ({ value: d.value, meta: d.label }))],
     };
     if (this.chart === undefined) {
       this.chart = new BarChart(this.drawing, chartData, {
         horizontalBars: true,
-        reverseData: true,
         seriesBarDistance: 0,
-        axisY: { offset: 110, showGrid: false },
-        axisX: { onlyInteger: true, labelInterpolationFnc: (v: unknown) => this.format(Number(v)) },
+        axisY: { offset: 130, showGrid: false },
+        chartPadding: { top: 10, right: 28, bottom: 5, left: 10 },
+        axisX: { onlyInteger: true, labelInterpolationFnc: (v: unknown) => compact.format(Number(v)) },
       });
       this.chart.on("draw", (event) => {
         if (event.type !== "bar") return;
@@ -91,10 +102,12 @@ export class BarChartFigure extends Figure {
 export class LineChartFigure extends Figure {
   private chart: LineChart | undefined;
 
+  /** `format` says a value in the text alternative; `axis` labels the y axis's ticks (default: compact numbers). */
   constructor(
     id: string,
     caption: string,
     private readonly format: (value: number) => string = String,
+    private readonly axis: (value: number) => string = (v) => compact.format(v),
   ) {
     super(id, caption);
   }
@@ -107,6 +120,10 @@ export class LineChartFigure extends Figure {
     this.describe(
       series.flatMap((s) => s.points.map((p) => `${s.name}, ${new Date(p.x).toISOString()}: ${this.format(p.y)}`)),
     );
+    replace(
+      this.legend,
+      ...(series.length > 1 ? series.map((x, i) => h("li", { class: `legend-${SERIES[i] ?? "a"}` }, x.name)) : []),
+    );
     const chartData = {
       series: series.map((s) => ({ name: s.name, data: s.points.map((p) => ({ x: p.x, y: p.y })) })),
     };
@@ -116,7 +133,8 @@ export class LineChartFigure extends Figure {
         showPoint: true,
         lineSmooth: false,
         axisX: { type: AutoScaleAxis, scaleMinSpace: 60, labelInterpolationFnc: (v: unknown) => time(Number(v)) },
-        axisY: { offset: 70, labelInterpolationFnc: (v: unknown) => this.format(Number(v)) },
+        axisY: { offset: 50, labelInterpolationFnc: (v: unknown) => this.axis(Number(v)) },
+        chartPadding: { top: 10, right: 36, bottom: 5, left: 10 },
       });
     } else {
       this.chart.update(chartData);

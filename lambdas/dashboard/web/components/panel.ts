@@ -44,6 +44,12 @@ export class Panel {
     this.note.textContent = "";
   }
 
+  /** Shows `element` the first time, then keeps it (it updates itself in place). */
+  present(element: HTMLElement): void {
+    if (this.body.contains(element)) this.keep();
+    else this.show(element);
+  }
+
   empty(message: string): void {
     this.show(h("p", { class: "state state-empty" }, message));
   }

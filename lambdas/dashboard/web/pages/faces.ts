@@ -78,7 +78,12 @@ class Gallery {
             img.setAttribute("aria-busy", "false");
           }
         })
-        .catch((error: unknown) => onError(`thumbnail of ${image.name}: ${messageOf(error)}`))
+        .catch((error: unknown) => {
+          const img = this.figures.get(image.sha256)?.img;
+          img?.setAttribute("aria-busy", "false");
+          img?.setAttribute("alt", `Clean image of ${image.name} (its thumbnail could not be loaded)`);
+          onError(`thumbnail of ${image.name}: ${messageOf(error)}`);
+        })
         .finally(() => {
           this.active--;
           this.pump(onError);

@@ -6,10 +6,16 @@ import { facesPage } from "./faces";
 import { healthPage } from "./health";
 import { lakePage } from "./lake";
 import { overviewPage } from "./overview";
+import { trackerPage } from "./tracker";
+import { transactionsPage } from "./transactions";
+import { tweetsPage } from "./tweets";
 import type { Page } from "./types";
 
 export const PAGES: readonly Page[] = [
   overviewPage,
+  transactionsPage,
+  tweetsPage,
+  trackerPage,
   // one line per page
   lakePage,
   facesPage,

@@ -1,16 +1,10 @@
 /** The landing page: what this dashboard is and the API it serves (a table any test can compare with /api/meta). */
+import type { MetaResponse } from "../../contract";
 import { getJson } from "../api";
 import { DataTable } from "../components/data-table";
 import { Panel } from "../components/panel";
 import { h } from "../dom";
 import type { Page } from "./types";
-
-interface Meta {
-  readonly mode: "full" | "read-only";
-  readonly stackPrefix: string;
-  readonly routes: ReadonlyArray<{ method: string; path: string; writes: boolean }>;
-  readonly time: string;
-}
 
 export const overviewPage: Page = {
   id: "overview",
@@ -21,7 +15,7 @@ export const overviewPage: Page = {
       id: "api",
       description: "The JSON routes this dashboard serves; every page reads them.",
     });
-    const routes = new DataTable<Meta["routes"][number]>({
+    const routes = new DataTable<MetaResponse["routes"][number]>({
       id: "routes",
       caption: "API routes",
       columns: [
@@ -35,7 +29,7 @@ export const overviewPage: Page = {
     root.append(h("h1", {}, "Overview"), about.element, api.element);
     return {
       async refresh() {
-        const meta = await getJson<Meta>("api/meta").catch((error: unknown) => {
+        const meta = await getJson<MetaResponse>("api/meta").catch((error: unknown) => {
           const message = error instanceof Error ? error.message : String(error);
           about.error(message);
           api.error(message);
@@ -52,8 +46,7 @@ export const overviewPage: Page = {
           h("p", {}, "Server time: ", h("time", { datetime: meta.time }, meta.time)),
         );
         routes.update(meta.routes);
-        if (!api.element.contains(routes.element)) api.show(routes.element);
-        else api.keep();
+        api.present(routes.element);
       },
     };
   },

@@ -2,7 +2,7 @@
  * The sample's declarations against what the tables hold: every difference, named. An empty list means the
  * pipelines made exactly what the sample was built to make.
  */
-import type { TweetTables } from "./report";
+import type { TweetTables } from "#tweets/summary";
 import type { SampleDeclaration } from "./sample";
 
 export function checkAgainstSample(

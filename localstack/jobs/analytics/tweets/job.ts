@@ -4,6 +4,7 @@
  * sample declares, and summarise. `countSampleTweets` is the same run for N tweets, for a benchmark to time.
  */
 import { keywordMatcher } from "#tweets/keywords";
+import type { TweetTables } from "#tweets/summary";
 import type { LocalConfig } from "../../../config";
 import { awsClients } from "../../../support/aws";
 import type { Log } from "../../../support/log";
@@ -12,7 +13,7 @@ import { currentProgress, type StageProgress, waitForDrain } from "../../watch";
 import { checkAgainstSample } from "./check";
 import { trackedKeywordsOf, tweetsTopicOf } from "./outputs";
 import { type ProduceProgress, produceTweets } from "./producer";
-import { readTweetTables, type TweetTables, tweetTableNames } from "./report";
+import { readTweetTables, tweetTableNames } from "./report";
 import { buildSample, type SampleDeclaration } from "./sample";
 
 export interface TweetsRun {

@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Match, Template } from "aws-cdk-lib/assertions";
 import { buildApp } from "#lib/app";
+import { cloudWatchSource } from "#lib/stacks/dashboard/sources";
 import { PRODUCTION_CONTEXT } from "../../production-context";
 
 const outdir = () => mkdtempSync(join(tmpdir(), "sluice-dashboard-"));
@@ -64,4 +65,19 @@ test("sluice:dashboardPublic must be true or false", () => {
   expect(() => template({ "sluice:dashboardPublic": "yes" })).toThrow(
     'CDK context "sluice:dashboardPublic": expected true or false, got "yes"',
   );
+});
+
+describe("cdk-nag", () => {
+  test("a public dashboard and the CloudWatch source synthesize with every finding acknowledged", () => {
+    const { app, dashboard } = buildApp({
+      context: { ...PRODUCTION_CONTEXT, "aws:cdk:bundling-stacks": ["none"], "sluice:dashboardPublic": true },
+      outdir: outdir(),
+    });
+    const role = dashboard.dashboard.function.role;
+    if (role === undefined) throw new Error("the dashboard has no role");
+    cloudWatchSource("sluice-")(dashboard).grant(dashboard.dashboard.function);
+    expect(() => app.synth()).not.toThrow();
+    const policies = Template.fromStack(dashboard).findResources("AWS::IAM::Policy");
+    expect(JSON.stringify(policies)).toContain("cloudwatch:DescribeAlarmHistory");
+  });
 });

@@ -1,7 +1,8 @@
 import { checkAgainstSample } from "#local/jobs/analytics/tweets/check";
 import { trackedKeywordsOf, tweetsTopicOf } from "#local/jobs/analytics/tweets/outputs";
-import { summarizeHashtags, summarizeTracker, tweetTableNames } from "#local/jobs/analytics/tweets/report";
+import { tweetTableNames } from "#local/jobs/analytics/tweets/report";
 import { buildSample } from "#local/jobs/analytics/tweets/sample";
+import { summarizeHashtags, summarizeTracker } from "#tweets/summary";
 
 describe("summaries of the tables", () => {
   test("hashtags: busiest first, ties by key, the most used spelling displayed (ties: code-point order)", () => {

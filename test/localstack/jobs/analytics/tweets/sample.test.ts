@@ -7,11 +7,11 @@
 import { DEFAULT_TRACKED_KEYWORDS } from "#lib/settings";
 import { checkAgainstSample } from "#local/jobs/analytics/tweets/check";
 import { markLine } from "#local/jobs/analytics/tweets/mark";
-import { summarizeHashtags, summarizeTracker, summarizeUsers } from "#local/jobs/analytics/tweets/report";
 import { buildSample } from "#local/jobs/analytics/tweets/sample";
 import { compileKafkaFilters } from "#local/lambda-service/esm/filter";
 import { applyOnce } from "#tweets/exactly-once";
 import { keywordMatcher } from "#tweets/keywords";
+import { summarizeHashtags, summarizeTracker, summarizeUsers } from "#tweets/summary";
 import { countTweet } from "../../../../../lambdas/analytics/tweets/hashtags/hashtags";
 import { TRACKER_FILTER } from "../../../../../lambdas/analytics/tweets/tracker/settings";
 import { trackTweet } from "../../../../../lambdas/analytics/tweets/tracker/tracker";

@@ -1,7 +1,7 @@
 /** Where the deployed dashboard answers on the local endpoint: its function URL in the host form and the path form. */
-import type { LocalConfig } from "../config";
-import { lambdaServiceStatus } from "../lambda-service/daemon";
-import { stackOutputs } from "../support/aws";
+import type { LocalConfig } from "../../config";
+import { lambdaServiceStatus } from "../../lambda-service/daemon";
+import { stackOutputs } from "../../support/aws";
 
 export interface DashboardUrls {
   readonly functionName: string;
