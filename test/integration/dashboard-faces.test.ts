@@ -11,6 +11,7 @@ import { awsClients, stackOutputs } from "#local/support/aws";
 import type { FacesView, ThumbnailImage } from "../../lambdas/dashboard/api/faces-types";
 import { cfg } from "./helpers";
 import { api, type BrowserSession, browserSession, PHONE } from "./support/browser";
+import { expectSettledAndClean } from "./support/dashboard-page";
 import { type SeededPeople, seedPeople } from "./support/dashboard-seed";
 
 jest.setTimeout(10 * 60_000);
@@ -115,7 +116,8 @@ describe("the faces page", () => {
     "on a %s the gallery shows the person's clean images, each decoded, with no console error",
     async (_n, viewport) => {
       const person = seeded.people[0]?.wikidataId as string;
-      const { page, errors, close } = await session.open(`#/faces?person=${person}`, { viewport });
+      const opened = await session.open(`#/faces?person=${person}`, { viewport });
+      const { page, close } = opened;
       try {
         const want = await cleanShas(person);
         const images = page.locator('[data-gallery="faces"] img');
@@ -134,10 +136,7 @@ describe("the faces page", () => {
         }
         const rejections = page.locator('table[data-table="faces-rejections"] tbody tr');
         await rejections.first().waitFor();
-        await page.locator("#status", { hasText: "Updated" }).waitFor();
-        const overflow = await page.evaluate<number>("document.documentElement.scrollWidth - window.innerWidth");
-        expect(overflow).toBeLessThanOrEqual(0);
-        expect(errors).toEqual([]);
+        await expectSettledAndClean(opened);
       } finally {
         await close();
       }

@@ -11,6 +11,7 @@ import { waitFor } from "#local/support/proc";
 import type { HealthView } from "../../lambdas/dashboard/api/health-types";
 import { cfg } from "./helpers";
 import { api, type BrowserSession, browserSession, PHONE } from "./support/browser";
+import { expectSettledAndClean } from "./support/dashboard-page";
 import { seedHour } from "./support/dashboard-seed";
 
 jest.setTimeout(10 * 60_000);
@@ -75,7 +76,8 @@ describe("the health page", () => {
     ["desktop", undefined],
     ["phone", PHONE],
   ])("on a %s it lists the functions that ran and the mappings, with no console error", async (_n, viewport) => {
-    const { page, errors, close } = await session.open("#/health?minutes=15", { viewport });
+    const opened = await session.open("#/health?minutes=15", { viewport });
+    const { page, close } = opened;
     try {
       const table = page.locator('table[data-table="health-functions"]');
       await table.locator("tbody tr td").first().waitFor();
@@ -96,10 +98,7 @@ describe("the health page", () => {
       expect(await mappings.allTextContents()).toEqual(expect.arrayContaining([expect.stringContaining(lake)]));
       const text = await page.locator('[data-chart-text="health-invocations"] li').allTextContents();
       expect(text.some((t) => t.startsWith(`${lake}: `))).toBe(true);
-      await page.locator("#status", { hasText: "Updated" }).waitFor();
-      const overflow = await page.evaluate<number>("document.documentElement.scrollWidth - window.innerWidth");
-      expect(overflow).toBeLessThanOrEqual(0);
-      expect(errors).toEqual([]);
+      await expectSettledAndClean(opened);
     } finally {
       await close();
     }

@@ -10,6 +10,7 @@ import { awsClients, stackOutputs } from "#local/support/aws";
 import type { LakeView } from "../../lambdas/dashboard/api/lake-types";
 import { cfg } from "./helpers";
 import { api, type BrowserSession, browserSession, PHONE } from "./support/browser";
+import { expectSettledAndClean } from "./support/dashboard-page";
 import { type SeededHour, seedHour } from "./support/dashboard-seed";
 
 jest.setTimeout(10 * 60_000);
@@ -98,7 +99,8 @@ describe("the lake page", () => {
     ["desktop", undefined],
     ["phone", PHONE],
   ])("on a %s it shows the hour's run, its rows and the alarms, with no console error", async (_name, viewport) => {
-    const { page, errors, close } = await session.open(`#/lake?hours=3&end=${seeded.hour}`, { viewport });
+    const opened = await session.open(`#/lake?hours=3&end=${seeded.hour}`, { viewport });
+    const { page, close } = opened;
     try {
       const view = await api<LakeView>(session.urls, lakePath());
       const runs = page.locator('table[data-table="lake-runs"]');
@@ -119,10 +121,7 @@ describe("the lake page", () => {
       const alarms = page.locator('table[data-table="lake-alarms"] tbody tr');
       await alarms.first().waitFor();
       expect(await alarms.count()).toBe(view.alarms.length);
-      await page.locator("#status", { hasText: "Updated" }).waitFor();
-      const overflow = await page.evaluate<number>("document.documentElement.scrollWidth - window.innerWidth");
-      expect(overflow).toBeLessThanOrEqual(0);
-      expect(errors).toEqual([]);
+      await expectSettledAndClean(opened);
     } finally {
       await close();
     }

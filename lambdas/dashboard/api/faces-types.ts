@@ -1,4 +1,8 @@
-/** What `GET /api/faces` answers: the wire types the server builds (`faces.ts`) and the web app reads. No imports. */
+/**
+ * What `GET /api/faces` answers: the wire types the server builds (`faces.ts`) and the web app reads. Type imports
+ * only (the browser bundle and its type check read this file).
+ */
+import type { PersonCounts, PipelineCounts } from "#faces/summary";
 
 export interface FaceImage {
   readonly wikidataId: string;
@@ -32,26 +36,13 @@ export interface FailureRecord {
 }
 
 export interface FacesView {
-  /** People, candidates, images verified, stored and clean, and what is still waiting (`#faces/summary`). */
-  readonly totals: {
-    readonly people: number;
-    readonly candidates: number;
-    readonly verified: number;
-    readonly stored: number;
-    readonly clean: number;
-    readonly pendingDownloads: number;
-    readonly pendingClean: number;
-  };
+  /** People, candidates, images verified, stored and clean, and what is still waiting. */
+  readonly totals: Omit<PipelineCounts, "rejected">;
+
   readonly rejections: readonly Rejection[];
   /** Images per person: stored, and of those clean, rejected, waiting. */
-  readonly people: ReadonlyArray<{
-    readonly wikidataId: string;
-    readonly name: string;
-    readonly stored: number;
-    readonly clean: number;
-    readonly rejected: number;
-    readonly pending: number;
-  }>;
+  readonly people: readonly PersonCounts[];
+
   /** Clean images in all (the gallery shows at most `limit`). */
   readonly cleanImages: number;
   readonly images: readonly FaceImage[];

@@ -14,6 +14,8 @@ import type { Page } from "./types";
 
 type Person = FacesView["people"][number];
 
+/** Images in the whole dataset's gallery (a person's page shows all of theirs). */
+const GALLERY_LIMIT = 36;
 /** Thumbnails being fetched at once. */
 const THUMBNAIL_CONCURRENCY = 6;
 
@@ -97,12 +99,15 @@ export const facesPage: Page = {
   title: "Faces",
   mount(root, context) {
     const person = context.params.get("person") ?? undefined;
+    // The whole dataset's gallery shows its first images; one person's shows all of theirs.
+    const limit = context.params.get("limit") ?? (person === undefined ? String(GALLERY_LIMIT) : "500");
     const summaryPanel = new Panel("Dataset", { id: "faces-summary" });
     const galleryPanel = new Panel("Clean images", {
       id: "faces-gallery",
       description: "Every image the clean stage kept, by person (thumbnails, 160 px wide).",
     });
     const gallery = new Gallery();
+    const galleryCount = h("p", { class: "table-count", "data-gallery-count": "faces" });
     const peoplePanel = new Panel("Images per person", { id: "faces-people" });
     const people = new DataTable<Person>({
       id: "faces-people",
@@ -168,7 +173,7 @@ export const facesPage: Page = {
       async refresh() {
         let view: FacesView;
         try {
-          view = await getJson<FacesView>("api/faces", { person });
+          view = await getJson<FacesView>("api/faces", { person, limit });
         } catch (error) {
           for (const p of panels) p.error(messageOf(error));
           return;
@@ -191,7 +196,12 @@ export const facesPage: Page = {
         if (view.images.length === 0) galleryPanel.empty("No clean image yet.");
         else {
           gallery.update(view.images, (message) => galleryPanel.error(message));
-          present(galleryPanel, gallery.element);
+          galleryCount.textContent =
+            view.images.length < view.cleanImages
+              ? `The first ${view.images.length} of ${view.cleanImages} clean images; pick a person below for all of theirs.`
+              : `${view.cleanImages} clean images.`;
+          if (!galleryPanel.element.contains(gallery.element)) galleryPanel.show(galleryCount, gallery.element);
+          else galleryPanel.keep();
         }
         people.update(view.people);
         perPerson.update(view.people.filter((p) => p.clean > 0).map((p) => ({ label: p.name, value: p.clean })));

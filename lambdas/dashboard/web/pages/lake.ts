@@ -91,7 +91,8 @@ export const lakePage: Page = {
       heading,
       runsPanel.element,
       rowsPanel.element,
-      h("div", { class: "grid" }, alarmsPanel.element, alertsPanel.element),
+      alertsPanel.element,
+      alarmsPanel.element,
     );
     const panels = [runsPanel, rowsPanel, alarmsPanel, alertsPanel];
     return {
