@@ -2,17 +2,20 @@
  * The Tweets and Keyword-tracker pages in a real browser. The test sends its own tweets through the real pipeline
  * (marked and keyed by the CLI's producer): hashtags of its own with counts it chose, users with more friends and
  * followers than anyone before them, tweets that mention a tracked keyword. The charts and tables must show what
- * the API answers, and the test's own hashtags and users with the counts it sent.
+ * the API answers, and the test's own hashtags and users with the counts it sent. The tweet tables are put back as
+ * they were afterwards (tweets.test.ts checks that they hold exactly the sample).
  */
 import type { Locator, Page } from "playwright-core";
 import { trackedKeywordsOf, tweetsTopicOf } from "#local/jobs/analytics/tweets/outputs";
 import { produceTweets } from "#local/jobs/analytics/tweets/producer";
+import { tweetTableNames } from "#local/jobs/analytics/tweets/report";
 import { v11Date } from "#local/jobs/analytics/tweets/sample";
-import { stackOutputs } from "#local/support/aws";
+import { awsClients, stackOutputs } from "#local/support/aws";
 import { waitFor } from "#local/support/proc";
 import { keywordMatcher } from "#tweets/keywords";
 import { cfg } from "./helpers";
 import { api, type BrowserSession, browserSession } from "./support/browser";
+import { restoreTables, snapshotTables, type TableSnapshot } from "./support/table-snapshot";
 
 jest.setTimeout(5 * 60_000);
 
@@ -33,6 +36,8 @@ const base = Date.now() * 1000;
 const lead = 4_000_000_000_000_000 + Date.now() * 100;
 let keyword = "";
 let session: BrowserSession;
+let tables: string[] = [];
+let before: TableSnapshot | undefined;
 
 function tweet(n: number, tags: string[], text: string, user: number): string {
   return JSON.stringify({
@@ -52,6 +57,9 @@ function tweet(n: number, tags: string[], text: string, user: number): string {
 
 beforeAll(async () => {
   const outputs = await stackOutputs(cfg, cfg.stackPrefix);
+  const names = tweetTableNames(outputs);
+  tables = [names.hashtags, names.users, names.tracker];
+  before = await snapshotTables(awsClients(cfg).documents, tables);
   const keywords = trackedKeywordsOf(outputs);
   keyword = keywords[0] ?? "";
   // Tweet n (1..12) carries the tags whose count is at least n: tag i is in exactly i tweets. Each mentions the keyword.
@@ -66,23 +74,30 @@ beforeAll(async () => {
   });
   await produceTweets(cfg, lines, { topic: tweetsTopicOf(outputs), match: keywordMatcher(keywords) });
   session = await browserSession();
-  // The pipeline is done with them once the API counts every tag of the run as sent.
-  await waitFor(
-    "the run's hashtags counted",
-    async () => {
-      const { hashtags } = await api<{ hashtags: HashtagCount[] }>(session.urls, "api/tweets/hashtags");
-      const mine = hashtags.filter((h) => h.key.startsWith(run.toLowerCase()));
-      return mine.length === TAGS.length &&
-        mine.every((h) => h.count === TAGS.find((t) => t.display === h.display)?.count)
-        ? true
-        : undefined;
-    },
-    { timeoutMs: 120_000, intervalMs: 1000 },
-  );
+  // The pipeline is done with them once both consumers count every tag of the run as sent.
+  await waitFor("the run's hashtags counted", runCounted, { timeoutMs: 120_000, intervalMs: 1000 });
 });
 
+/** Every tag of the run at its full count: both consumers are done with the run's tweets. */
+async function runCounted(): Promise<true | undefined> {
+  const [{ hashtags }, tracker] = await Promise.all([
+    api<{ hashtags: HashtagCount[] }>(session.urls, "api/tweets/hashtags"),
+    api<{ keywords: Array<{ keyword: string; hashtags: HashtagCount[] }> }>(session.urls, "api/tracker"),
+  ]);
+  const full = (list: HashtagCount[]) =>
+    TAGS.every((t) => list.find((h) => h.display === t.display)?.count === t.count);
+  return full(hashtags) && full(tracker.keywords.find((k) => k.keyword === keyword)?.hashtags ?? []) ? true : undefined;
+}
+
 afterAll(async () => {
-  await session?.close();
+  try {
+    if (before !== undefined) {
+      await waitFor("both consumers done with the run's tweets", runCounted, { timeoutMs: 120_000, intervalMs: 1000 });
+      await restoreTables(awsClients(cfg).documents, tables, before);
+    }
+  } finally {
+    await session?.close();
+  }
 });
 
 /** The chart's bars as a person reads them, top to bottom: `[label, value]`. */

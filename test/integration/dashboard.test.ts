@@ -1,9 +1,10 @@
 /**
  * The dashboard's shell in a real browser (Debian's Chromium) against the deployed function URL: the page loads in
- * the host form and the path form with no console error, the navigation lists every page, the API table matches
- * the API, every answer carries the content security policy, and the layout fits a phone.
+ * the host form and the path form with no console error, the API table matches the API, every answer carries the
+ * content security policy, and every page the navigation lists loads with no console error at a desktop's and a
+ * phone's width without scrolling sideways.
  */
-import { api, type BrowserSession, browserSession, PHONE } from "./support/browser";
+import { api, type BrowserSession, browserSession, DESKTOP, PHONE } from "./support/browser";
 
 jest.setTimeout(120_000);
 
@@ -59,15 +60,26 @@ test("every answer carries the content security policy, and an unknown API route
   });
 });
 
-test("the navigation names every page and the page fits a phone's width", async () => {
-  const { page, errors, close } = await session.open("#/overview", { viewport: PHONE });
-  try {
-    await page.locator('table[data-table="routes"] tbody td').first().waitFor();
-    expect(await page.locator("nav a").count()).toBeGreaterThanOrEqual(1);
-    const overflow = await page.evaluate<number>("document.documentElement.scrollWidth - window.innerWidth");
-    expect(overflow).toBeLessThanOrEqual(0);
-    expect(errors).toEqual([]);
-  } finally {
-    await close();
+test.each([
+  ["a desktop", DESKTOP],
+  ["a phone", PHONE],
+])("every page the navigation lists loads with no console error and fits %s's width", async (_what, viewport) => {
+  const first = await session.open("", { viewport });
+  const hashes = await first.page.locator("nav a").evaluateAll((as) => as.map((a) => a.getAttribute("href") ?? ""));
+  await first.close();
+  expect(hashes).toEqual(expect.arrayContaining(["#/overview", "#/transactions", "#/tweets", "#/tracker"]));
+  for (const hash of hashes) {
+    const { page, errors, close } = await session.open(hash, { viewport });
+    try {
+      // Loaded: the shell says it updated, and no panel is still waiting for its first answer.
+      await page.locator("#status", { hasText: "Updated" }).waitFor();
+      await page.waitForFunction(`document.querySelectorAll('[aria-busy="true"]').length === 0`);
+      expect({ hash, heading: await page.locator("h1").count() }).toEqual({ hash, heading: 1 });
+      const overflow = await page.evaluate<number>("document.documentElement.scrollWidth - window.innerWidth");
+      expect({ hash, overflow: Math.max(0, overflow) }).toEqual({ hash, overflow: 0 });
+      expect({ hash, errors }).toEqual({ hash, errors: [] });
+    } finally {
+      await close();
+    }
   }
 });

@@ -5,7 +5,6 @@
  * invoked twice through the Lambda API changes no counter or row the second time.
  */
 import { InvokeCommand } from "@aws-sdk/client-lambda";
-import { DeleteCommand, PutCommand, paginateScan } from "@aws-sdk/lib-dynamodb";
 import { countSampleTweets, formatTweetsSummary, type TweetsRun } from "#local/jobs/analytics/tweets/job";
 import { markLine } from "#local/jobs/analytics/tweets/mark";
 import { trackedKeywordsOf } from "#local/jobs/analytics/tweets/outputs";
@@ -13,10 +12,9 @@ import { tweetTableNames } from "#local/jobs/analytics/tweets/report";
 import { awsClients, stackOutputs } from "#local/support/aws";
 import { keywordMatcher } from "#tweets/keywords";
 import { cfg } from "./helpers";
+import { changedKeys, restoreTables, snapshotTables, type TableSnapshot } from "./support/table-snapshot";
 
 jest.setTimeout(15 * 60_000);
-
-type Item = Record<string, unknown>;
 
 describe("the tweet pipelines on the sample stream", () => {
   let outputs: Record<string, string>;
@@ -74,18 +72,7 @@ describe("a redelivered batch changes nothing", () => {
   const db = () => awsClients(cfg).documents;
   let outputs: Record<string, string>;
   let tables: string[];
-  const keyOf = (item: Item): Item =>
-    "userId" in item && !("pk" in item) ? { userId: item.userId } : { pk: item.pk, sk: item.sk };
-
-  async function snapshot(): Promise<Map<string, Item>> {
-    const all = new Map<string, Item>();
-    for (const table of tables) {
-      for await (const page of paginateScan({ client: db() }, { TableName: table, ConsistentRead: true })) {
-        for (const item of page.Items ?? []) all.set(`${table} ${JSON.stringify(keyOf(item))}`, item);
-      }
-    }
-    return all;
-  }
+  const snapshot = () => snapshotTables(db(), tables);
 
   /** A Kafka event as the poller delivers it: the marked tweets as one partition's records. */
   function kafkaEvent(values: string[], topic: string) {
@@ -114,12 +101,7 @@ describe("a redelivered batch changes nothing", () => {
     return JSON.parse(Buffer.from(response.Payload ?? new Uint8Array()).toString("utf8"));
   }
 
-  const diff = (before: Map<string, Item>, after: Map<string, Item>): string[] =>
-    [...new Set([...before.keys(), ...after.keys()])].filter(
-      (k) => JSON.stringify(before.get(k)) !== JSON.stringify(after.get(k)),
-    );
-
-  let before: Map<string, Item>;
+  let before: TableSnapshot;
 
   beforeAll(async () => {
     outputs = await stackOutputs(cfg, cfg.stackPrefix);
@@ -130,14 +112,7 @@ describe("a redelivered batch changes nothing", () => {
 
   afterAll(async () => {
     // Put back what the test changed, so the sample's declarations hold for the next run on this stack.
-    const after = await snapshot();
-    for (const changed of diff(before, after)) {
-      const [table = ""] = changed.split(" ", 1);
-      const old = before.get(changed);
-      const item = after.get(changed) as Item;
-      if (old === undefined) await db().send(new DeleteCommand({ TableName: table, Key: keyOf(item) }));
-      else await db().send(new PutCommand({ TableName: table, Item: old }));
-    }
+    await restoreTables(db(), tables, before);
   });
 
   test("the same Kafka event invoked twice: applied once, then no counter or row changes", async () => {
@@ -178,7 +153,7 @@ describe("a redelivered batch changes nothing", () => {
     expect(await invoke(outputs.TweetHashtagsFunctionName ?? "", hashtagsEvent)).toEqual({ batchItemFailures: [] });
     expect(await invoke(outputs.TweetTrackerFunctionName ?? "", trackerEvent)).toEqual({ batchItemFailures: [] });
     const once = await snapshot();
-    const changed = diff(before, once);
+    const changed = changedKeys(before, once);
     // 3 tweets: 1 + 40 + 2 distinct hashtags × (all, hour, spelling); receipts (the 40-hashtag tweet in 2 parts);
     // the user; the rejected line; the tracker's keyword counters.
     expect(changed.length).toBeGreaterThan(3 * 42);
@@ -193,6 +168,6 @@ describe("a redelivered batch changes nothing", () => {
     // Delivered again, as the poller does after a crash: nothing changes.
     expect(await invoke(outputs.TweetHashtagsFunctionName ?? "", hashtagsEvent)).toEqual({ batchItemFailures: [] });
     expect(await invoke(outputs.TweetTrackerFunctionName ?? "", trackerEvent)).toEqual({ batchItemFailures: [] });
-    expect(diff(once, await snapshot())).toEqual([]);
+    expect(changedKeys(once, await snapshot())).toEqual([]);
   });
 });
