@@ -121,8 +121,8 @@ describe("the faces page", () => {
       try {
         const want = await cleanShas(person);
         const images = page.locator('[data-gallery="faces"] img');
-        // Every figure's thumbnail has arrived (the page marks each image when its data URL is set).
-        const loaded = page.locator('[data-gallery="faces"] img[aria-busy="false"]');
+        // Every figure's thumbnail has arrived (the page marks each image `data-thumbnail="loaded"` when its data URL is set).
+        const loaded = page.locator('[data-gallery="faces"] img[data-thumbnail="loaded"]');
         for (let i = 0; i < want.length; i++) await loaded.nth(i).waitFor();
         expect(await images.count()).toBe(want.length);
         const decoded = await images.evaluateAll((imgs) =>

@@ -49,7 +49,7 @@ class Gallery {
           style: IMG_STYLE,
           "data-sha256": image.sha256,
           "data-wikidata-id": image.wikidataId,
-          "aria-busy": "true",
+          "data-thumbnail": "loading",
         });
         const item = h(
           "li",
@@ -77,12 +77,12 @@ class Gallery {
           const img = this.figures.get(image.sha256)?.img;
           if (img) {
             img.src = thumb.dataUrl;
-            img.setAttribute("aria-busy", "false");
+            img.setAttribute("data-thumbnail", "loaded");
           }
         })
         .catch((error: unknown) => {
           const img = this.figures.get(image.sha256)?.img;
-          img?.setAttribute("aria-busy", "false");
+          img?.setAttribute("data-thumbnail", "failed");
           img?.setAttribute("alt", `Clean image of ${image.name} (its thumbnail could not be loaded)`);
           onError(`thumbnail of ${image.name}: ${messageOf(error)}`);
         })
