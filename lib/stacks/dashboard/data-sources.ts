@@ -13,10 +13,28 @@ import { bucketSource, cloudWatchSource, type DashboardSourceFactory } from "./s
 /** The actions CDK's read grant gives (`grantRead`): object and bucket reads, listing. */
 const READ_ACTION_GROUPS = ["s3:GetObject*", "s3:GetBucket*", "s3:List*"];
 
-function acknowledge(scope: Construct, findings: ReadonlyArray<readonly [string, string]>): void {
-  for (const [finding, reason] of findings) {
-    Validations.of(scope).acknowledge({ id: `AwsSolutions-IAM5[${finding}]`, reason });
-  }
+type Findings = ReadonlyArray<readonly [finding: string, reason: string]>;
+
+/**
+ * `inner`, whose grant is followed by acknowledging `findings(grantee)` on the construct that holds the function's
+ * role (the dashboard construct, the function's parent): cdk-nag reports the role's policy there.
+ */
+function acknowledged(
+  inner: DashboardSourceFactory,
+  findings: (grantee: Construct) => Findings,
+): DashboardSourceFactory {
+  return (scope) => {
+    const source = inner(scope);
+    return {
+      environment: source.environment,
+      grant(grantee) {
+        source.grant(grantee);
+        for (const [finding, reason] of findings(grantee)) {
+          Validations.of(grantee.node.scope ?? grantee).acknowledge({ id: `AwsSolutions-IAM5[${finding}]`, reason });
+        }
+      },
+    };
+  };
 }
 
 /**
@@ -38,46 +56,27 @@ export function exportedBucketSource(
     }
     return bucket;
   };
-  const inner = bucketSource(variable, bucketOf, prefix);
-  return (scope) => {
-    const source = inner(scope);
-    return {
-      environment: source.environment,
-      grant(grantee) {
-        source.grant(grantee);
-        acknowledge(grantee.node.scope ?? grantee, [
-          ...READ_ACTION_GROUPS.map(
-            (a) =>
-              [`Action::${a}`, `CDK's read grant (grantRead) on ${variable}: object and bucket reads only`] as const,
-          ),
-          [`Resource::${bucketArnExport}/${prefix === undefined ? "" : `${prefix}/`}*`, reason],
-        ]);
-      },
-    };
-  };
+  return acknowledged(bucketSource(variable, bucketOf, prefix), () => [
+    ...READ_ACTION_GROUPS.map(
+      (a) => [`Action::${a}`, `CDK's read grant (grantRead) on ${variable}: object and bucket reads only`] as const,
+    ),
+    [`Resource::${bucketArnExport}/${prefix === undefined ? "" : `${prefix}/`}*`, reason],
+  ]);
 }
 
 /** `cloudWatchSource`, with its findings acknowledged on the construct that holds the function's role. */
 export function acknowledgedCloudWatchSource(alarmNamePrefix: string): DashboardSourceFactory {
-  const inner = cloudWatchSource(alarmNamePrefix);
-  return (scope) => {
-    const source = inner(scope);
-    return {
-      environment: source.environment,
-      grant(grantee) {
-        source.grant(grantee);
-        // The alarm ARN as cdk-nag writes it: with the stack's region and account when they are known (the local
-        // profile), else with the pseudo-parameters' names.
-        const stack = Stack.of(grantee);
-        const known = !Token.isUnresolved(stack.region) && !Token.isUnresolved(stack.account);
-        const arn = known
-          ? `arn:aws:cloudwatch:${stack.region}:${stack.account}:alarm:${alarmNamePrefix}*`
-          : `arn:<AWS::Partition>:cloudwatch:<AWS::Region>:<AWS::AccountId>:alarm:${alarmNamePrefix}*`;
-        acknowledge(grantee.node.scope ?? grantee, [
-          ["Resource::*", "CloudWatch GetMetricData and ListMetrics support no resource-level permissions"],
-          [`Resource::${arn}`, "DescribeAlarms and DescribeAlarmHistory on this deployment's alarms (by name prefix)"],
-        ]);
-      },
-    };
-  };
+  return acknowledged(cloudWatchSource(alarmNamePrefix), (grantee) => {
+    // The alarm ARN as cdk-nag writes it: with the stack's region and account when they are known (the local
+    // profile), else with the pseudo-parameters' names.
+    const stack = Stack.of(grantee);
+    const known = !Token.isUnresolved(stack.region) && !Token.isUnresolved(stack.account);
+    const arn = known
+      ? `arn:aws:cloudwatch:${stack.region}:${stack.account}:alarm:${alarmNamePrefix}*`
+      : `arn:<AWS::Partition>:cloudwatch:<AWS::Region>:<AWS::AccountId>:alarm:${alarmNamePrefix}*`;
+    return [
+      ["Resource::*", "CloudWatch GetMetricData and ListMetrics support no resource-level permissions"],
+      [`Resource::${arn}`, "DescribeAlarms and DescribeAlarmHistory on this deployment's alarms (by name prefix)"],
+    ];
+  });
 }
