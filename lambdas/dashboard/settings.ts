@@ -36,6 +36,9 @@ export const DASHBOARD_SETTINGS = {
   DATASET_BUCKET: envString.optional(),
   LAKE_BUCKET: envString.optional(),
   RUNS_TABLE: envString.optional(),
+  /** The face pipeline's images (the clean ones, for the gallery) and the records the Kafka mappings gave up on. */
+  IMAGES_BUCKET: envString.optional(),
+  FAILURES_BUCKET: envString.optional(),
   /** The deployment's stack prefix: which functions, alarms and metrics are this deployment's. */
   STACK_PREFIX: envString.default("sluice"),
 };
@@ -52,4 +55,6 @@ export type DashboardSourceVariable =
   | "METADATA_TABLE"
   | "DATASET_BUCKET"
   | "LAKE_BUCKET"
-  | "RUNS_TABLE";
+  | "RUNS_TABLE"
+  | "IMAGES_BUCKET"
+  | "FAILURES_BUCKET";

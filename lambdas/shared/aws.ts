@@ -3,6 +3,7 @@
  * used. Clients find the endpoint, region and credentials the usual way (AWS_ENDPOINT_URL locally,
  * the execution role on AWS); the one setting of ours is S3's addressing style.
  */
+import { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { S3Client } from "@aws-sdk/client-s3";
 import { GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
@@ -32,6 +33,8 @@ export const dynamo = once(() =>
   }),
 );
 const secretsManager = once(() => new SecretsManagerClient({}));
+/** CloudWatch (metrics and alarms), for the dashboard. */
+export const cloudWatch = once(() => new CloudWatchClient({ maxAttempts: 5 }));
 
 const secrets = new Map<string, Lazy<unknown>>();
 

@@ -1,4 +1,4 @@
-import { Duration, type RemovalPolicy, Stack, Validations } from "aws-cdk-lib";
+import { Duration, type RemovalPolicy, Validations } from "aws-cdk-lib";
 import {
   EventSourceMapping,
   FilterCriteria,
@@ -27,6 +27,7 @@ import {
   type StartingPositionName,
   validateTopic,
 } from "../settings";
+import { findingArn } from "./nag-finding";
 import { SluiceFunction } from "./sluice-function";
 import { StageAlarms } from "./stage-alarms";
 
@@ -237,9 +238,7 @@ export class KafkaStage extends Construct {
    * on the failure bucket; the finding names the bucket as the template does (an imported bucket by its export).
    */
   private acknowledgeFailureDestinationGrant(bucket: IBucket): void {
-    const resolved: unknown = Stack.of(this).resolve(bucket.bucketArn);
-    const imported = (resolved as { "Fn::ImportValue"?: unknown } | undefined)?.["Fn::ImportValue"];
-    const arn = typeof imported === "string" ? imported : JSON.stringify(resolved);
+    const arn = findingArn(this, bucket.bucketArn);
     const findings: Array<[string, string]> = [
       ...["s3:GetObject*", "s3:GetBucket*", "s3:List*", "s3:DeleteObject*", "s3:Abort*"].map((a): [string, string] => [
         `Action::${a}`,

@@ -7,22 +7,24 @@
  * - Where notifications go: the subscriptions of the topics the alarms act on (an SQS subscriber's messages stay
  *   in its queue for its consumer; reading them here would take them from it).
  *
+ * The history is read by `#shared/alarm-history` (the dashboard reads it too).
+ *
  * LocalStack's DescribeAlarmHistory stamps an item with the time of the change BEFORE it (it copies the alarm's
  * StateUpdatedTimestamp before updating it) and ignores MaxRecords and ScanBy; the evaluation that made the change
  * records its own time as stateReasonData.queryDate, which is used when present. Sorting and limits are done here.
  */
-import { type AlarmHistoryItem, DescribeAlarmHistoryCommand, DescribeAlarmsCommand } from "@aws-sdk/client-cloudwatch";
 import { ListSubscriptionsByTopicCommand } from "@aws-sdk/client-sns";
+import {
+  type AlertsOptions,
+  alarmActions,
+  newestFirst,
+  parseAwsDate,
+  readAlarmHistory,
+  readAlarms,
+  type StateChange,
+} from "#shared/alarm-history";
 import type { LocalConfig } from "../config";
 import { awsClients } from "../support/aws";
-
-export interface StateChange {
-  readonly time: Date;
-  readonly alarm: string;
-  readonly from: string;
-  readonly to: string;
-  readonly reason: string;
-}
 
 export interface SentMail {
   readonly time: Date;
@@ -44,45 +46,7 @@ export interface AlertsReport {
   readonly subscribers: readonly Subscriber[];
 }
 
-export interface AlertsOptions {
-  /** Only what happened at or after this time. */
-  readonly since?: Date;
-  /** At most this many state changes and this many mails. @default 20 */
-  readonly limit?: number;
-}
-
-interface HistoryData {
-  oldState?: { stateValue?: string };
-  newState?: { stateValue?: string; stateReason?: string; stateReasonData?: { queryDate?: string } };
-}
-
-/** "2026-11-29T15:47:55+0000" (CloudWatch's stateReasonData dates) or ISO 8601; undefined when unreadable. */
-export function parseAwsDate(text: string | undefined): Date | undefined {
-  if (text === undefined) return undefined;
-  const date = new Date(text.replace(/([+-]\d\d)(\d\d)$/, "$1:$2"));
-  return Number.isNaN(date.getTime()) ? undefined : date;
-}
-
-/** One StateUpdate history item as a state change; undefined for other item types. */
-export function stateChange(item: AlarmHistoryItem): StateChange | undefined {
-  if (item.HistoryItemType !== "StateUpdate" || item.AlarmName === undefined) return undefined;
-  let data: HistoryData = {};
-  try {
-    data = JSON.parse(item.HistoryData ?? "{}") as HistoryData;
-  } catch {
-    // A summary without data still says old → new.
-  }
-  const summary = /from (\w+) to (\w+)/.exec(item.HistorySummary ?? "");
-  const time = parseAwsDate(data.newState?.stateReasonData?.queryDate) ?? item.Timestamp;
-  if (time === undefined) return undefined;
-  return {
-    time,
-    alarm: item.AlarmName,
-    from: data.oldState?.stateValue ?? summary?.[1] ?? "?",
-    to: data.newState?.stateValue ?? summary?.[2] ?? "?",
-    reason: data.newState?.stateReason ?? "",
-  };
-}
+export type { AlertsOptions, StateChange };
 
 interface AlarmNotification {
   AlarmName?: unknown;
@@ -141,34 +105,15 @@ async function readMailStore(cfg: LocalConfig): Promise<SentMail[]> {
   return (messages ?? []).map(sentMail);
 }
 
-async function readHistory(cfg: LocalConfig): Promise<StateChange[]> {
-  const cloudWatch = awsClients(cfg).cloudWatch;
-  const items: AlarmHistoryItem[] = [];
-  let token: string | undefined;
-  do {
-    const page = await cloudWatch.send(
-      new DescribeAlarmHistoryCommand({ HistoryItemType: "StateUpdate", NextToken: token }),
-    );
-    items.push(...(page.AlarmHistoryItems ?? []));
-    token = page.NextToken;
-  } while (token !== undefined);
-  return items.map(stateChange).filter((c): c is StateChange => c !== undefined);
-}
-
 /** The subscriptions of every SNS topic an alarm acts on. */
 async function readSubscribers(cfg: LocalConfig): Promise<Subscriber[]> {
   const { cloudWatch, sns } = awsClients(cfg);
   const topics = new Set<string>();
-  let token: string | undefined;
-  do {
-    const page = await cloudWatch.send(new DescribeAlarmsCommand({ NextToken: token }));
-    for (const a of page.MetricAlarms ?? []) {
-      for (const arn of [...(a.AlarmActions ?? []), ...(a.OKActions ?? []), ...(a.InsufficientDataActions ?? [])]) {
-        if (arn.startsWith("arn:aws:sns:")) topics.add(arn);
-      }
+  for (const a of await readAlarms(cloudWatch)) {
+    for (const arn of alarmActions(a)) {
+      if (arn.startsWith("arn:aws:sns:")) topics.add(arn);
     }
-    token = page.NextToken;
-  } while (token !== undefined);
+  }
   const subscribers: Subscriber[] = [];
   for (const topicArn of [...topics].sort()) {
     let next: string | undefined;
@@ -183,16 +128,12 @@ async function readSubscribers(cfg: LocalConfig): Promise<Subscriber[]> {
   return subscribers;
 }
 
-/** Newest first, at most limit, at or after since. */
-export function newestFirst<T extends { readonly time: Date }>(items: readonly T[], options: AlertsOptions): T[] {
-  return items
-    .filter((i) => options.since === undefined || i.time >= options.since)
-    .sort((a, b) => b.time.getTime() - a.time.getTime())
-    .slice(0, options.limit ?? 20);
-}
-
 export async function readAlerts(cfg: LocalConfig, options: AlertsOptions = {}): Promise<AlertsReport> {
-  const [changes, mail, subscribers] = await Promise.all([readHistory(cfg), readMailStore(cfg), readSubscribers(cfg)]);
+  const [changes, mail, subscribers] = await Promise.all([
+    readAlarmHistory(awsClients(cfg).cloudWatch),
+    readMailStore(cfg),
+    readSubscribers(cfg),
+  ]);
   return { changes: newestFirst(changes, options), mail: newestFirst(mail, options), subscribers };
 }
 

@@ -20,16 +20,17 @@ import {
 } from "@aws-sdk/client-sqs";
 import { BatchWriteCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
 import { noRejections } from "#hourly/cleaning";
+import { partitionPrefix } from "#hourly/lake-layout";
 import type { RunRecord } from "#hourly/run-records";
 import { alarmInBody } from "#local/jobs/alerts";
-import { listObjects } from "#local/jobs/faces/report";
 import { firingFor } from "#local/jobs/hourly/job";
-import { type LakePartition, lakePartitions, partitionPrefix } from "#local/jobs/hourly/lake";
+import { type LakePartition, lakePartitions } from "#local/jobs/hourly/lake";
 import { backfillHour, runsOf } from "#local/jobs/hourly/runs";
 import { runSchedule } from "#local/lambda-service/daemon";
 import { adminKafka, withAdmin } from "#local/launchers/kafka-client";
 import { hourlyFile, SAMPLE_HOURS } from "#local/sample-web/cases/hourly";
 import { awsClients, stackOutputs } from "#local/support/aws";
+import { listObjects } from "#shared/s3-objects";
 import { cfg, unique } from "./helpers";
 
 jest.setTimeout(15 * 60_000);

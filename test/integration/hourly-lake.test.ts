@@ -7,10 +7,10 @@
 import { InvokeCommand } from "@aws-sdk/client-lambda";
 import { HeadObjectCommand } from "@aws-sdk/client-s3";
 import type { Observation } from "#hourly/observation";
-import { listObjects } from "#local/jobs/faces/report";
 import { lakePartitions, queryLake } from "#local/jobs/hourly/lake";
 import { adminKafka } from "#local/launchers/kafka-client";
 import { awsClients, stackOutputs } from "#local/support/aws";
+import { listObjects } from "#shared/s3-objects";
 import { cfg, unique } from "./helpers";
 
 jest.setTimeout(10 * 60_000);

@@ -5,10 +5,16 @@
 import type { DashboardDeps } from "../server/deps";
 import type { Route } from "../server/router";
 import { bankRoutes } from "./bank";
+import { facesRoutes } from "./faces";
+import { healthRoutes } from "./health";
+import { lakeRoutes } from "./lake";
 import { tweetRoutes } from "./tweets";
 
 export const PAGE_ROUTES: readonly (readonly Route<DashboardDeps>[])[] = [
   bankRoutes,
   tweetRoutes,
   // one line per page
+  lakeRoutes,
+  facesRoutes,
+  healthRoutes,
 ];

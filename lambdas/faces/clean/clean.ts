@@ -42,10 +42,13 @@ export interface CleanDeps {
   readonly now: () => Date;
 }
 
+/** Where the re-encoded images go in the images bucket (the dashboard reads them there). */
+export const CLEAN_IMAGES_PREFIX = "clean";
+
 /** Content-addressed key of a re-encoded image. */
 function cleanObjectKey(jpeg: Buffer): string {
   const sha = sha256Hex(jpeg);
-  return `clean/sha256/${sha.slice(0, 2)}/${sha}.jpg`;
+  return `${CLEAN_IMAGES_PREFIX}/sha256/${sha.slice(0, 2)}/${sha}.jpg`;
 }
 
 type Coordinates = Pick<DecodedKafkaRecord, "topic" | "partition" | "offset">;

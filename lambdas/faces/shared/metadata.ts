@@ -28,7 +28,7 @@ import type {
   ValidateRejection,
 } from "./contracts";
 
-const personKey = (wikidataId: string): string => `PERSON#${wikidataId}`;
+export const personKey = (wikidataId: string): string => `PERSON#${wikidataId}`;
 const PROFILE = "PROFILE";
 const urlKey = (urlHash: string): string => `URL#${urlHash}`;
 const imageKey = (sha256: string): string => `IMAGE#${sha256}`;

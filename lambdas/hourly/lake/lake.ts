@@ -8,11 +8,12 @@
  * deterministic, the same bytes; two batches of one Kafka partition landing in one hour start at
  * different offsets, so they add two objects and never overwrite each other.
  */
+import { LAKE_PREFIX } from "#hourly/lake-layout";
 import { type Observation, observationSchema, partitionOf } from "#hourly/observation";
 import type { KafkaRecordLike } from "#shared/kafka-batch";
 import { type ParquetColumn, parquetBuffer } from "#shared/parquet";
 
-export const LAKE_PREFIX = "lake/observations";
+export { LAKE_PREFIX };
 
 /** One row of the lake: the observation's columns, the run that produced it, and the record it came from. */
 export interface LakeRow {

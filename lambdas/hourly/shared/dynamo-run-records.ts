@@ -1,7 +1,7 @@
 /** The run records in DynamoDB (layout in `run-records.ts`). */
 import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
 import { type DynamoDBDocumentClient, PutCommand, QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
-import { MAX_ATTEMPTS, type RunRecords, recordId } from "./run-records";
+import { MAX_ATTEMPTS, type RunRecord, type RunRecords, recordId, runRecordSchema } from "./run-records";
 
 export function dynamoRunRecords(client: DynamoDBDocumentClient, table: string): RunRecords {
   return {
@@ -53,4 +53,27 @@ export function dynamoRunRecords(client: DynamoDBDocumentClient, table: string):
       );
     },
   };
+}
+
+/** Every run record of an hour, oldest attempt first (the CLI's run table and the dashboard's lake page). */
+export async function queryRuns(client: DynamoDBDocumentClient, table: string, hour: string): Promise<RunRecord[]> {
+  const items: Record<string, unknown>[] = [];
+  let start: Record<string, unknown> | undefined;
+  do {
+    const out = await client.send(
+      new QueryCommand({
+        TableName: table,
+        KeyConditionExpression: "#hour = :hour",
+        ExpressionAttributeNames: { "#hour": "hour" },
+        ExpressionAttributeValues: { ":hour": hour },
+        ConsistentRead: true,
+        ExclusiveStartKey: start,
+      }),
+    );
+    items.push(...(out.Items ?? []));
+    start = out.LastEvaluatedKey;
+  } while (start);
+  return items
+    .map((item) => runRecordSchema.parse(item))
+    .sort((a, b) => a.startedAt.localeCompare(b.startedAt) || a.attempt - b.attempt);
 }

@@ -1,11 +1,12 @@
 import { join } from "node:path";
-import { CfnOutput, Duration, Stack, Validations } from "aws-cdk-lib";
+import { CfnOutput, Duration, Validations } from "aws-cdk-lib";
 import { PolicyStatement } from "aws-cdk-lib/aws-iam";
 import type { IBucket } from "aws-cdk-lib/aws-s3";
 import { Construct } from "constructs";
 import { LAKE_PREFIX } from "../../../lambdas/hourly/lake/lake";
 import { lakeEnvironment } from "../../../lambdas/hourly/lake/settings";
 import { KafkaStage, type KafkaStageDefaults } from "../../constructs/kafka-stage";
+import { findingArn } from "../../constructs/nag-finding";
 
 export interface LakeWriterProps {
   readonly stageDefaults: KafkaStageDefaults;
@@ -42,7 +43,7 @@ export class LakeWriter extends Construct {
     const objects = props.lakeBucket.arnForObjects(`${LAKE_PREFIX}/*`);
     this.stage.function.addToRolePolicy(new PolicyStatement({ actions: ["s3:PutObject"], resources: [objects] }));
     Validations.of(this.stage).acknowledge({
-      id: `AwsSolutions-IAM5[Resource::${findingArn(this, props.lakeBucket)}/${LAKE_PREFIX}/*]`,
+      id: `AwsSolutions-IAM5[Resource::${findingArn(this, props.lakeBucket.bucketArn)}/${LAKE_PREFIX}/*]`,
       reason: "PutObject on the lake bucket's observations prefix only: the writer's object keys are made per batch.",
     });
 
@@ -53,11 +54,4 @@ export class LakeWriter extends Construct {
     out("LakeWriterFunctionName", this.stage.function.plainName, `lake ← ${props.topic}`);
     out("LakeObservationsPrefix", `${LAKE_PREFIX}/`, "Where the lake writer's Parquet objects go (dt=…/hour=…)");
   }
-}
-
-/** The bucket's ARN as cdk-nag names it in a finding (an imported bucket by its export). */
-function findingArn(scope: Construct, bucket: IBucket): string {
-  const resolved: unknown = Stack.of(scope).resolve(bucket.bucketArn);
-  const imported = (resolved as { "Fn::ImportValue"?: unknown } | undefined)?.["Fn::ImportValue"];
-  return typeof imported === "string" ? imported : JSON.stringify(resolved);
 }

@@ -17,9 +17,8 @@ const PHONE = { width: 390, height: 844 };
 /** Waits until every panel has its first answer and the shell says it updated. */
 async function settled(page: Page): Promise<void> {
   await page.locator("#status", { hasText: "Updated" }).waitFor({ timeout: 60_000 });
-  await page.waitForFunction(`document.querySelectorAll('[aria-busy="true"]').length === 0`, undefined, {
-    timeout: 60_000,
-  });
+  // A locator, not waitForFunction: polling a string predicate runs eval in the page, which the CSP refuses.
+  await page.locator('[aria-busy="true"]').first().waitFor({ state: "detached", timeout: 60_000 });
 }
 
 async function main(): Promise<void> {
@@ -53,6 +52,7 @@ async function main(): Promise<void> {
     if (first !== undefined)
       await shoot(`#/transactions?account=${encodeURIComponent(first)}`, "transactions-account.png");
     await shoot("#/tweets", "tweets-phone.png", PHONE);
+    await shoot("#/faces", "faces-phone.png", PHONE);
   } finally {
     await browser.close();
   }

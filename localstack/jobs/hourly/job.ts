@@ -8,12 +8,13 @@
  */
 
 import { hourStartMs } from "#hourly/hour";
+import { partitionPrefix } from "#hourly/lake-layout";
 import type { RunRecord } from "#hourly/run-records";
 import type { LocalConfig } from "../../config";
 import { runSchedule } from "../../lambda-service/daemon";
 import { hourlyFile, SAMPLE_HOURS } from "../../sample-web/cases/hourly";
 import type { Log } from "../../support/log";
-import { lakePartitions, partitionPrefix } from "./lake";
+import { lakePartitions } from "./lake";
 import { type HourlyOutputs, runsOf } from "./runs";
 import { formatHourSummaries, formatPartitions, lakeRowsOf, summarizeHour } from "./summary";
 

@@ -7,10 +7,10 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { GetObjectCommand } from "@aws-sdk/client-s3";
 import { DuckDBInstance } from "@duckdb/node-api";
-import { LAKE_PREFIX } from "../../../lambdas/hourly/lake/lake";
+import { LAKE_PREFIX, partitionOfKey } from "#hourly/lake-layout";
+import { listObjects } from "#shared/s3-objects";
 import type { LocalConfig } from "../../config";
 import { awsClients } from "../../support/aws";
-import { listObjects } from "../faces/report";
 
 export interface LakePartition {
   /** `YYYY-MM-DD`. */
@@ -22,20 +22,6 @@ export interface LakePartition {
 }
 
 export type LakeRowJson = Record<string, unknown>;
-
-const KEY = /^lake\/observations\/dt=(\d{4}-\d{2}-\d{2})\/hour=(\d{2})\/[^/]+\.parquet$/;
-
-/** The Hive partition of a lake object's key, or undefined for a key that is not a lake object. */
-export function partitionOfKey(key: string): { dt: string; hour: string } | undefined {
-  const m = KEY.exec(key);
-  return m ? { dt: m[1] as string, hour: m[2] as string } : undefined;
-}
-
-/** The key prefix of a day's partitions (`YYYY-MM-DD`), or of one hour's (`YYYY-MM-DDTHH`). */
-export function partitionPrefix(dayOrHour: string): string {
-  const day = `${LAKE_PREFIX}/dt=${dayOrHour.slice(0, 10)}/`;
-  return dayOrHour.length > 10 ? `${day}hour=${dayOrHour.slice(11, 13)}/` : day;
-}
 
 /** Objects and rows per partition, sorted by dt and hour; a partition with objects but no counted rows has 0. */
 export function mergePartitions(

@@ -1,9 +1,9 @@
 /** The hourly pipeline from outside: invoke ingest for a past hour (a backfill), read and print the run records. */
 import { randomUUID } from "node:crypto";
 import { InvokeCommand } from "@aws-sdk/client-lambda";
-import { QueryCommand } from "@aws-sdk/lib-dynamodb";
+import { queryRuns } from "#hourly/dynamo-run-records";
 import { HOUR } from "#hourly/observation";
-import { type RunRecord, runRecordSchema } from "#hourly/run-records";
+import type { RunRecord } from "#hourly/run-records";
 import type { LocalConfig } from "../../config";
 import { awsClients } from "../../support/aws";
 
@@ -40,18 +40,7 @@ export async function backfillHour(cfg: LocalConfig, outputs: HourlyOutputs, hou
 
 /** Every run record of an hour, oldest attempt first. */
 export async function runsOf(cfg: LocalConfig, outputs: HourlyOutputs, hour: string): Promise<RunRecord[]> {
-  const out = await awsClients(cfg).documents.send(
-    new QueryCommand({
-      TableName: need(outputs, "HourlyRunsTableName"),
-      KeyConditionExpression: "#hour = :hour",
-      ExpressionAttributeNames: { "#hour": "hour" },
-      ExpressionAttributeValues: { ":hour": hour },
-      ConsistentRead: true,
-    }),
-  );
-  return (out.Items ?? [])
-    .map((item) => runRecordSchema.parse(item))
-    .sort((a, b) => a.startedAt.localeCompare(b.startedAt));
+  return queryRuns(awsClients(cfg).documents, need(outputs, "HourlyRunsTableName"), hour);
 }
 
 /** The run table: one line per attempt. */

@@ -3,7 +3,8 @@
  * LocalStack 4.14 returned them (trimmed), with the state changes and mails they must read as.
  */
 import type { AlarmHistoryItem } from "@aws-sdk/client-cloudwatch";
-import { alarmInBody, newestFirst, parseSince, sentMail, stateChange } from "#local/jobs/alerts";
+import { alarmInBody, parseSince, sentMail } from "#local/jobs/alerts";
+import { newestFirst, stateChange } from "#shared/alarm-history";
 
 const ALARM_MESSAGE = JSON.stringify({
   AlarmName: "exp-errors",

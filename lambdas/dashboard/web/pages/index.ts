@@ -2,6 +2,9 @@
  * The dashboard's pages, in the navigation's order: one line per page. To add one, write `pages/<page>.ts`
  * exporting a `Page` (see `types.ts`), and add it here.
  */
+import { facesPage } from "./faces";
+import { healthPage } from "./health";
+import { lakePage } from "./lake";
 import { overviewPage } from "./overview";
 import { trackerPage } from "./tracker";
 import { transactionsPage } from "./transactions";
@@ -14,4 +17,7 @@ export const PAGES: readonly Page[] = [
   tweetsPage,
   trackerPage,
   // one line per page
+  lakePage,
+  facesPage,
+  healthPage,
 ];

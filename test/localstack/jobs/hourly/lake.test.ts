@@ -1,4 +1,5 @@
-import { mergePartitions, partitionOfKey, partitionPrefix } from "#local/jobs/hourly/lake";
+import { partitionOfKey, partitionPrefix } from "#hourly/lake-layout";
+import { mergePartitions } from "#local/jobs/hourly/lake";
 
 describe("the lake reader's pure parts", () => {
   test("a lake object's key gives its partition; other keys none", () => {
