@@ -3,7 +3,7 @@
  * The local Lambda service reads exactly what `cdk synth` wrote for the local profile: the functions and
  * Kafka event-source mappings CloudFormation skips, with references resolved against deployed state.
  */
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { cpSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { buildApp } from "#lib/app";
@@ -31,6 +31,17 @@ function deployed(dir: string, prefix = "sluice"): DeployedState {
     [`${prefix}-data-KafkaSecretArn`, "arn:aws:secretsmanager:us-east-1:000000000000:secret:kafka-AbCdEf"],
     [`${prefix}-data-TmdbSecretArn`, "arn:aws:secretsmanager:us-east-1:000000000000:secret:tmdb-AbCdEf"],
   ]);
+  // Every other export the templates declare (CDK's own for a construct another stack uses, e.g. the analytics
+  // tables the dashboard reads), as CloudFormation would report it once the stack is deployed.
+  for (const file of readdirSync(dir).filter((f) => f.endsWith(".template.json"))) {
+    const template = JSON.parse(readFileSync(join(dir, file), "utf8")) as {
+      Outputs?: Record<string, { Export?: { Name?: unknown } }>;
+    };
+    for (const output of Object.values(template.Outputs ?? {})) {
+      const name = output.Export?.Name;
+      if (typeof name === "string" && !exports.has(name)) exports.set(name, `${name}-value`);
+    }
+  }
   return {
     exports,
     physicalIds: (stack) => {
