@@ -59,5 +59,5 @@ export async function handler(
   const response = await app.handle({ method, path: event.rawPath, query, body });
   if (response.statusCode >= 500)
     logger.warn("answered with an error", { method, path: event.rawPath, status: response.statusCode });
-  return { ...response, isBase64Encoded: false };
+  return { ...response, isBase64Encoded: response.isBase64Encoded ?? false };
 }

@@ -1,6 +1,7 @@
 import { CfnOutput, type RemovalPolicy, Stack, type StackProps } from "aws-cdk-lib";
-import { FunctionUrlAuthType } from "aws-cdk-lib/aws-lambda";
+import { Architecture, FunctionUrlAuthType } from "aws-cdk-lib/aws-lambda";
 import type { Construct } from "constructs";
+import { NodeModulesLayer } from "../constructs/node-modules-layer";
 import type { SluiceSettings } from "../settings";
 import { DashboardFunction } from "./dashboard/dashboard-function";
 import type { DashboardSourceFactory } from "./dashboard/sources";
@@ -31,8 +32,16 @@ export class DashboardStack extends Stack {
     const local = settings.profile === "local";
     const { kafkaSecret } = importSharedData(this, props.data);
     const sources = props.sources.map((make) => make(this));
+    // The faces page's thumbnails are made by sharp, whose libvips is native: the same layer as the face stages'.
+    const sharpLayer = new NodeModulesLayer(this, "SharpLayer", {
+      packages: ["sharp"],
+      architecture: Architecture.ARM_64,
+      target: local ? "host" : { os: "linux", cpu: "arm64", libc: "glibc" },
+      description: "sharp (libvips) for the dashboard's thumbnails",
+    });
     const common = {
       sources,
+      sharpLayer,
       stackPrefix: settings.stackPrefix,
       logLevels: settings.logLevels,
       logRemovalPolicy: props.removalPolicy,

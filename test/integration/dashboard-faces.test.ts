@@ -4,11 +4,12 @@
  * rejections by stage and reason as the sample declares them; thumbnails exist for clean images only. The gallery
  * must show exactly those images, each decoded, with no console error, at a phone's width too.
  */
+import { GetObjectCommand } from "@aws-sdk/client-s3";
 import { QueryCommand } from "@aws-sdk/lib-dynamodb";
-import jpeg from "jpeg-js";
+import sharp from "sharp";
 import type { ExpectedCandidate } from "#local/sample-web/manifest";
 import { awsClients, stackOutputs } from "#local/support/aws";
-import type { FacesView, ThumbnailImage } from "../../lambdas/dashboard/api/faces-types";
+import type { FacesView } from "../../lambdas/dashboard/api/faces-types";
 import { cfg } from "./helpers";
 import { api, type BrowserSession, browserSession, PHONE } from "./support/browser";
 import { expectSettledAndClean } from "./support/dashboard-page";
@@ -90,41 +91,99 @@ describe("the faces API", () => {
     expect(times).toEqual([...times].sort().reverse());
   });
 
-  test("a clean image's thumbnail is a JPEG of the asked width; other images have none", async () => {
+  test("a clean image's thumbnail is a cacheable JPEG of the asked width at each width; other images have none", async () => {
     const person = seeded.people[0]?.wikidataId as string;
     const items = await personItems(person);
     const clean = items.find((i) => i.type === "image" && i.status === "clean") as Record<string, unknown>;
-    const thumb = await api<ThumbnailImage>(session.urls, `api/faces/thumbnails/${person}/${clean.sha256}?w=96`);
-    const bytes = Buffer.from(thumb.dataUrl.replace(/^data:image\/jpeg;base64,/, ""), "base64");
-    expect(jpeg.decode(bytes).width).toBe(Math.min(96, Number(clean.cleanWidth)));
-    expect(thumb.bytes).toBe(bytes.length);
+    // The source's own width, read from the clean object itself.
+    const object = await awsClients(cfg).s3.send(
+      new GetObjectCommand({ Bucket: outputs.ImagesBucketName, Key: String(clean.cleanKey) }),
+    );
+    const source = await sharp(
+      await (object.Body as { transformToByteArray(): Promise<Uint8Array> }).transformToByteArray(),
+    ).metadata();
+    for (const w of [96, 160, 320]) {
+      const response = await fetch(
+        new URL(`api/faces/thumbnails/${person}/${clean.sha256}?w=${w}`, session.urls.pathUrl),
+      );
+      expect(response.status).toBe(200);
+      expect(response.headers.get("content-type")).toBe("image/jpeg");
+      expect(response.headers.get("cache-control")).toMatch(/^public, max-age=\d+, immutable$/);
+      expect(response.headers.get("etag")).toMatch(/^".+"$/);
+      expect(response.headers.get("content-security-policy")).toContain("default-src 'none'");
+      expect(response.headers.get("x-content-type-options")).toBe("nosniff");
+      const body = Buffer.from(await response.arrayBuffer());
+      expect(Number(response.headers.get("content-length") ?? body.length)).toBe(body.length);
+      const meta = await sharp(body).metadata();
+      expect(meta.format).toBe("jpeg");
+      expect(meta.width).toBe(Math.min(w, source.width as number));
+      expect(meta.height).toBe(
+        Math.round(((source.height as number) * (meta.width as number)) / (source.width as number)),
+      );
+    }
 
-    const status = async (path: string) => (await fetch(new URL(path, session.urls.pathUrl))).status;
+    const answer = async (path: string) => {
+      const response = await fetch(new URL(path, session.urls.pathUrl));
+      return { status: response.status, type: response.headers.get("content-type"), body: await response.text() };
+    };
     const notClean = items.find((i) => i.type === "image" && i.status !== "clean");
-    if (notClean !== undefined) expect(await status(`api/faces/thumbnails/${person}/${notClean.sha256}`)).toBe(404);
-    expect(await status(`api/faces/thumbnails/${person}/${"0".repeat(64)}`)).toBe(404);
-    expect(await status(`api/faces/thumbnails/${person}/not-a-hash`)).toBe(400);
-    expect(await status(`api/faces/thumbnails/${person}/${clean.sha256}?w=4000`)).toBe(400);
+    if (notClean !== undefined)
+      expect((await answer(`api/faces/thumbnails/${person}/${notClean.sha256}`)).status).toBe(404);
+    for (const [path, code] of [
+      [`api/faces/thumbnails/${person}/${"0".repeat(64)}`, 404],
+      [`api/faces/thumbnails/${person}/not-a-hash`, 400],
+      [`api/faces/thumbnails/${person}/${clean.sha256}?w=4000`, 400],
+    ] as const) {
+      const a = await answer(path);
+      expect(a.status).toBe(code);
+      expect(a.type).toBe("application/json; charset=utf-8");
+      expect(JSON.parse(a.body)).toMatchObject({ error: { code: expect.any(String) } });
+    }
   });
 });
 
 describe("the faces page", () => {
   test.each([
-    ["desktop", undefined],
-    ["phone", PHONE],
+    ["desktop at the URL's root", undefined, false],
+    ["phone under /lambda-url/<id>/", PHONE, true],
   ])(
     "on a %s the gallery shows the person's clean images, each decoded, with no console error",
-    async (_n, viewport) => {
+    async (_n, viewport, pathForm) => {
       const person = seeded.people[0]?.wikidataId as string;
-      const opened = await session.open(`#/faces?person=${person}`, { viewport });
+      const opened = await session.open(`#/faces?person=${person}`, { viewport, pathForm });
       const { page, close } = opened;
       try {
         const want = await cleanShas(person);
         const images = page.locator('[data-gallery="faces"] img');
-        // Every figure's thumbnail has arrived (the page marks each image `data-thumbnail="loaded"` when its data URL is set).
-        const loaded = page.locator('[data-gallery="faces"] img[data-thumbnail="loaded"]');
-        for (let i = 0; i < want.length; i++) await loaded.nth(i).waitFor();
+        await images.first().waitFor();
         expect(await images.count()).toBe(want.length);
+        // Thumbnails load lazily: bring each into view, then wait for its load event (the page marks it "loaded").
+        for (let i = 0; i < want.length; i++) {
+          const img = images.nth(i);
+          await img.scrollIntoViewIfNeeded();
+          await page
+            .locator(
+              `[data-gallery="faces"] img[data-sha256="${await img.getAttribute("data-sha256")}"][data-thumbnail="loaded"]`,
+            )
+            .waitFor();
+        }
+        const attributes = await images.evaluateAll((imgs) =>
+          imgs.map((i) => ({
+            src: i.getAttribute("src") ?? "",
+            loading: i.getAttribute("loading"),
+            width: i.getAttribute("width"),
+            height: i.getAttribute("height"),
+          })),
+        );
+        for (const a of attributes) {
+          // Relative, so the page works at the URL's root and under /lambda-url/<id>/.
+          expect(a.src).toMatch(new RegExp(`^api/faces/thumbnails/${person}/[0-9a-f]{64}\\?w=\\d+$`));
+          expect(a).toMatchObject({
+            loading: "lazy",
+            width: expect.stringMatching(/^\d+$/),
+            height: expect.stringMatching(/^\d+$/),
+          });
+        }
         const decoded = await images.evaluateAll((imgs) =>
           imgs.map((i) => (i as unknown as { complete: boolean; naturalWidth: number }).naturalWidth),
         );

@@ -1,14 +1,14 @@
 /**
  * A clean image's thumbnail: looked up in the metadata table (only an image judged clean has one), read from the
- * images bucket, resized by the injected `resize` (`faces-resize.ts`), and answered as a `data:` URL inside JSON:
- * the dashboard's router answers JSON only, and its content security policy lets images come from `data:`. The
- * image's content hash is in the path, so the answer never changes; the web app keeps it for the page's life.
+ * images bucket, resized by the injected `resize` (sharp's, `resizeWithSharp`, in the function), and answered as
+ * JPEG bytes. The image's content hash is in the path, so the answer for a width never changes: it is cached as
+ * immutable, with an ETag made of the hash and the width.
  */
 import { GetObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import sharp from "sharp";
 import { z } from "zod";
 import { getImage } from "#faces/metadata";
-import type { ThumbnailImage } from "./faces-types";
 
 export const WIKIDATA_ID = /^Q[1-9]\d{0,11}$/;
 
@@ -44,6 +44,31 @@ export interface ThumbnailDeps {
   readonly resize: (image: Uint8Array, width: number) => Promise<Buffer>;
 }
 
+/** The quality of a thumbnail's JPEG: small files, no visible blocks at these sizes. */
+const THUMBNAIL_JPEG_QUALITY = 78;
+/** A thumbnail's bytes never change (content-addressed): browsers may keep it a year without asking again. */
+export const THUMBNAIL_CACHE_CONTROL = "public, max-age=31536000, immutable";
+
+/** sharp's JPEG of `image` scaled to `width` (never enlarged; EXIF orientation applied, metadata dropped). */
+export async function resizeWithSharp(image: Uint8Array, width: number): Promise<Buffer> {
+  try {
+    return await sharp(image)
+      .rotate()
+      .resize({ width, withoutEnlargement: true })
+      .jpeg({ quality: THUMBNAIL_JPEG_QUALITY, mozjpeg: true })
+      .toBuffer();
+  } catch (error) {
+    throw new Error(`cannot make a ${width} px thumbnail of the clean image`, { cause: error });
+  }
+}
+
+export interface ThumbnailImage {
+  readonly kind: "image";
+  readonly jpeg: Buffer;
+  /** A strong validator: the image's hash and the asked width name the bytes. */
+  readonly etag: string;
+}
+
 export type Thumbnail = ThumbnailImage | { readonly kind: "not-found"; readonly reason: string };
 
 export async function faceThumbnail(deps: ThumbnailDeps, params: ThumbnailParams): Promise<Thumbnail> {
@@ -58,12 +83,5 @@ export async function faceThumbnail(deps: ThumbnailDeps, params: ThumbnailParams
     throw new Error(`cannot read the clean image s3://${deps.imagesBucket}/${item.cleanKey}`, { cause: error });
   }
   const jpeg = await deps.resize(bytes, params.w);
-  return {
-    kind: "image",
-    wikidataId: params.wikidataId,
-    sha256: params.sha256,
-    width: params.w,
-    bytes: jpeg.length,
-    dataUrl: `data:image/jpeg;base64,${jpeg.toString("base64")}`,
-  };
+  return { kind: "image", jpeg, etag: `"${params.sha256}-w${params.w}-q${THUMBNAIL_JPEG_QUALITY}"` };
 }

@@ -49,15 +49,3 @@ export interface FacesView {
   readonly dataset: { readonly files: number; readonly rows: number; readonly bytes: number };
   readonly failures: { readonly total: number; readonly records: readonly FailureRecord[] };
 }
-
-/** What `GET /api/faces/thumbnails/:wikidataId/:sha256` answers. */
-export interface ThumbnailImage {
-  readonly kind: "image";
-  readonly wikidataId: string;
-  readonly sha256: string;
-  /** The asked width; the thumbnail is narrower when the clean image is. */
-  readonly width: number;
-  readonly bytes: number;
-  /** `data:image/jpeg;base64,…` */
-  readonly dataUrl: string;
-}

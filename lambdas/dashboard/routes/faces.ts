@@ -1,12 +1,17 @@
 /**
  * The faces page's API: `GET /api/faces` (counts, rejections, the gallery's list, failure records; `api/faces.ts`)
- * and `GET /api/faces/thumbnails/:wikidataId/:sha256?w=` (a clean image's thumbnail; `api/faces-thumbnail.ts`).
+ * and `GET /api/faces/thumbnails/:wikidataId/:sha256?w=` (a clean image's thumbnail, JPEG bytes; `api/faces-thumbnail.ts`).
  */
 import { facesQuerySchema, readFaces } from "../api/faces";
-import { resizeJpeg } from "../api/faces-resize";
-import { faceThumbnail, thumbnailParamsSchema, thumbnailQuerySchema } from "../api/faces-thumbnail";
+import {
+  faceThumbnail,
+  resizeWithSharp,
+  THUMBNAIL_CACHE_CONTROL,
+  thumbnailParamsSchema,
+  thumbnailQuerySchema,
+} from "../api/faces-thumbnail";
 import { type DashboardDeps, source } from "../server/deps";
-import { HttpError } from "../server/http";
+import { BinaryBody, HttpError } from "../server/http";
 import { defineRoute, type Route } from "../server/router";
 
 export const facesRoutes: Route<DashboardDeps>[] = [
@@ -38,13 +43,16 @@ export const facesRoutes: Route<DashboardDeps>[] = [
           s3: deps.s3(),
           metadataTable: source(deps, "METADATA_TABLE"),
           imagesBucket: source(deps, "IMAGES_BUCKET"),
-          resize: resizeJpeg,
+          resize: resizeWithSharp,
         },
         { ...params, ...query },
       );
       if (thumbnail.kind === "not-found")
         throw new HttpError(404, "no-thumbnail", `${params.sha256}: ${thumbnail.reason}`);
-      return thumbnail;
+      return new BinaryBody(thumbnail.jpeg, "image/jpeg", {
+        "cache-control": THUMBNAIL_CACHE_CONTROL,
+        etag: thumbnail.etag,
+      });
     },
   }),
 ];

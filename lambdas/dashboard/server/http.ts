@@ -15,7 +15,21 @@ export interface DashRequest {
 export interface DashResponse {
   readonly statusCode: number;
   readonly headers: Readonly<Record<string, string>>;
+  /** Text, or base64 when `isBase64Encoded` (how a function URL carries binary bodies). */
   readonly body: string;
+  readonly isBase64Encoded?: boolean;
+}
+
+/**
+ * What a route returns to answer bytes instead of JSON: the body, its content type, and its own headers (cache
+ * headers, ETag). The security headers are added over them, so a route cannot drop them.
+ */
+export class BinaryBody {
+  constructor(
+    readonly bytes: Uint8Array,
+    readonly contentType: string,
+    readonly headers: Readonly<Record<string, string>> = {},
+  ) {}
 }
 
 /** A problem a route reports to the caller: a status, a stable code, a message a person can act on. */
@@ -41,7 +55,7 @@ export const CONTENT_SECURITY_POLICY = [
   "script-src 'self'",
   "style-src 'self'",
   "style-src-attr 'unsafe-inline'",
-  "img-src 'self' data:",
+  "img-src 'self'",
   "connect-src 'self'",
   "base-uri 'none'",
   "form-action 'self'",
@@ -63,6 +77,17 @@ export function jsonResponse(statusCode: number, value: unknown): DashResponse {
     statusCode,
     headers: { ...SECURITY_HEADERS, "content-type": "application/json; charset=utf-8", "cache-control": "no-store" },
     body: JSON.stringify(value),
+  };
+}
+
+/** A binary answer: base64 in the body, `isBase64Encoded` set; the route's headers, then the security headers. */
+export function binaryResponse(statusCode: number, value: BinaryBody): DashResponse {
+  const own = Object.fromEntries(Object.entries(value.headers).map(([k, v]) => [k.toLowerCase(), v]));
+  return {
+    statusCode,
+    headers: { "cache-control": "no-store", ...own, ...SECURITY_HEADERS, "content-type": value.contentType },
+    body: Buffer.from(value.bytes).toString("base64"),
+    isBase64Encoded: true,
   };
 }
 

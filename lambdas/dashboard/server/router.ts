@@ -1,11 +1,20 @@
 /**
  * The dashboard's router: a registry of routes, each a method, a path pattern (`/api/accounts/:account`), zod
- * schemas for its path parameters, query and JSON body, and a handler that returns what to send as JSON. Inputs
+ * schemas for its path parameters, query and JSON body, and a handler that returns what to send as JSON (or a
+ * `BinaryBody`, sent as bytes with its own content type and cache headers). Inputs
  * are validated before a handler runs; a failure is a 400 that says which field and why. Routes that write are
  * marked, and a read-only dashboard refuses them. Anything not under `/api/` is the web app's (`static.ts`).
  */
 import { z } from "zod";
-import { type DashRequest, type DashResponse, errorResponse, HttpError, jsonResponse } from "./http";
+import {
+  BinaryBody,
+  binaryResponse,
+  type DashRequest,
+  type DashResponse,
+  errorResponse,
+  HttpError,
+  jsonResponse,
+} from "./http";
 
 export type Method = "GET" | "POST";
 
@@ -136,11 +145,12 @@ export class Router<D> {
       .map(({ route }) => ({ method: route.method, path: route.path, writes: route.writes }));
   }
 
-  /** Answers an `/api/` request: the route's JSON, or an error's. */
+  /** Answers an `/api/` request: the route's JSON (or bytes), or an error's JSON. */
   async handle(request: DashRequest, deps: D): Promise<DashResponse> {
     try {
       const { route, params } = this.find(request);
       const value = await route.run(request, params, deps);
+      if (value instanceof BinaryBody) return binaryResponse(route.status, value);
       return jsonResponse(route.status, value ?? null);
     } catch (error) {
       if (error instanceof HttpError) return errorResponse(error);

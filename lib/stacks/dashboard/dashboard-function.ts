@@ -5,7 +5,7 @@
  */
 import { join } from "node:path";
 import { Duration, type RemovalPolicy } from "aws-cdk-lib";
-import type { FunctionUrl, FunctionUrlAuthType } from "aws-cdk-lib/aws-lambda";
+import type { FunctionUrl, FunctionUrlAuthType, ILayerVersion } from "aws-cdk-lib/aws-lambda";
 import type { ISecret } from "aws-cdk-lib/aws-secretsmanager";
 import { Construct } from "constructs";
 import type { DashboardEnvironment, DashboardMode } from "../../../lambdas/dashboard/settings";
@@ -27,6 +27,8 @@ export interface DashboardFunctionProps {
     readonly secret: ISecret;
     readonly transactionsTopic: string;
   };
+  /** A layer with sharp, which makes the faces page's thumbnails (left out of the bundle). */
+  readonly sharpLayer: ILayerVersion;
   readonly logLevels?: LogLevels;
   /** @default RemovalPolicy.RETAIN */
   readonly logRemovalPolicy?: RemovalPolicy;
@@ -72,6 +74,8 @@ export class DashboardFunction extends Construct {
       logLevels: props.logLevels,
       logRemovalPolicy: props.logRemovalPolicy,
       commandHooks: webBundleHooks,
+      layers: [props.sharpLayer],
+      externalModules: ["sharp"],
     });
     for (const s of props.sources) s.grant(this.function);
     props.kafka?.secret.grantRead(this.function);

@@ -1,7 +1,7 @@
 /**
  * The dashboard's web app is built by esbuild for the browser as part of the function's bundling (an
- * `afterBundling` hook): `web/app.js` (the app and its chart library, one ES module), `web/app.css` and
- * `web/index.html`, beside the handler's `index.js`, which serves them. Nothing generated is committed.
+ * `afterBundling` hook): `web/app.js` (the app and its chart library, one ES module), `web/app.css`,
+ * `web/index.html` and `web/favicon.svg`, beside the handler's `index.js`, which serves them. Nothing generated is committed.
  */
 import { join } from "node:path";
 import type { ICommandHooks } from "aws-cdk-lib/aws-lambda-nodejs";
@@ -23,6 +23,7 @@ export function webBuildCommands(outputDir: string, webDir: string = WEB_DIR): s
     `${esbuild} ${quote(join(webDir, "main.ts"))} --bundle --minify --format=esm --target=es2022 --log-level=warning --outfile=${quote(join(out, "app.js"))}`,
     `${esbuild} ${quote(join(webDir, "style.css"))} --bundle --minify --log-level=warning --outfile=${quote(join(out, "app.css"))}`,
     `${esbuild} ${quote(join(webDir, "index.html"))} --loader:.html=copy --log-level=warning --outfile=${quote(join(out, "index.html"))}`,
+    `${esbuild} ${quote(join(webDir, "favicon.svg"))} --loader:.svg=copy --log-level=warning --outfile=${quote(join(out, "favicon.svg"))}`,
   ];
 }
 

@@ -1,9 +1,9 @@
 /**
- * The face dataset: a gallery of its clean images (thumbnails, fetched once each and kept for the page's life),
+ * The face dataset: a gallery of its clean images (thumbnails loaded lazily by the browser, which caches them),
  * images per person, rejections by stage and reason, the training set's size, and the records the Kafka mappings
  * gave up on. `#/faces?person=Q42` shows one person.
  */
-import type { FaceImage, FacesView, FailureRecord, Rejection, ThumbnailImage } from "../../api/faces-types";
+import type { FaceImage, FacesView, FailureRecord, Rejection } from "../../api/faces-types";
 import { getJson } from "../api";
 import { BarChartFigure } from "../components/charts";
 import { DataTable } from "../components/data-table";
@@ -16,14 +16,19 @@ type Person = FacesView["people"][number];
 
 /** Images in the whole dataset's gallery (a person's page shows all of theirs). */
 const GALLERY_LIMIT = 36;
-/** Thumbnails being fetched at once. */
-const THUMBNAIL_CONCURRENCY = 6;
 
 const GRID_STYLE = "display:grid;grid-template-columns:repeat(auto-fill,minmax(7.5rem,1fr));gap:0.75rem;margin:0;";
 const FIGURE_STYLE = "margin:0;display:flex;flex-direction:column;gap:0.25rem;min-width:0;";
 const IMG_STYLE = "width:100%;height:auto;aspect-ratio:1/1;object-fit:cover;background:#eee;border-radius:4px;";
 
-/** The gallery: one figure per clean image, its thumbnail filled in when it arrives. */
+/** The width the gallery asks its thumbnails at (the route's `w`), and its images' box. */
+const THUMBNAIL_WIDTH = 160;
+
+/**
+ * The gallery: one figure per clean image, its thumbnail an `<img>` the browser loads lazily from the thumbnail
+ * route (a relative URL, so it works at the URL's root and under `/lambda-url/<id>/`); the route's answer is
+ * immutable, so the browser's cache keeps it.
+ */
 class Gallery {
   readonly element = h("ul", {
     class: "gallery",
@@ -31,66 +36,50 @@ class Gallery {
     style: GRID_STYLE,
     "aria-label": "Clean images",
   });
-  private readonly figures = new Map<string, { item: HTMLElement; img: HTMLImageElement }>();
-  private readonly loaded = new Map<string, string>();
-  private queue: FaceImage[] = [];
-  private active = 0;
+  private readonly figures = new Map<string, HTMLElement>();
 
   update(images: readonly FaceImage[], onError: (message: string) => void): void {
     const items: HTMLElement[] = [];
     for (const image of images) {
-      let figure = this.figures.get(image.sha256);
-      if (figure === undefined) {
-        const size = image.width !== null && image.height !== null ? `${image.width}×${image.height}` : "size unknown";
-        const img = h("img", {
-          alt: `Clean image of ${image.name}, ${size}`,
-          width: 160,
-          height: 160,
-          style: IMG_STYLE,
-          "data-sha256": image.sha256,
-          "data-wikidata-id": image.wikidataId,
-          "data-thumbnail": "loading",
-        });
-        const item = h(
-          "li",
-          { style: "list-style:none;min-width:0;" },
-          h("figure", { style: FIGURE_STYLE }, img, h("figcaption", { style: "overflow-wrap:anywhere;" }, image.name)),
-        );
-        figure = { item, img };
-        this.figures.set(image.sha256, figure);
-        this.queue.push(image);
+      let item = this.figures.get(image.sha256);
+      if (item === undefined) {
+        item = this.figure(image, onError);
+        this.figures.set(image.sha256, item);
       }
-      items.push(figure.item);
+      items.push(item);
     }
     replace(this.element, ...items);
-    this.pump(onError);
   }
 
-  private pump(onError: (message: string) => void): void {
-    while (this.active < THUMBNAIL_CONCURRENCY && this.queue.length > 0) {
-      const image = this.queue.shift() as FaceImage;
-      if (this.loaded.has(image.sha256)) continue;
-      this.active++;
-      getJson<ThumbnailImage>(image.thumbnail)
-        .then((thumb) => {
-          this.loaded.set(image.sha256, thumb.dataUrl);
-          const img = this.figures.get(image.sha256)?.img;
-          if (img) {
-            img.src = thumb.dataUrl;
-            img.setAttribute("data-thumbnail", "loaded");
-          }
-        })
-        .catch((error: unknown) => {
-          const img = this.figures.get(image.sha256)?.img;
-          img?.setAttribute("data-thumbnail", "failed");
-          img?.setAttribute("alt", `Clean image of ${image.name} (its thumbnail could not be loaded)`);
-          onError(`thumbnail of ${image.name}: ${messageOf(error)}`);
-        })
-        .finally(() => {
-          this.active--;
-          this.pump(onError);
-        });
-    }
+  private figure(image: FaceImage, onError: (message: string) => void): HTMLElement {
+    const size = image.width !== null && image.height !== null ? `${image.width}×${image.height}` : "size unknown";
+    const img = h("img", {
+      alt: `Clean image of ${image.name}, ${size}`,
+      width: THUMBNAIL_WIDTH,
+      height: THUMBNAIL_WIDTH,
+      loading: "lazy",
+      decoding: "async",
+      style: IMG_STYLE,
+      "data-sha256": image.sha256,
+      "data-wikidata-id": image.wikidataId,
+      "data-thumbnail": "loading",
+    });
+    img.addEventListener("load", () => img.setAttribute("data-thumbnail", "loaded"), { once: true });
+    img.addEventListener(
+      "error",
+      () => {
+        img.setAttribute("data-thumbnail", "failed");
+        img.setAttribute("alt", `Clean image of ${image.name} (its thumbnail could not be loaded)`);
+        onError(`the thumbnail of ${image.name} could not be loaded`);
+      },
+      { once: true },
+    );
+    img.src = `${image.thumbnail}?w=${THUMBNAIL_WIDTH}`;
+    return h(
+      "li",
+      { style: "list-style:none;min-width:0;" },
+      h("figure", { style: FIGURE_STYLE }, img, h("figcaption", { style: "overflow-wrap:anywhere;" }, image.name)),
+    );
   }
 }
 

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { HttpError } from "#dashboard/server/http";
+import { BinaryBody, HttpError } from "#dashboard/server/http";
 import { defineRoute, Router } from "#dashboard/server/router";
 
 interface Deps {
@@ -127,4 +127,71 @@ test("a route registered twice, or outside /api/, is refused when the router is 
   expect(() => defineRoute<Deps>({ method: "GET", path: "/accounts", handle: async () => null })).toThrow(
     "route /accounts must start with /api/",
   );
+});
+
+describe("a route that answers bytes", () => {
+  const bytes = Uint8Array.from([0xff, 0xd8, 0x00, 0x01, 0xfe, 0xff, 0xd9]);
+  const binary = new Router<Deps>(
+    [
+      defineRoute<Deps, z.ZodObject<{ id: z.ZodString }>>({
+        method: "GET",
+        path: "/api/pictures/:id",
+        params: z.object({ id: z.string().regex(/^[a-z]+$/, "lowercase letters") }),
+        async handle() {
+          return new BinaryBody(bytes, "image/jpeg", {
+            "Cache-Control": "public, max-age=60, immutable",
+            ETag: '"abc"',
+            // A route cannot weaken the security headers: these are overwritten.
+            "Content-Security-Policy": "default-src *",
+            "X-Content-Type-Options": "sniff",
+          });
+        },
+      }),
+      defineRoute<Deps>({
+        method: "GET",
+        path: "/api/plain-bytes",
+        async handle() {
+          return new BinaryBody(bytes, "application/octet-stream");
+        },
+      }),
+    ],
+    { readOnly: false, onError: (e) => errors.push(e) },
+  );
+
+  test("is answered base64-encoded with isBase64Encoded, its content type and cache headers, and the security headers", async () => {
+    const r = await binary.handle(get("/api/pictures/abc"), { seen: [] });
+    expect(r.statusCode).toBe(200);
+    expect(r.isBase64Encoded).toBe(true);
+    expect(Buffer.from(r.body, "base64")).toEqual(Buffer.from(bytes));
+    expect(r.headers).toMatchObject({
+      "content-type": "image/jpeg",
+      "cache-control": "public, max-age=60, immutable",
+      etag: '"abc"',
+      "x-content-type-options": "nosniff",
+      "x-frame-options": "DENY",
+    });
+    expect(r.headers["content-security-policy"]).toContain("default-src 'none'");
+    expect(r.headers["content-security-policy"]).not.toContain("default-src *");
+  });
+
+  test("without its own cache headers is not cached", async () => {
+    const r = await binary.handle(get("/api/plain-bytes"), { seen: [] });
+    expect(r.headers["cache-control"]).toBe("no-store");
+    expect(r.headers["content-type"]).toBe("application/octet-stream");
+  });
+
+  test("still answers bad input with a JSON error, not bytes", async () => {
+    const r = await binary.handle(get("/api/pictures/ABC"), { seen: [] });
+    expect(r.statusCode).toBe(400);
+    expect(r.isBase64Encoded).toBeUndefined();
+    expect(r.headers["content-type"]).toBe("application/json; charset=utf-8");
+    expect(body(r)).toMatchObject({
+      error: { code: "invalid-request", message: "invalid path: id: lowercase letters" },
+    });
+  });
+});
+
+test("JSON answers are text, not base64", async () => {
+  const r = await router().handle(get("/api/accounts/A1"), { seen: [] });
+  expect(r.isBase64Encoded).toBeUndefined();
 });

@@ -61,6 +61,21 @@ test("sluice:dashboardPublic adds an open, read-only dashboard with no Kafka set
   expect(JSON.stringify(publicPolicies)).not.toContain("secretsmanager:GetSecretValue");
 });
 
+test("every dashboard gets sharp (the thumbnails') from one layer built for Lambda's arm64 Linux", () => {
+  const t = template({ "sluice:dashboardPublic": true });
+  t.resourceCountIs("AWS::Lambda::LayerVersion", 1);
+  t.hasResourceProperties("AWS::Lambda::LayerVersion", {
+    CompatibleArchitectures: ["arm64"],
+    CompatibleRuntimes: ["nodejs22.x"],
+  });
+  const [layer] = Object.keys(t.findResources("AWS::Lambda::LayerVersion"));
+  const functions = Object.values(t.findResources("AWS::Lambda::Function")).filter((f) =>
+    String(f.Properties.FunctionName).startsWith("sluice-dashboard-dashboard"),
+  );
+  expect(functions).toHaveLength(2);
+  for (const f of functions) expect(f.Properties.Layers).toEqual([{ Ref: layer }]);
+});
+
 test("sluice:dashboardPublic must be true or false", () => {
   expect(() => template({ "sluice:dashboardPublic": "yes" })).toThrow(
     'CDK context "sluice:dashboardPublic": expected true or false, got "yes"',
