@@ -108,7 +108,7 @@ describe("the faces API", () => {
       );
       expect(response.status).toBe(200);
       expect(response.headers.get("content-type")).toBe("image/jpeg");
-      expect(response.headers.get("cache-control")).toMatch(/^public, max-age=\d+, immutable$/);
+      expect(response.headers.get("cache-control")).toMatch(/^private, max-age=\d+, immutable$/);
       expect(response.headers.get("etag")).toMatch(/^".+"$/);
       expect(response.headers.get("content-security-policy")).toContain("default-src 'none'");
       expect(response.headers.get("x-content-type-options")).toBe("nosniff");

@@ -46,8 +46,11 @@ export interface ThumbnailDeps {
 
 /** The quality of a thumbnail's JPEG: small files, no visible blocks at these sizes. */
 const THUMBNAIL_JPEG_QUALITY = 78;
-/** A thumbnail's bytes never change (content-addressed): browsers may keep it a year without asking again. */
-export const THUMBNAIL_CACHE_CONTROL = "public, max-age=31536000, immutable";
+/**
+ * A thumbnail's bytes never change (content-addressed): the browser may keep it a year without asking again.
+ * `private`: a face behind a signed (AWS_IAM) dashboard is not for shared caches.
+ */
+export const THUMBNAIL_CACHE_CONTROL = "private, max-age=31536000, immutable";
 
 /** sharp's JPEG of `image` scaled to `width` (never enlarged; EXIF orientation applied, metadata dropped). */
 export async function resizeWithSharp(image: Uint8Array, width: number): Promise<Buffer> {
