@@ -9,7 +9,6 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { writeSyntheticAssembly } from "#local/lambda-service/synthetic-assembly";
 import { adminCredentials } from "#local/launchers/kafka";
 import { ensureTopics } from "#local/launchers/kafka-admin";
 import { awsClients } from "#local/support/aws";
@@ -17,9 +16,9 @@ import { createKafkaSecret } from "#local/support/kafka-secret";
 import { cfg, unique } from "./helpers";
 import { checkDeliveries, readDeliveries } from "./support/deliveries";
 import { committedOffsets, deleteGroup, deleteTopic, describeGroup, endOffsets, produceRange } from "./support/kafka";
+import { writeRecorderAssembly } from "./support/recorder-assembly";
 import { removeFunctionLogs, startTestService } from "./support/service";
 
-const RECORDER = join(__dirname, "fixtures", "offset-recorder");
 const PARTITIONS = [0, 1];
 
 const cleanups: Array<() => Promise<unknown>> = [];
@@ -62,30 +61,17 @@ test("a slow invocation keeps the group session; after a SIGKILL the restarted s
   const functionName = unique("recovery-recorder");
   cleanups.push(() => removeFunctionLogs(cfg, functionName));
   const recordFile = join(work, "delivered.log");
-  const assembly = writeSyntheticAssembly(join(work, "cdk.out"), {
+  const assembly = writeRecorderAssembly(cfg, join(work, "cdk.out"), {
     stackName: unique("sluice-recovery"),
-    functions: [
-      {
-        logicalId: "Recorder",
-        functionName,
-        codeDir: RECORDER,
-        timeoutSeconds: 60,
-        // Each invocation outlasts the group session by 2 s: only heartbeats sent meanwhile keep the member.
-        environment: { RECORD_FILE: recordFile, DELAY_MS: String(sessionMs + 2_000) },
-      },
-    ],
-    mappings: [
-      {
-        logicalId: "RecorderMapping",
-        functionLogicalId: "Recorder",
-        topic,
-        bootstrapServers: [cfg.kafka.bootstrapServers],
-        secretArn: secret.arn,
-        batchSize: 10,
-        maxBatchingWindowSeconds: 0,
-        consumerGroupId: groupId,
-      },
-    ],
+    functionName,
+    recordFile,
+    // Each invocation outlasts the group session by 2 s: only heartbeats sent meanwhile keep the member.
+    delayMs: sessionMs + 2_000,
+    timeoutSeconds: 60,
+    topic,
+    secretArn: secret.arn,
+    batchSize: 10,
+    consumerGroupId: groupId,
   });
   const service = await startTestService({ assemblyDir: assembly.dir, base: cfg, stateDir: join(work, "service") });
   cleanups.push(() => service.dispose());
