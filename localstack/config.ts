@@ -75,8 +75,19 @@ export interface LocalConfig {
      * (SLUICE_METRICS_PUBLISH_SECONDS; default 10, so an alarm sees a minute's data early; 0 sends none).
      */
     readonly metricsPublishSeconds: number;
+    /**
+     * The session timeout of the Kafka mappings' consumers, in ms (SLUICE_KAFKA_SESSION_TIMEOUT_MS; default
+     * 6000, the broker's group.min.session.timeout.ms): how long the group waits for a member that stopped
+     * heartbeating (a SIGKILLed service) before its partitions go to the others — what a restart after a crash
+     * waits. Heartbeats go every third of it from the fetch loop, which never waits for an invocation, so a
+     * slow batch does not cost a live consumer its partitions. A graceful stop leaves the group at once.
+     */
+    readonly kafkaSessionTimeoutMs: number;
   };
 }
+
+/** The broker's default group.min.session.timeout.ms and group.max.session.timeout.ms: it refuses a join outside. */
+export const KAFKA_SESSION_TIMEOUT_RANGE_MS = { min: 6_000, max: 1_800_000 } as const;
 
 function intFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
   const raw = env[name];
@@ -111,6 +122,19 @@ function secondsFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: number):
   const value = Number(raw);
   if (!(Number.isFinite(value) && value >= 0)) {
     throw new Error(`${name} must be a number of seconds (0 or more), got "${raw}"`);
+  }
+  return value;
+}
+
+function sessionTimeoutFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === "") return fallback;
+  const value = Number(raw);
+  const { min, max } = KAFKA_SESSION_TIMEOUT_RANGE_MS;
+  if (!(Number.isInteger(value) && value >= min && value <= max)) {
+    throw new Error(
+      `${name} must be a whole number of milliseconds from ${min} to ${max} (the broker's group session bounds), got "${raw}"`,
+    );
   }
   return value;
 }
@@ -171,6 +195,11 @@ export function loadLocalConfig(env: NodeJS.ProcessEnv = process.env): LocalConf
       ...optional("schedulerRetryDelayMs", millisecondsFromEnv(env, "SLUICE_SCHEDULER_RETRY_DELAY_MS")),
       ...optional("asyncRetryDelaysMs", stringFromEnv(env, "SLUICE_ASYNC_RETRY_DELAYS_MS")),
       metricsPublishSeconds: secondsFromEnv(env, "SLUICE_METRICS_PUBLISH_SECONDS", 10),
+      kafkaSessionTimeoutMs: sessionTimeoutFromEnv(
+        env,
+        "SLUICE_KAFKA_SESSION_TIMEOUT_MS",
+        KAFKA_SESSION_TIMEOUT_RANGE_MS.min,
+      ),
     },
   };
 }

@@ -133,6 +133,7 @@ export class LambdaService implements LambdaBackend {
         functionSpec: (name) => this.functionSpecs.get(name),
         functionArn: (name) => `arn:aws:lambda:${this.region}:${this.accountId}:function:${name}`,
         log: options.log,
+        sessionTimeoutMs: cfg.lambdaService.kafkaSessionTimeoutMs,
       }),
       log: options.log,
     });

@@ -13,7 +13,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { type SyntheticAssembly, writeSyntheticAssembly } from "#local/lambda-service/synthetic-assembly";
+import type { SyntheticAssembly } from "#local/lambda-service/synthetic-assembly";
 import { adminCredentials, startKafka, stopKafka } from "#local/launchers/kafka";
 import { ensureTopics } from "#local/launchers/kafka-admin";
 import { awsClients } from "#local/support/aws";
@@ -39,9 +39,9 @@ import {
   restartKafka,
 } from "./support/kafka";
 import { seededRng, seedFrom } from "./support/random";
+import { writeRecorderAssembly } from "./support/recorder-assembly";
 import { removeFunctionLogs, type StopReport, startTestService, type TestService } from "./support/service";
 
-const RECORDER = join(__dirname, "fixtures", "offset-recorder");
 const KEEP = process.env.SLUICE_DURABILITY_KEEP === "1";
 
 const began = Date.now();
@@ -93,28 +93,15 @@ async function scenario(
   const recordFile = join(work, "delivered.log");
   const functionName = unique(`${name}-recorder`);
   cleanup("delete the function's log group", () => removeFunctionLogs(cfg, functionName));
-  const assembly = writeSyntheticAssembly(join(work, "cdk.out"), {
+  const assembly = writeRecorderAssembly(cfg, join(work, "cdk.out"), {
     stackName: unique(`sluice-${name}`),
-    functions: [
-      {
-        logicalId: "Recorder",
-        functionName,
-        codeDir: RECORDER,
-        environment: { RECORD_FILE: recordFile, DELAY_MS: String(options.delayMs) },
-      },
-    ],
-    mappings: [
-      {
-        logicalId: "RecorderMapping",
-        functionLogicalId: "Recorder",
-        topic,
-        bootstrapServers: [cfg.kafka.bootstrapServers],
-        secretArn: secret.arn,
-        batchSize: options.batchSize,
-        maxBatchingWindowSeconds: 0,
-        consumerGroupId: groupId,
-      },
-    ],
+    functionName,
+    recordFile,
+    delayMs: options.delayMs,
+    topic,
+    secretArn: secret.arn,
+    batchSize: options.batchSize,
+    consumerGroupId: groupId,
   });
   const partitions = Array.from({ length: options.partitions }, (_, i) => i);
   return { topic, partitions, recordFile, assembly, groupId, functionName, work };

@@ -7,7 +7,11 @@ import { loadLocalConfig } from "#local/config";
 const clean = { HOME: process.env.HOME, SLUICE_ROOT: process.cwd() };
 
 it("leaves the Lambda service's test settings off by default", () => {
-  expect(loadLocalConfig(clean).lambdaService).toEqual({ testClock: false, metricsPublishSeconds: 10 });
+  expect(loadLocalConfig(clean).lambdaService).toEqual({
+    testClock: false,
+    metricsPublishSeconds: 10,
+    kafkaSessionTimeoutMs: 6_000,
+  });
   expect(
     loadLocalConfig({
       ...clean,
@@ -15,8 +19,9 @@ it("leaves the Lambda service's test settings off by default", () => {
       SLUICE_SCHEDULER_RETRY_DELAY_MS: "",
       SLUICE_ASYNC_RETRY_DELAYS_MS: " ",
       SLUICE_METRICS_PUBLISH_SECONDS: "",
+      SLUICE_KAFKA_SESSION_TIMEOUT_MS: "",
     }).lambdaService,
-  ).toEqual({ testClock: false, metricsPublishSeconds: 10 });
+  ).toEqual({ testClock: false, metricsPublishSeconds: 10, kafkaSessionTimeoutMs: 6_000 });
 });
 
 it("reads each from its environment variable", () => {
@@ -26,12 +31,14 @@ it("reads each from its environment variable", () => {
     SLUICE_SCHEDULER_RETRY_DELAY_MS: "50",
     SLUICE_ASYNC_RETRY_DELAYS_MS: "200,400,50,200",
     SLUICE_METRICS_PUBLISH_SECONDS: "1.5",
+    SLUICE_KAFKA_SESSION_TIMEOUT_MS: "45000",
   });
   expect(cfg.lambdaService).toEqual({
     testClock: true,
     schedulerRetryDelayMs: 50,
     asyncRetryDelaysMs: "200,400,50,200",
     metricsPublishSeconds: 1.5,
+    kafkaSessionTimeoutMs: 45_000,
   });
   expect(loadLocalConfig({ ...clean, SLUICE_METRICS_PUBLISH_SECONDS: "0" }).lambdaService.metricsPublishSeconds).toBe(
     0,
@@ -53,4 +60,17 @@ it("refuses nonsense, naming the variable", () => {
   expect(() => loadLocalConfig({ ...clean, SLUICE_METRICS_PUBLISH_SECONDS: "often" })).toThrow(
     /SLUICE_METRICS_PUBLISH_SECONDS must be a number of seconds/,
   );
+  // The broker refuses a join outside group.min/max.session.timeout.ms (6 s, 30 min): refused here, by name.
+  for (const raw of ["5999", "1800001", "6000.5", "soon", "-1"]) {
+    expect(() => loadLocalConfig({ ...clean, SLUICE_KAFKA_SESSION_TIMEOUT_MS: raw })).toThrow(
+      new RegExp(
+        `SLUICE_KAFKA_SESSION_TIMEOUT_MS must be a whole number of milliseconds from 6000 to 1800000.*"${raw}"`,
+      ),
+    );
+  }
+  for (const ms of [6_000, 1_800_000]) {
+    expect(
+      loadLocalConfig({ ...clean, SLUICE_KAFKA_SESSION_TIMEOUT_MS: String(ms) }).lambdaService.kafkaSessionTimeoutMs,
+    ).toBe(ms);
+  }
 });

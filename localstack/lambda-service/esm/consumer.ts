@@ -68,10 +68,18 @@ export interface ConsumerHandlers {
   readonly crashed: (error: Error, restart: boolean) => void;
 }
 
-/** A consumer of the mapping's group; autoCommit is off (see joinGroup). */
-export function createConsumer(kafka: Kafka, groupId: string): Consumer {
+/**
+ * A consumer of the mapping's group; autoCommit is off (see joinGroup). sessionTimeoutMs (kafkajs's 30 s when
+ * unset) is how long the group keeps a member that stopped heartbeating, e.g. a SIGKILLed service, so it bounds
+ * how soon a restart gets the partitions back. Heartbeats go every third of it; kafkajs sends them from its
+ * fetch loop, which eachBatch never holds up (it only queues), so a long invocation does not end the session.
+ */
+export function createConsumer(kafka: Kafka, groupId: string, sessionTimeoutMs?: number): Consumer {
   return kafka.consumer({
     groupId,
+    ...(sessionTimeoutMs === undefined
+      ? {}
+      : { sessionTimeout: sessionTimeoutMs, heartbeatInterval: Math.floor(sessionTimeoutMs / 3) }),
     allowAutoTopicCreation: false,
     // kafkajs sleeps this long whenever every partition is paused (our queues are full), so keep it short.
     maxWaitTimeInMs: 100,

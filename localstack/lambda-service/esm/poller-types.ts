@@ -40,6 +40,8 @@ export interface PollerDeps {
   readonly retryBackoff?: RetryBackoff;
   /** Attempts to hand discarded records to the destination before they are logged and dropped. Default 5. */
   readonly destinationAttempts?: number;
+  /** The consumer group session timeout (see createConsumer). Default kafkajs's 30 s. */
+  readonly sessionTimeoutMs?: number;
 }
 
 export interface PartitionMetrics {

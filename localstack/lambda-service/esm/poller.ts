@@ -243,7 +243,7 @@ export class KafkaEventSourcePoller {
   private async connect(): Promise<void> {
     const kafka = new Kafka(await resolveKafkaConfig(this.deps.kafka, this.log, this.spec.uuid));
     this.partitions.pin(await startOffsets(kafka, this.spec));
-    const consumer = createConsumer(kafka, this.spec.consumerGroupId);
+    const consumer = createConsumer(kafka, this.spec.consumerGroupId, this.deps.sessionTimeoutMs);
     this.consumer = consumer;
     try {
       await joinGroup(consumer, this.spec, {

@@ -190,6 +190,8 @@ export interface KafkaPollerDeps {
   readonly functionSpec: (name: string) => FunctionSpec | undefined;
   readonly functionArn: (name: string) => string;
   readonly log: MappingLog;
+  /** The consumers' group session timeout (LocalConfig's lambdaService.kafkaSessionTimeoutMs). */
+  readonly sessionTimeoutMs?: number;
 }
 
 /** The real parts of a mapping: a KafkaEventSourcePoller on the mapping's cluster and its failure destination. */
@@ -231,6 +233,7 @@ export function kafkaMappingParts(deps: KafkaPollerDeps): MappingPartsFactory {
       concurrency: fn?.reservedConcurrency,
       functionArn: deps.functionArn(spec.functionName),
       log: (level, message, fields) => deps.log(level, message, { mapping: spec.uuid, ...fields }),
+      sessionTimeoutMs: deps.sessionTimeoutMs,
     });
     return { poller, failureSink };
   };

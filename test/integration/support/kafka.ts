@@ -2,7 +2,7 @@
  * Kafka plumbing for tests that run a Lambda service against the main stack's broker: producing to chosen
  * partitions, end and committed offsets, broker restarts.
  */
-import type { Admin, Message } from "kafkajs";
+import { type Admin, AssignerProtocol, type Message } from "kafkajs";
 import type { LocalConfig } from "#local/config";
 import { startKafka, stopKafka } from "#local/launchers/kafka";
 import { adminKafka, withAdmin } from "#local/launchers/kafka-client";
@@ -25,6 +25,25 @@ export function committedOffsets(cfg: LocalConfig, groupId: string, topic: strin
   return withKafkaAdmin(cfg, async (admin) => {
     const [entry] = await admin.fetchOffsets({ groupId, topics: [topic] });
     return new Map((entry?.partitions ?? []).map((p) => [p.partition, Number(p.offset)]));
+  });
+}
+
+export interface GroupMember {
+  readonly memberId: string;
+  /** topic → the partitions the group gave this member. */
+  readonly assignment: Readonly<Record<string, number[]>>;
+}
+
+/** The group's state (Stable, PreparingRebalance …) and its members with their partitions, as the broker sees them. */
+export function describeGroup(cfg: LocalConfig, groupId: string): Promise<{ state: string; members: GroupMember[] }> {
+  return withKafkaAdmin(cfg, async (admin) => {
+    const { groups } = await admin.describeGroups([groupId]);
+    const group = groups[0];
+    const members = (group?.members ?? []).map((m) => ({
+      memberId: m.memberId,
+      assignment: AssignerProtocol.MemberAssignment.decode(m.memberAssignment)?.assignment ?? {},
+    }));
+    return { state: group?.state ?? "Dead", members };
   });
 }
 

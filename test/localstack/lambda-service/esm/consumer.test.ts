@@ -1,10 +1,11 @@
 /**
  * The kafkajs side, against recording fakes: the configuration, the starting positions AWS defines
- * (TRIM_HORIZON, LATEST, AT_TIMESTAMP; a group's committed offsets win) and joining the group.
+ * (TRIM_HORIZON, LATEST, AT_TIMESTAMP; a group's committed offsets win), joining the group and the
+ * group session a consumer asks for.
  */
 import type { Consumer, Kafka } from "kafkajs";
 import { logLevel } from "kafkajs";
-import { joinGroup, resolveKafkaConfig, startOffsets } from "#local/lambda-service/esm/consumer";
+import { createConsumer, joinGroup, resolveKafkaConfig, startOffsets } from "#local/lambda-service/esm/consumer";
 
 describe("resolveKafkaConfig", () => {
   test("reads a config factory, defaults the level to WARN and logs through the poller", async () => {
@@ -127,5 +128,31 @@ describe("joinGroup", () => {
       }),
     ).rejects.toThrow("SASL refused");
     expect(seen).toEqual([["SASL refused", false]]);
+  });
+});
+
+describe("createConsumer", () => {
+  function optionsOf(sessionTimeoutMs?: number): Record<string, unknown> {
+    let seen: Record<string, unknown> = {};
+    const kafka = {
+      consumer: (options: Record<string, unknown>) => {
+        seen = options;
+        return {};
+      },
+    } as unknown as Kafka;
+    createConsumer(kafka, "g", sessionTimeoutMs);
+    return seen;
+  }
+
+  test("a session timeout heartbeats every third of it", () => {
+    expect(optionsOf(6_000)).toMatchObject({ groupId: "g", sessionTimeout: 6_000, heartbeatInterval: 2_000 });
+    expect(optionsOf(10_000)).toMatchObject({ sessionTimeout: 10_000, heartbeatInterval: 3_333 });
+  });
+
+  test("without one, kafkajs's own session and heartbeat apply", () => {
+    const options = optionsOf();
+    expect(options.groupId).toBe("g");
+    expect(options).not.toHaveProperty("sessionTimeout");
+    expect(options).not.toHaveProperty("heartbeatInterval");
   });
 });
