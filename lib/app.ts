@@ -63,8 +63,6 @@ export function buildApp(
     "imports the Kafka secret, the failures bucket and the alerts topic by export name",
   );
 
-  if (local) LocalProfile.applyTo(app);
-  if (options.nag ?? true) Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true }));
   const hourly = new HourlyStack(app, `${settings.stackPrefix}-hourly`, {
     env,
     description: "sluice: the hourly CSV ingestion into the Parquet lake",
@@ -82,5 +80,9 @@ export function buildApp(
     removalPolicy,
   });
   dashboard.addStackDependency(data, "imports the Kafka secret by export name");
+
+  // Aspects and validations visit every stack at synthesis, so they are added once all are built.
+  if (local) LocalProfile.applyTo(app);
+  if (options.nag ?? true) Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true }));
   return { app, settings, data, pipeline, analytics, hourly, dashboard };
 }
