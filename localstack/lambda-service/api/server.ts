@@ -20,6 +20,7 @@ import { invokeRoute } from "./invoke";
 import { invokeStreamRoute } from "./invoke-stream";
 import { mappingRoutes } from "./mappings";
 import { proxy } from "./proxy";
+import { refusedChangeRoute } from "./refused";
 import type { LambdaCall, RouteContext } from "./route";
 
 const API_PREFIX =
@@ -39,6 +40,7 @@ const ROUTES: readonly ((ctx: RouteContext, call: LambdaCall) => Promise<boolean
   invokeStreamRoute,
   functionRoutes,
   mappingRoutes,
+  refusedChangeRoute,
 ];
 
 export interface ApiServerOptions extends ControlRoutes {

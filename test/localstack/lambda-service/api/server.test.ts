@@ -191,6 +191,32 @@ describe("functions and mappings", () => {
     expect(updates).toEqual([]);
   });
 
+  it("refuses, by operation, a change to a function it runs; the same change to another goes to LocalStack", async () => {
+    const cases: [string, string, string][] = [
+      ["PUT", "/2015-03-31/functions/echo/configuration", "UpdateFunctionConfiguration"],
+      ["PUT", "/2015-03-31/functions/echo/code", "UpdateFunctionCode"],
+      ["DELETE", "/2015-03-31/functions/echo", "DeleteFunction"],
+      ["PUT", "/2017-10-31/functions/echo/concurrency", "PutFunctionConcurrency"],
+      ["POST", "/2015-03-31/functions/echo/versions", "PublishVersion"],
+      ["POST", "/2015-03-31/functions/echo/policy", "AddPermission"],
+      ["DELETE", "/2015-03-31/functions/echo/policy/sid-1", "RemovePermission"],
+      ["PUT", "/2021-10-31/functions/echo/url", "UpdateFunctionUrlConfig"],
+      [
+        "PUT",
+        `/2015-03-31/functions/${encodeURIComponent("arn:aws:lambda:us-east-1:000000000000:function:echo")}/configuration`,
+        "UpdateFunctionConfiguration",
+      ],
+    ];
+    for (const [method, path, operation] of cases) {
+      const answer = error(await call(method, path, method === "DELETE" ? "" : "{}"));
+      expect(answer).toMatchObject({ status: 409, type: "ResourceConflictException" });
+      expect(answer.message).toBe(
+        `${operation} is not supported for echo: the local Lambda service runs the functions of the deployed CDK app, so change the app and run deploy:local`,
+      );
+    }
+    expect(error(await call("PUT", "/2015-03-31/functions/ghost/configuration", "{}"))).toMatchObject({ status: 502 });
+  });
+
   it("passes what it does not run to LocalStack (unreachable here: 502)", async () => {
     for (const path of [
       "/2015-03-31/functions/ghost",
