@@ -65,6 +65,8 @@ test.each([
   ["a phone", PHONE],
 ])("every page the navigation lists loads with no console error and fits %s's width", async (_what, viewport) => {
   const first = await session.open("", { viewport });
+  // The shell draws the navigation once /api/meta has answered, after the page's load event.
+  await first.page.locator("nav a").first().waitFor({ state: "attached" });
   const hashes = await first.page.locator("nav a").evaluateAll((as) => as.map((a) => a.getAttribute("href") ?? ""));
   await first.close();
   expect(hashes).toEqual(expect.arrayContaining(["#/overview", "#/transactions", "#/tweets", "#/tracker"]));
