@@ -4,6 +4,7 @@
  * content security policy, and every page the navigation lists loads with no console error at a desktop's and a
  * phone's width without scrolling sideways.
  */
+import { waitFor } from "#local/support/proc";
 import { api, type BrowserSession, browserSession, DESKTOP, PHONE } from "./support/browser";
 
 jest.setTimeout(120_000);
@@ -75,7 +76,10 @@ test.each([
     try {
       // Loaded: the shell says it updated, and no panel is still waiting for its first answer.
       await page.locator("#status", { hasText: "Updated" }).waitFor();
-      await page.waitForFunction(`document.querySelectorAll('[aria-busy="true"]').length === 0`);
+      // Polled from here: a string predicate polled in the page needs eval, which the dashboard's CSP refuses.
+      await waitFor("no panel still loading", async () =>
+        (await page.locator('[aria-busy="true"]').count()) === 0 ? true : undefined,
+      );
       expect({ hash, heading: await page.locator("h1").count() }).toEqual({ hash, heading: 1 });
       const overflow = await page.evaluate<number>("document.documentElement.scrollWidth - window.innerWidth");
       expect({ hash, overflow: Math.max(0, overflow) }).toEqual({ hash, overflow: 0 });
