@@ -4,7 +4,7 @@
  */
 import { join } from "node:path";
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from "aws-lambda";
-import { dynamo, s3Client } from "#shared/aws";
+import { cloudWatch, dynamo, s3Client } from "#shared/aws";
 import { logger } from "#shared/logger";
 import { kafkaProducer } from "#shared/output";
 import { parseSettings } from "#shared/settings";
@@ -34,6 +34,7 @@ const app = dashboardApp({
       s3 ??= s3Client(settings);
       return s3;
     },
+    cloudWatch,
     producer: producerOf(),
     now: () => new Date(),
   },

@@ -1,5 +1,4 @@
 /** The health page's API: `GET /api/health` (per function and per Kafka mapping, from CloudWatch; `api/health.ts`). */
-import { cloudWatch } from "#shared/aws";
 import { healthQuerySchema, readHealth } from "../api/health";
 import type { DashboardDeps } from "../server/deps";
 import { defineRoute, type Route } from "../server/router";
@@ -10,6 +9,9 @@ export const healthRoutes: Route<DashboardDeps>[] = [
     path: "/api/health",
     query: healthQuerySchema,
     handle: ({ query, deps }) =>
-      readHealth({ cloudWatch: cloudWatch(), functionPrefix: `${deps.settings.STACK_PREFIX}-`, now: deps.now }, query),
+      readHealth(
+        { cloudWatch: deps.cloudWatch(), functionPrefix: `${deps.settings.STACK_PREFIX}-`, now: deps.now },
+        query,
+      ),
   }),
 ];

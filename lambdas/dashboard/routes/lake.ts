@@ -1,5 +1,4 @@
 /** The lake page's API: `GET /api/lake` (runs, rows per partition, alarms; `api/lake.ts`). */
-import { cloudWatch } from "#shared/aws";
 import { lakeQuerySchema, readLake } from "../api/lake";
 import { type DashboardDeps, source } from "../server/deps";
 import { defineRoute, type Route } from "../server/router";
@@ -14,7 +13,7 @@ export const lakeRoutes: Route<DashboardDeps>[] = [
         {
           db: deps.dynamo(),
           s3: deps.s3(),
-          cloudWatch: cloudWatch(),
+          cloudWatch: deps.cloudWatch(),
           runsTable: source(deps, "RUNS_TABLE"),
           lakeBucket: source(deps, "LAKE_BUCKET"),
           alarmNamePrefix: `${deps.settings.STACK_PREFIX}-`,

@@ -3,6 +3,7 @@
  * (a table or bucket variable; an unset one is a 503 that names it), the transaction producer of a full dashboard,
  * and the clock. Handlers build it once; unit tests build it from fakes.
  */
+import type { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
 import type { S3Client } from "@aws-sdk/client-s3";
 import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import type { Producer } from "kafkajs";
@@ -13,6 +14,7 @@ export interface DashboardDeps {
   readonly settings: DashboardSettings;
   readonly dynamo: () => DynamoDBDocumentClient;
   readonly s3: () => S3Client;
+  readonly cloudWatch: () => CloudWatchClient;
   /** The Kafka producer the form sends with (the SCRAM user of the Kafka secret); undefined when read-only. */
   readonly producer?: () => Promise<Pick<Producer, "send">>;
   readonly now: () => Date;

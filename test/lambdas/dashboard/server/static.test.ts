@@ -19,6 +19,9 @@ const deps = (mode: "full" | "read-only"): DashboardDeps => ({
   s3: () => {
     throw new Error("no S3 in this test");
   },
+  cloudWatch: () => {
+    throw new Error("no CloudWatch in this test");
+  },
   now: () => new Date("2026-11-29T12:00:00Z"),
 });
 const app = (mode: "full" | "read-only" = "full") =>
