@@ -18,7 +18,7 @@ import { MappingSampler } from "./metrics/mapping-metrics";
 import { MetricsPublisher } from "./metrics/publisher";
 import { parseScheduledTime } from "./schedules/scheduled-event";
 import type { LocalScheduler, ScheduleStatus } from "./schedules/scheduler";
-import { serviceScheduler } from "./schedules/wiring";
+import { scheduleMemoryFile, serviceScheduler } from "./schedules/wiring";
 import { type Clients, destroyClients, loadClients, type SdkOptions } from "./service/clients";
 import { deployedState } from "./service/deployed-state";
 import { KafkaMappings, kafkaMappingParts } from "./service/kafka-mappings";
@@ -142,6 +142,7 @@ export class LambdaService implements LambdaBackend {
       sqs: async () => (await this.clients()).sqs,
       env: { region: cfg.region, accountId: cfg.accountId },
       log: options.log,
+      memoryFile: scheduleMemoryFile(cfg),
     });
     this.scheduler = scheduler;
     this.asyncInvocation = createAsyncInvocation({

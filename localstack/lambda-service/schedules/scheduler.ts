@@ -28,6 +28,27 @@ export interface SchedulerDeps {
   readonly retryDelayMs?: (retry: number) => number;
   /** How often the clock is looked at. Default 1000 ms. */
   readonly tickMs?: number;
+  /**
+   * Where each schedule's anchor and last firing are kept across restarts of the service (default: nowhere).
+   * On AWS a schedule keeps firing while nobody watches; here the service is the one who fires, so a restart
+   * must not fire a `rate()` schedule again at its new start, nor forget a firing missed while it was down.
+   */
+  readonly memory?: ScheduleMemory;
+}
+
+/** What the scheduler remembers of one schedule, by ARN. */
+export interface RememberedSchedule {
+  /** The schedule's definition as the scheduler saw it: a changed definition starts afresh, as a redeploy does. */
+  readonly key: string;
+  /** When it was created (the anchor of a `rate()` expression). */
+  readonly anchorMs: number;
+  /** The scheduled time of its last firing. */
+  readonly lastFireMs?: number;
+}
+
+export interface ScheduleMemory {
+  load(): ReadonlyMap<string, RememberedSchedule>;
+  save(schedules: ReadonlyMap<string, RememberedSchedule>): void;
 }
 
 export interface ScheduleStatus {
@@ -60,6 +81,8 @@ interface Entry {
   window: FireWindow;
   next: number | undefined;
   lastFire?: number;
+  /** The scheduled time of its last firing by the clock (not by hand): what a restart continues after. */
+  lastDue?: number;
   fired: number;
   failedHandOffs: number;
 }
@@ -75,9 +98,15 @@ export class LocalScheduler {
 
   constructor(private readonly deps: SchedulerDeps) {}
 
-  /** Replaces the schedules; one whose spec did not change keeps its anchor and next firing. */
+  /**
+   * Replaces the schedules; one whose spec did not change keeps its anchor and next firing. A schedule the
+   * memory knows with the same spec (the service restarted) keeps its anchor and continues after its last
+   * firing: one missed while the service was down fires once, now.
+   */
   setSchedules(specs: readonly ScheduleSpec[]): void {
+    if (specs.length === 0 && this.entries.size === 0) return; // nothing loaded yet: keep what memory holds
     const now = this.deps.clock.now();
+    const remembered = this.entries.size === 0 ? (this.deps.memory?.load() ?? new Map()) : new Map();
     const next = new Map<string, Entry>();
     for (const spec of specs) {
       const key = JSON.stringify(spec);
@@ -86,17 +115,36 @@ export class LocalScheduler {
         next.set(spec.arn, old);
         continue;
       }
+      const known = remembered.get(spec.arn);
+      const same = known?.key === key ? known : undefined;
       const window: FireWindow = {
         startMs: spec.startMs,
         endMs: spec.endMs,
-        anchorMs: now,
+        anchorMs: same?.anchorMs ?? now,
         rateFiresAtAnchor: spec.kind === "schedule",
       };
       const entry: Entry = { spec, key, window, next: undefined, fired: 0, failedHandOffs: 0 };
-      entry.next = spec.enabled ? nextFire(spec.expression, spec.zone, window, now - 1) : undefined;
+      if (same?.lastFireMs !== undefined) entry.lastDue = same.lastFireMs;
+      const after = same ? (same.lastFireMs ?? same.anchorMs - 1) : now - 1;
+      entry.next = spec.enabled ? nextFire(spec.expression, spec.zone, window, after) : undefined;
       next.set(spec.arn, entry);
     }
     this.entries = next;
+    this.remember();
+  }
+
+  private remember(): void {
+    const { memory } = this.deps;
+    if (!memory) return;
+    const schedules = new Map<string, RememberedSchedule>();
+    for (const [arn, e] of this.entries) {
+      schedules.set(arn, {
+        key: e.key,
+        anchorMs: e.window.anchorMs,
+        ...(e.lastDue === undefined ? {} : { lastFireMs: e.lastDue }),
+      });
+    }
+    memory.save(schedules);
   }
 
   start(): void {
@@ -119,7 +167,9 @@ export class LocalScheduler {
       if (entry.next === undefined || entry.next > now) continue;
       const due = entry.next;
       entry.next = nextFire(entry.spec.expression, entry.spec.zone, entry.window, Math.max(due, now));
+      entry.lastDue = due;
       this.fire(entry, due);
+      this.remember();
     }
   }
 

@@ -3,9 +3,18 @@
  * set through POST /_sluice/clock, so no test waits for real minutes), the retry delays (shortened by
  * SLUICE_SCHEDULER_RETRY_DELAY_MS for tests; both read in config.ts) and the SQS dead-letter sender.
  */
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
 import type { SQSClient } from "@aws-sdk/client-sqs";
 import type { LocalConfig } from "../../config";
-import { type Clock, type DeadLetterSender, LocalScheduler, type SchedulerDeps } from "./scheduler";
+import {
+  type Clock,
+  type DeadLetterSender,
+  LocalScheduler,
+  type RememberedSchedule,
+  type ScheduleMemory,
+  type SchedulerDeps,
+} from "./scheduler";
 
 /** The real clock moved by an offset that tests set. */
 export class SettableClock implements Clock {
@@ -56,12 +65,64 @@ export interface ServiceScheduler {
   readonly setClock?: (change: { now?: string; advanceSeconds?: number }) => { now: string };
 }
 
-/** The service's scheduler: clock and retry delays from the configuration, dead letters to SQS. */
+/** Where the service remembers its schedules' firings: beside its other state, wiped by `local:reset`. */
+export function scheduleMemoryFile(cfg: Pick<LocalConfig, "stateDir">): string {
+  return join(cfg.stateDir, "lambda-service", "schedules.json");
+}
+
+/**
+ * The schedules' anchors and last firings in a JSON file (written whole, through a rename), so that a restarted
+ * service neither fires a `rate()` schedule again at its start nor forgets one it missed. A file that cannot
+ * be read is reported and the schedules start afresh, as after a deploy.
+ */
+export function fileScheduleMemory(file: string, log: SchedulerDeps["log"]): ScheduleMemory {
+  return {
+    load() {
+      let raw: string;
+      try {
+        raw = readFileSync(file, "utf8");
+      } catch {
+        return new Map();
+      }
+      try {
+        const parsed = JSON.parse(raw) as Record<string, RememberedSchedule>;
+        const valid = Object.entries(parsed).filter(
+          ([, s]) =>
+            typeof s?.key === "string" &&
+            Number.isFinite(s.anchorMs) &&
+            (s.lastFireMs === undefined || Number.isFinite(s.lastFireMs)),
+        );
+        return new Map(valid);
+      } catch (error) {
+        log("warn", "the schedules' memory is unreadable; they start afresh", {
+          file,
+          error: (error as Error).message,
+        });
+        return new Map();
+      }
+    },
+    save(schedules) {
+      mkdirSync(dirname(file), { recursive: true });
+      const temp = `${file}.${process.pid}.tmp`;
+      writeFileSync(temp, `${JSON.stringify(Object.fromEntries(schedules), null, 1)}\n`);
+      renameSync(temp, file);
+    },
+  };
+}
+
+/**
+ * The service's scheduler: clock and retry delays from the configuration, dead letters to SQS, firings
+ * remembered in memoryFile — except under the test clock, whose moved "now" would be remembered as real.
+ */
 export function serviceScheduler(
   config: SchedulerConfig,
-  deps: Pick<SchedulerDeps, "invokeAsync" | "env" | "log"> & { readonly sqs: () => Promise<SQSClient> },
+  deps: Pick<SchedulerDeps, "invokeAsync" | "env" | "log"> & {
+    readonly sqs: () => Promise<SQSClient>;
+    readonly memoryFile?: string;
+  },
 ): ServiceScheduler {
   const settings = schedulerSettings(config);
+  const remember = deps.memoryFile !== undefined && !settings.testClock;
   const scheduler = new LocalScheduler({
     clock: settings.clock,
     invokeAsync: deps.invokeAsync,
@@ -69,6 +130,7 @@ export function serviceScheduler(
     env: deps.env,
     log: deps.log,
     ...(settings.retryDelayMs ? { retryDelayMs: settings.retryDelayMs } : {}),
+    ...(remember && deps.memoryFile ? { memory: fileScheduleMemory(deps.memoryFile, deps.log) } : {}),
   });
   const { testClock } = settings;
   if (!testClock) return { scheduler };

@@ -4,7 +4,11 @@
  */
 import { parseScheduleExpression } from "#local/lambda-service/schedules/expressions";
 import type { ScheduleSpec, ScheduleTarget } from "#local/lambda-service/schedules/schedule-spec";
-import { LocalScheduler } from "#local/lambda-service/schedules/scheduler";
+import {
+  LocalScheduler,
+  type RememberedSchedule,
+  type ScheduleMemory,
+} from "#local/lambda-service/schedules/scheduler";
 
 const env = { region: "us-east-1", accountId: "000000000000" };
 
@@ -33,8 +37,8 @@ function spec(overrides: Partial<ScheduleSpec> = {}): ScheduleSpec {
   };
 }
 
-function harness(options: { failures?: number } = {}) {
-  let now = Date.parse("2026-03-28T00:00:00Z");
+function harness(options: { failures?: number; memory?: ScheduleMemory; now?: string } = {}) {
+  let now = Date.parse(options.now ?? "2026-03-28T00:00:00Z");
   let failures = options.failures ?? 0;
   const invoked: Array<{ name: string; payload: unknown }> = [];
   const deadLetters: Array<{ queue: string; body: string; attributes: Record<string, string> }> = [];
@@ -56,6 +60,7 @@ function harness(options: { failures?: number } = {}) {
     env,
     log: (_level, message) => logs.push(message),
     retryDelayMs: () => 0,
+    ...(options.memory ? { memory: options.memory } : {}),
   });
   return {
     scheduler,
@@ -202,4 +207,86 @@ it("keeps an unchanged schedule's next firing across reloads, and drops removed 
   expect(h.scheduler.status()[0]?.nextFire).toBe("2026-03-28T00:00:00.000Z");
   h.scheduler.setSchedules([]);
   expect(h.scheduler.status()).toEqual([]);
+});
+
+/** A memory that outlives the schedulers given it, as the service's file outlives a restart. */
+function sharedMemory(): ScheduleMemory & { held: ReadonlyMap<string, RememberedSchedule> } {
+  let held: ReadonlyMap<string, RememberedSchedule> = new Map();
+  return {
+    get held() {
+      return held;
+    },
+    load: () => held,
+    save: (schedules) => {
+      held = new Map(schedules);
+    },
+  };
+}
+
+describe("across a restart of the service", () => {
+  const hourly = spec({ zone: "UTC", expression: parseScheduleExpression("rate(1 hour)", { allowAt: true }) });
+  const times = (h: ReturnType<typeof harness>) => h.invoked.map((i) => (i.payload as { at: string }).at);
+
+  it("does not fire a rate schedule again when it restarts between firings", async () => {
+    const memory = sharedMemory();
+    const first = harness({ memory });
+    first.scheduler.setSchedules([hourly]);
+    first.scheduler.tick(); // its first firing, at creation (00:00), as on AWS
+    await settle();
+    expect(times(first)).toEqual(["2026-03-28T00:00:00Z"]);
+
+    const restarted = harness({ memory, now: "2026-03-28T00:30:00Z" });
+    restarted.scheduler.setSchedules([hourly]);
+    restarted.scheduler.tick();
+    await settle();
+    expect(restarted.invoked).toEqual([]);
+    expect(restarted.scheduler.status()[0]?.nextFire).toBe("2026-03-28T01:00:00.000Z");
+  });
+
+  it("fires a firing missed while it was down once, then keeps the creation's rhythm", async () => {
+    const memory = sharedMemory();
+    const first = harness({ memory });
+    first.scheduler.setSchedules([hourly]);
+    first.scheduler.tick();
+    await settle();
+
+    const restarted = harness({ memory, now: "2026-03-28T02:30:00Z" }); // 01:00 and 02:00 were missed
+    restarted.scheduler.setSchedules([hourly]);
+    restarted.scheduler.tick();
+    await settle();
+    expect(times(restarted)).toEqual(["2026-03-28T01:00:00Z"]);
+    expect(restarted.scheduler.status()[0]?.nextFire).toBe("2026-03-28T03:00:00.000Z");
+  });
+
+  it("starts a changed schedule afresh, as a redeploy does on AWS", async () => {
+    const memory = sharedMemory();
+    const first = harness({ memory });
+    first.scheduler.setSchedules([hourly]);
+    first.scheduler.tick();
+    await settle();
+
+    const changed = spec({ zone: "UTC", expression: parseScheduleExpression("rate(2 hours)", { allowAt: true }) });
+    const restarted = harness({ memory, now: "2026-03-28T00:30:00Z" });
+    restarted.scheduler.setSchedules([changed]);
+    restarted.scheduler.tick();
+    await settle();
+    expect(times(restarted)).toEqual(["2026-03-28T00:30:00Z"]);
+  });
+
+  it("remembers firings by the clock, not firings by hand at another time", async () => {
+    const memory = sharedMemory();
+    const first = harness({ memory });
+    first.scheduler.setSchedules([hourly]);
+    first.scheduler.tick();
+    first.scheduler.runNow("nightly", Date.parse("2026-03-20T10:00:00Z"));
+    await settle();
+    expect(memory.held.get(hourly.arn)?.lastFireMs).toBe(Date.parse("2026-03-28T00:00:00Z"));
+  });
+
+  it("keeps what it remembers when the service starts with nothing deployed yet", () => {
+    const memory = sharedMemory();
+    harness({ memory }).scheduler.setSchedules([hourly]);
+    harness({ memory }).scheduler.setSchedules([]);
+    expect([...memory.held.keys()]).toEqual([hourly.arn]);
+  });
 });
