@@ -7,8 +7,10 @@ It installs three things into LocalStack's runtime, then runs LocalStack's own m
   it starts and before that first request is answered (ServiceContainer.start). Once LocalStack is ready, every
   service with a snapshot is started, so everything is back before `local:up` returns; what each restored (or why
   it could not) goes to the log and to <state>/restored.json, which `local:up` prints.
-- save: every SLUICE_LOCALSTACK_SAVE_SECONDS (a crash or SIGKILL loses at most that much) and on shutdown, before the
-  services stop, each running service's state is saved (sluice_snapshot.Snapshots); <state>/saved.json says what.
+- save: every SLUICE_LOCALSTACK_SAVE_SECONDS (a crash or SIGKILL loses at most that much) the services that had a
+  request other than Get*, List*, Describe*, Head* since the last save, every FULL_SAVE_EVERY-th time and on
+  shutdown (before the services stop) every running service, are saved (sluice_snapshot.Snapshots);
+  <state>/saved.json says what, and how long each took.
 - DynamoDB Local and CloudWatch's metrics database write to <data> themselves (PERSISTENCE=1, set by the launcher).
 
 Environment: SLUICE_STATE_SNAPSHOT_DIR (required), SLUICE_LOCALSTACK_SAVE_SECONDS (default 5; 0: only on shutdown).
@@ -23,7 +25,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from sluice_snapshot import Snapshots  # noqa: E402
+from sluice_snapshot import Snapshots, register_reducers  # noqa: E402
 
 LOG = logging.getLogger("sluice.persistence")
 ROOT = os.environ["SLUICE_STATE_SNAPSHOT_DIR"]
@@ -31,6 +33,13 @@ SAVE_SECONDS = float(os.environ.get("SLUICE_LOCALSTACK_SAVE_SECONDS") or "5")
 SNAPSHOTS = Snapshots(ROOT)
 # One save or load at a time: the periodic saver, the shutdown save and lazily starting services.
 LOCK = threading.RLock()
+# Services a request may have changed since the last save (by the API's name: dynamodbstreams is DynamoDB's provider).
+DIRTY: set[str] = set()
+ALIASES = {"dynamodbstreams": "dynamodb"}
+READ_ONLY = ("Get", "List", "Describe", "Head")
+# Every this many periodic saves, every service is saved whether a request changed it or not (alarm evaluations,
+# one service writing another's stores directly).
+FULL_SAVE_EVERY = 12
 RESTORED: dict[str, str] = {}
 FAILED: dict[str, str] = {}
 STOPPING = threading.Event()
@@ -72,23 +81,30 @@ def _load(container) -> None:
                 hook.on_after_state_load()
         RESTORED[name] = f"{said} in {time.monotonic() - started:.2f} s"
         _say(f"restored {name}: {RESTORED[name]}")
-    except Exception as error:  # a snapshot that cannot be loaded is reported, never silently dropped
-        FAILED[name] = f"{type(error).__name__}: {error}"
+    except Exception as error:  # a snapshot that cannot be loaded is reported and kept aside, never silently dropped
+        kept = SNAPSHOTS.set_aside(name)
+        FAILED[name] = f"{type(error).__name__}: {error} (snapshot kept in {kept})"
         LOG.exception("sluice persistence: could not restore %s", name)
-        _say(f"could NOT restore {name}: {FAILED[name]} (it starts empty)")
+        _say(f"could NOT restore {name}: {FAILED[name]}; it starts empty")
 
 
-def save_all(reason: str) -> dict:
+def save_all(reason: str, only_dirty: bool = False) -> dict:
     from localstack.services.plugins import SERVICE_PLUGINS, ServiceState
 
-    report = {"reason": reason, "at": time.time(), "saved": [], "unchanged": [], "failed": {}}
+    report = {"reason": reason, "at": time.time(), "saved": [], "unchanged": [], "failed": {}, "timings": {}}
     started = time.monotonic()
     with LOCK:
+        dirty = set(DIRTY)
+        DIRTY.clear()
         for container in SERVICE_PLUGINS._get_loaded_service_containers():
             service = container.service
             name = service.name()
-            if container.state != ServiceState.RUNNING or name in FAILED:
-                continue  # a service whose snapshot failed to load keeps that snapshot
+            if container.state != ServiceState.RUNNING:
+                continue
+            if only_dirty and name not in dirty and SNAPSHOTS.current(name) is not None:
+                report["unchanged"].append(name)
+                continue
+            began = time.monotonic()
             for attempt in range(3):
                 try:
                     service.lifecycle_hook.on_before_state_save()
@@ -103,6 +119,8 @@ def save_all(reason: str) -> dict:
                     LOG.exception("sluice persistence: could not save %s", name)
                     report["failed"][name] = f"{type(error).__name__}: {error}"
                     break
+            report["timings"][name] = round(time.monotonic() - began, 3)
+        DIRTY.update(report["failed"])  # tried again next time
     report["seconds"] = round(time.monotonic() - started, 3)
     report["bytes"] = SNAPSHOTS.size()
     _write_json("saved.json", report)
@@ -125,16 +143,30 @@ def _restore_eagerly() -> None:
         {"pid": os.getpid(), "at": time.time(), "restored": RESTORED, "failed": FAILED, "saved": saved},
     )
     _say(f"restore done: {len(RESTORED)} service(s) restored, {len(FAILED)} failed")
+    rounds = 0
     if SAVE_SECONDS > 0:
         while not STOPPING.wait(SAVE_SECONDS):
+            rounds += 1
             try:
-                save_all("periodic")
+                save_all("periodic", only_dirty=rounds % FULL_SAVE_EVERY != 0)
             except Exception:
                 LOG.exception("sluice persistence: periodic save failed")
 
 
 def install() -> None:
+    from localstack.aws.skeleton import Skeleton
     from localstack.services.plugins import SERVICE_PLUGINS, ServiceContainer
+
+    original_invoke = Skeleton.invoke
+
+    def invoke(self, context):
+        operation = getattr(context.operation, "name", "") or ""
+        if not operation.startswith(READ_ONLY):
+            name = self.service.service_name
+            DIRTY.add(ALIASES.get(name, name))
+        return original_invoke(self, context)
+
+    Skeleton.invoke = invoke
 
     original_start = ServiceContainer.start
 
@@ -171,6 +203,7 @@ def install() -> None:
 
 
 if __name__ == "__main__":
+    register_reducers()
     install()
     from localstack.runtime.main import main
 

@@ -34,6 +34,24 @@ LOG = logging.getLogger("sluice.persistence")
 ASSETS_ON_DISK = {"dynamodb", "cloudwatch"}
 
 
+def _parameter_dict(cls, account_id, region_name, items, attributes):
+    restored = cls(account_id, region_name)
+    restored.update(items)
+    restored.__dict__.update(attributes)
+    return restored
+
+
+def register_reducers() -> None:
+    """Reducers for the state classes dill cannot rebuild by itself (a constructor with required arguments)."""
+    from moto.ssm.models import ParameterDict
+
+    @pickle.register(ParameterDict)
+    def _reduce_parameter_dict(pickler, obj):
+        # a defaultdict pickles as cls(default_factory), which ParameterDict's constructor refuses
+        args = (type(obj), obj.account_id, obj.region_name, dict(obj), dict(vars(obj)))
+        pickler.save_reduce(_parameter_dict, args, obj=obj)
+
+
 def _write_atomic(path: str, data: bytes) -> None:
     tmp = f"{path}.tmp-{os.getpid()}"
     with open(tmp, "wb") as f:
@@ -207,6 +225,17 @@ class Snapshots:
     def current(self, service: str) -> str | None:
         path = os.path.join(self.root, service, "current")
         return os.path.realpath(path) if os.path.islink(path) and os.path.isdir(os.path.realpath(path)) else None
+
+    def set_aside(self, service: str) -> str:
+        """Moves a snapshot that could not be loaded to <root>/unloadable/, where the next saves leave it alone."""
+        directory = self.current(service)
+        target = os.path.join(self.root, "unloadable", f"{service}-{time.time_ns()}")
+        if directory is not None:
+            os.makedirs(os.path.dirname(target), exist_ok=True)
+            shutil.move(directory, target)
+            os.remove(os.path.join(self.root, service, "current"))
+        self._last.pop(service, None)
+        return target
 
     def saved_services(self) -> list[str]:
         if not os.path.isdir(self.root):
