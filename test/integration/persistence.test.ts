@@ -8,6 +8,7 @@
  * deployment, for the other test files; the markers are removed.
  */
 import { randomBytes } from "node:crypto";
+import { join } from "node:path";
 import { DescribeStacksCommand } from "@aws-sdk/client-cloudformation";
 import { DeleteItemCommand, GetItemCommand, PutItemCommand } from "@aws-sdk/client-dynamodb";
 import { InvokeCommand, ListEventSourceMappingsCommand } from "@aws-sdk/client-lambda";
@@ -16,8 +17,10 @@ import { GetSecretValueCommand } from "@aws-sdk/client-secrets-manager";
 import { Kafka } from "kafkajs";
 import { lambdaServiceStatus } from "#local/lambda-service/daemon";
 import { adminCredentials, kafkaClientConfig } from "#local/launchers/kafka";
+import { readSaveReport } from "#local/launchers/localstack-state";
 import { down, up } from "#local/stack";
 import { awsClients } from "#local/support/aws";
+import { isAlive, readPid, waitFor } from "#local/support/proc";
 import { cfg, output, unique } from "./helpers";
 import { committedOffsets, deleteGroup } from "./support/kafka";
 
@@ -93,6 +96,7 @@ async function invoke(functionName: string): Promise<{ status?: number; error?: 
 
 const kafka = new Kafka(kafkaClientConfig(cfg, adminCredentials(cfg)));
 let marker: Marker | undefined;
+let crashMarker: { bucket: string; key: string } | undefined;
 
 afterAll(async () => {
   if (marker) {
@@ -103,6 +107,11 @@ afterAll(async () => {
     await dynamodb.send(new DeleteItemCommand({ TableName: marker.table, Key: { pk, sk } })).catch(() => undefined);
   }
   await deleteGroup(cfg, GROUP).catch(() => undefined);
+  if (crashMarker) {
+    await clients.s3
+      .send(new DeleteObjectCommand({ Bucket: crashMarker.bucket, Key: crashMarker.key }))
+      .catch(() => undefined);
+  }
 });
 
 test("local:down then local:up keeps buckets, objects, tables, items, stacks, secrets, functions and offsets", async () => {
@@ -168,4 +177,31 @@ test("local:down then local:up keeps buckets, objects, tables, items, stacks, se
   expect(group.get(COMMITTED.partition)).toBe(Number(COMMITTED.offset));
   expect(group).toEqual(before.group);
   expect(await mappingOffsets()).toEqual(before.offsets);
+}, 300_000);
+
+test("a SIGKILLed LocalStack comes back with what its last periodic save held", async () => {
+  const bucket = await output("LakeBucketName");
+  const key = `${unique("persistence-crash")}/saved.txt`;
+  const body = Buffer.from(`written before a crash: ${key}\n`);
+  crashMarker = { bucket, key };
+  await clients.s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body }));
+  const written = Date.now();
+  // A periodic save that began after the write holds it (LocalStack saves every cfg.localstack.saveSeconds).
+  await waitFor(
+    "a periodic save of LocalStack's state begun after the write",
+    async () => {
+      const report = readSaveReport(cfg);
+      return report !== undefined && report.at * 1000 > written ? report : undefined;
+    },
+    { timeoutMs: 60_000 + cfg.localstack.saveSeconds * 12_000, intervalMs: 200 },
+  );
+  const pid = readPid(join(cfg.runDir, "localstack.pid"));
+  if (pid === undefined) throw new Error("LocalStack's pid file is gone");
+  process.kill(-pid, "SIGKILL"); // its whole process group, as a crash would: no shutdown save
+  await waitFor("LocalStack to die", async () => (isAlive(pid) ? undefined : true), { timeoutMs: 10_000 });
+
+  await up(cfg, log);
+
+  const got = await clients.s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+  expect(Buffer.from((await got.Body?.transformToByteArray()) ?? []).equals(body)).toBe(true);
 }, 300_000);
