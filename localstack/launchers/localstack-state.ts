@@ -98,10 +98,13 @@ export function formatSave(report: SaveReport, where: string): string {
   return `LocalStack state: ${what}${unchanged} in ${report.seconds.toFixed(2)} s${failures}; ${formatBytes(report.bytes)} of snapshots in ${where}`;
 }
 
-/** Total size of the files under path (0 when it does not exist). */
+/**
+ * The disk the files under path take (0 when it does not exist), as `du` counts it: Kafka's sparse, preallocated
+ * index files would count 10 MiB each by their length.
+ */
 export function sizeOf(path: string): number {
   if (!existsSync(path)) return 0;
   const stat = lstatSync(path); // not through links: DynamoDB Local and Java are linked in, installs not state
-  if (!stat.isDirectory()) return stat.size;
+  if (!stat.isDirectory()) return stat.blocks * 512;
   return readdirSync(path).reduce((sum, name) => sum + sizeOf(join(path, name)), 0);
 }
