@@ -3,6 +3,7 @@
  * sluice's local stack: Kafka (KRaft, SCRAM) and LocalStack on this machine, no Docker.
  * Usage: tsx localstack/cli.ts <command>; see `help`.
  */
+import { createInterface } from "node:readline/promises";
 import { parseArgs } from "node:util";
 import { deployApp, destroyApp } from "./apps/apps";
 import { type LocalConfig, loadLocalConfig } from "./config";
@@ -17,6 +18,7 @@ import { hourlyCommand } from "./jobs/hourly/commands";
 import { finishHourlyRuns, START_HOURS, startHourlyRuns } from "./jobs/hourly/job";
 import { scheduleCommand } from "./jobs/schedule";
 import { formatReport } from "./lambda-service/unhonoured";
+import { reset, resetTargets } from "./reset";
 import { type DeployResult, deploy, destroy, down, install, status, up } from "./stack";
 import { stackOutputs } from "./support/aws";
 import type { Log } from "./support/log";
@@ -33,7 +35,8 @@ usage: npm run <script>            (or: npx tsx localstack/cli.ts <command>)
                         (command: start; --pipeline faces|analytics|hourly runs one)
   npx tsx localstack/cli.ts seed     seed people onto the running pipeline and follow it (as start does)
   npm run local:up      install if needed and start Kafka + LocalStack       (command: up)
-  npm run local:down    stop them                                             (command: down)
+  npm run local:down    stop them; LocalStack saves its state, which the next up restores (command: down)
+  npm run local:reset   stop them and DELETE all local state (--yes, or confirm) (command: reset)
   npm run local:status  what runs, what is deployed (--json for JSON)        (command: status)
   npm run deploy:local  cdk bootstrap (once) + cdk deploy --all, local profile (command: deploy)
   npm run destroy:local empty the buckets and cdk destroy --all              (command: destroy)
@@ -79,6 +82,19 @@ environment (defaults):
   SLUICE_PORT=4566 (the endpoint)  LOCALSTACK_PORT=4567  KAFKA_PORT=9092  KAFKA_CONTROLLER_PORT=9093  AWS_REGION=us-east-1
   SLUICE_STATE_DIR=<repo>/.local (data, logs, venv)   SLUICE_CACHE_DIR=~/.cache/sluice (downloads)
   SLUICE_STACK_PREFIX=sluice   SLUICE_KAFKA_HEAP=512m   SLUICE_SOURCES=sample   SAMPLE_WEB_PORT=4580
+  SLUICE_LOCALSTACK_SAVE_SECONDS=5 (how often LocalStack's state is saved while it runs; 0: only on down)
+`;
+
+const RESET_HELP = `usage: npm run local:reset -- [--yes]      (or: npx tsx localstack/cli.ts reset [--yes])
+
+Stops the local stack and deletes every piece of its state, on purpose:
+  LocalStack's saved services (S3 buckets and objects, CloudFormation stacks, secrets, IAM, SNS, SQS, alarms, logs),
+  DynamoDB Local's tables, CloudWatch's metrics, Kafka's topics, records and committed offsets (and its SCRAM users),
+  the deployed cloud assembly the Lambda service runs, the other CDK apps deployed with --app, and the logs.
+It keeps the installs (the virtualenv, DynamoDB Local, Kafka's jars). \`npm start\` then deploys afresh.
+
+options:
+  --yes   do not ask (without it, the command asks on a terminal and refuses elsewhere)
 `;
 
 const ALERTS_HELP = `usage: npx tsx localstack/cli.ts alerts [--since 30m|2h|1d|<ISO time>] [--limit N]
@@ -240,7 +256,32 @@ function pipelinesOf(choice: string): readonly Pipeline[] {
 }
 
 /** Commands that answer `--help` with their own usage. */
-const COMMANDS_WITH_OWN_HELP = new Set(["load", "transaction", "tweets", "schedule", "hourly"]);
+const COMMANDS_WITH_OWN_HELP = new Set(["load", "transaction", "tweets", "schedule", "hourly", "reset"]);
+
+/** local:reset is destructive: --yes, or a "yes" typed on a terminal. */
+async function resetCommand(cfg: LocalConfig, args: string[]): Promise<number> {
+  if (args.includes("--help")) {
+    process.stdout.write(RESET_HELP);
+    return 0;
+  }
+  const { values } = parseArgs({ args, options: { yes: { type: "boolean" } }, strict: true });
+  if (values.yes !== true) {
+    if (process.stdin.isTTY !== true) {
+      throw new Error("local:reset deletes all local state: pass --yes to confirm (npm run local:reset -- --yes)");
+    }
+    log("this stops the local stack and deletes:");
+    for (const target of resetTargets(cfg)) log(`  ${target.what}: ${target.path}`);
+    const rl = createInterface({ input: process.stdin, output: process.stdout });
+    const answer = await rl.question('type "yes" to delete it all: ');
+    rl.close();
+    if (answer.trim().toLowerCase() !== "yes") {
+      log("nothing deleted");
+      return 1;
+    }
+  }
+  await reset(cfg, log);
+  return 0;
+}
 
 export async function main(argv: string[]): Promise<number> {
   const [command = "help", ...rest] = argv;
@@ -264,6 +305,8 @@ export async function main(argv: string[]): Promise<number> {
     case "down":
       await down(cfg, log);
       return 0;
+    case "reset":
+      return resetCommand(cfg, rest);
     case "status":
       await printStatus(cfg, rest.includes("--json"));
       return 0;

@@ -41,6 +41,11 @@ export interface LocalConfig {
     readonly version: string;
     readonly venvDir: string;
     readonly dataDir: string;
+    /**
+     * How often LocalStack's state is saved to disk while it runs, in seconds (SLUICE_LOCALSTACK_SAVE_SECONDS;
+     * default 5): what a crash or SIGKILL can lose. 0 saves only on a clean shutdown.
+     */
+    readonly saveSeconds: number;
   };
   readonly kafka: {
     readonly version: string;
@@ -175,6 +180,7 @@ export function loadLocalConfig(env: NodeJS.ProcessEnv = process.env): LocalConf
       version: env.SLUICE_LOCALSTACK_VERSION ?? "4.14.0",
       venvDir: join(stateDir, "venv"),
       dataDir: join(stateDir, "localstack"),
+      saveSeconds: secondsFromEnv(env, "SLUICE_LOCALSTACK_SAVE_SECONDS", 5),
     },
     kafka: {
       version: env.SLUICE_KAFKA_VERSION ?? "4.3.1",

@@ -24,6 +24,7 @@ import {
   startLocalStack,
   stopLocalStack,
 } from "./launchers/localstack-host";
+import { formatBytes, formatSave, localStackStatePaths, readSaveReport, sizeOf } from "./launchers/localstack-state";
 import { SAMPLE_TMDB_KEY, startSampleWeb, stopSampleWeb } from "./sample-web/daemon";
 import { type DeployedApp, listApps } from "./support/app-registry";
 import { awsClients, awsEnv, deployedStacks, stackOutputs, stackStatus } from "./support/aws";
@@ -54,11 +55,28 @@ export async function up(cfg: LocalConfig, log: Log): Promise<{ alreadyRunning: 
 }
 
 export async function down(cfg: LocalConfig, log: Log): Promise<void> {
-  // The service first: its pollers finish their batches and commit while Kafka and LocalStack still run.
+  const start = Date.now();
+  // The service first: its pollers finish their batches and commit while Kafka and LocalStack still run, so the
+  // state LocalStack saves as it stops already holds what those committed offsets stand for.
   const lambda = await stopLambdaService(cfg);
   const [kafka, ls, sample] = await Promise.all([stopKafka(cfg), stopLocalStack(cfg), stopSampleWeb(cfg)]);
   const said = (stopped: boolean): string => (stopped ? "stopped" : "was not running");
   log(`Lambda service ${said(lambda)}; Kafka ${said(kafka)}; LocalStack ${said(ls)}; sample web ${said(sample)}`);
+  const saved = readSaveReport(cfg);
+  if (ls && saved !== undefined) {
+    const fresh = saved.reason === "shutdown" && saved.at * 1000 >= start;
+    const where = localStackStatePaths(cfg).snapshots;
+    log(
+      fresh
+        ? formatSave(saved, where)
+        : `LocalStack did not save on shutdown (killed?): its last save, ${new Date(saved.at * 1000).toISOString()}, is what the next start restores`,
+    );
+  }
+  if (ls)
+    log(
+      `state kept: ${formatBytes(sizeOf(cfg.localstack.dataDir))} in ${cfg.localstack.dataDir}, Kafka's ${formatBytes(sizeOf(cfg.kafka.dataDir))} in ${cfg.kafka.dataDir} (npm run local:reset wipes it)`,
+    );
+  log(`down in ${elapsed(start)}`);
 }
 
 /**

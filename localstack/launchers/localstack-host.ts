@@ -5,8 +5,10 @@
  *   `python -m localstack.runtime.main` with FILESYSTEM_ROOT = cfg.localstack.dataDir.
  * - DynamoDB is served by AWS's DynamoDB Local, assembled and linked by dynamodb-local.ts; LocalStack
  *   starts it on the first DynamoDB request.
- * - LocalStack community keeps all state in memory: a restart starts empty (DynamoDB Local's files live
- *   under `<FILESYSTEM_ROOT>/tmp`, which LocalStack clears on shutdown and we clear before a start).
+ * - LocalStack community keeps all state in memory; it is started through `persistence/run_localstack.py`, which
+ *   saves every service's state under `<FILESYSTEM_ROOT>/state` and loads it on the next start, with PERSISTENCE=1 so
+ *   DynamoDB Local keeps its tables on disk (localstack-state.ts says where and reads the reports).
+ *   `<FILESYSTEM_ROOT>/tmp` (S3's spooled object files, scratch) is cleared before a start.
  */
 
 import { existsSync, mkdirSync, renameSync, rmSync } from "node:fs";
@@ -21,6 +23,13 @@ import {
   installDynamoDbLocal,
   stopDynamoDbLocal,
 } from "./dynamodb-local";
+import {
+  formatRestore,
+  localStackStatePaths,
+  persistenceEnv,
+  type RestoreReport,
+  readRestoreReport,
+} from "./localstack-state";
 import { findPython, installVenv, venvIsCurrent, venvPython } from "./localstack-venv";
 
 // ---------------------------------------------------------------------------------------------
@@ -110,6 +119,7 @@ function localStackEnv(cfg: LocalConfig, base: NodeJS.ProcessEnv = process.env):
     DISABLE_EVENTS: "1",
     DNS_ADDRESS: "0",
     PYTHONUNBUFFERED: "1",
+    ...persistenceEnv(cfg),
   };
 }
 
@@ -118,7 +128,8 @@ function localStackPid(cfg: LocalConfig): number | undefined {
   const pid = runningPid(paths(cfg).pidFile);
   if (pid === undefined) return undefined;
   const cmdline = readCmdline(pid);
-  return cmdline === undefined || cmdline.includes("localstack.runtime.main") ? pid : undefined;
+  const ours = (c: string): boolean => c.includes("run_localstack.py") || c.includes("localstack.runtime.main");
+  return cmdline === undefined || ours(cmdline) ? pid : undefined;
 }
 
 async function fetchHealth(cfg: LocalConfig, timeoutMs = 2_000): Promise<Record<string, string> | undefined> {
@@ -184,7 +195,7 @@ export async function startLocalStack(
   const pid = spawnDaemon({
     name: "LocalStack",
     cmd: venvPython(cfg),
-    args: ["-m", "localstack.runtime.main"],
+    args: [localStackStatePaths(cfg).script],
     env: localStackEnv(cfg),
     cwd: cfg.localstack.dataDir,
     logFile: p.logFile,
@@ -192,11 +203,29 @@ export async function startLocalStack(
   });
   try {
     await waitUntilReady(cfg, pid);
+    const restored = await waitForRestore(cfg, pid);
+    for (const line of formatRestore(restored)) log(line);
   } catch (error) {
     await stopLocalStack(cfg);
     throw error;
   }
   return { alreadyRunning: false };
+}
+
+/** Waits until the persistence entry point has loaded every saved service (it starts each one) and says what it did. */
+async function waitForRestore(cfg: LocalConfig, pid: number): Promise<RestoreReport> {
+  const p = paths(cfg);
+  const report = await waitFor(
+    "LocalStack to restore its saved state",
+    async () => {
+      if (!isAlive(pid)) return "died" as const;
+      return readRestoreReport(cfg, pid);
+    },
+    { timeoutMs: 120_000, intervalMs: 250, onTimeout: () => `last lines of ${p.logFile}:\n${tail(p.logFile)}` },
+  );
+  if (report === "died")
+    throw new Error(`LocalStack exited while restoring its state; last lines of ${p.logFile}:\n${tail(p.logFile)}`);
+  return report;
 }
 
 async function waitUntilReady(cfg: LocalConfig, pid: number): Promise<void> {
