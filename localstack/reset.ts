@@ -3,8 +3,9 @@
  * (the virtualenv, DynamoDB Local's and Java's links under LocalStack's lib directory, the jar cache).
  */
 import { rmSync } from "node:fs";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import type { LocalConfig } from "./config";
+import { scheduleMemoryFile } from "./lambda-service/schedules/wiring";
 import { formatBytes, localStackStatePaths, sizeOf } from "./launchers/localstack-state";
 import { down } from "./stack";
 import { appsDir } from "./support/app-registry";
@@ -28,6 +29,7 @@ export function resetTargets(cfg: LocalConfig): ResetTarget[] {
     { what: "Kafka's topics, records, committed offsets, SCRAM users and admin credentials", path: cfg.kafka.dataDir },
     { what: "the deployed cloud assembly (what the Lambda service runs)", path: cfg.assemblyDir },
     { what: "the other CDK apps deployed with --app", path: appsDir(cfg.stateDir) },
+    { what: "the schedules' anchors and last firings", path: dirname(scheduleMemoryFile(cfg)) },
     { what: "the logs", path: cfg.logDir },
   ];
 }

@@ -83,6 +83,7 @@ it("local:reset deletes LocalStack's, DynamoDB's and Kafka's state, the deployme
     "kafka",
     "cdk.out",
     "apps",
+    "lambda-service",
     "logs",
   ]);
   const installs = [cfg.localstack.venvDir, join(cfg.localstack.dataDir, "var/lib/localstack/lib"), cfg.cacheDir];
