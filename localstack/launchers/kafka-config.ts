@@ -72,7 +72,7 @@ export function clusterSizeRefusal(cfg: LocalConfig): string | undefined {
   return (
     `Kafka's data in ${cfg.kafka.dataDir} was formatted for ${asked(formattedBrokers)} but ${asked(brokers)} ` +
     `${brokers === 1 ? "was" : "were"} asked for (--brokers / SLUICE_KAFKA_BROKERS): a KRaft quorum cannot change ` +
-    `size here. Start without --brokers (and SLUICE_KAFKA_BROKERS unset) to use the ${formattedBrokers}, or start ` +
+    `size here. Start without --brokers (and SLUICE_KAFKA_BROKERS unset) to keep ${asked(formattedBrokers)}, or start ` +
     `afresh with ${brokers}: stop the stack and delete ${cfg.kafka.dataDir} (the stack's reset command does that ` +
     `too) — every topic and its records go with it.`
   );
