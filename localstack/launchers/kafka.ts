@@ -223,19 +223,28 @@ export async function startKafka(cfg: LocalConfig, log: (msg: string) => void): 
     started,
     () => logTails(cfg, missing),
   );
-  await createOffsetsTopic(cfg);
+  await warmUpCoordinators(cfg);
   return { alreadyRunning: false };
 }
 
 /**
- * The broker creates __consumer_offsets on the first group-coordinator lookup; doing that now spares the
- * first consumer of a fresh broker a logged "group coordinator is not available" error. Best effort.
+ * The broker creates __consumer_offsets on the first group-coordinator lookup, and __transaction_state on the
+ * first InitProducerId of an idempotent producer; doing both now spares the first consumer and the first producer
+ * of a fresh cluster a logged "coordinator is not available / is loading" error. Best effort, quiet.
  */
-async function createOffsetsTopic(cfg: LocalConfig): Promise<void> {
-  await withAdmin(adminKafka(cfg), async (client) => {
-    if ((await client.listTopics()).includes("__consumer_offsets")) return;
-    await client.describeGroups(["sluice-local-warm-up"]);
+async function warmUpCoordinators(cfg: LocalConfig): Promise<void> {
+  const kafka = adminKafka(cfg, "sluice-local-warm-up");
+  const topics = await withAdmin(kafka, async (client) => {
+    const existing = await client.listTopics();
+    if (!existing.includes("__consumer_offsets")) await client.describeGroups(["sluice-local-warm-up"]);
+    return existing;
   }).catch(() => undefined);
+  if (topics === undefined || topics.includes("__transaction_state")) return;
+  const producer = kafka.producer({ idempotent: true, allowAutoTopicCreation: false }); // connect asks for an id
+  await producer
+    .connect()
+    .then(() => producer.disconnect())
+    .catch(() => undefined);
 }
 
 /** Stops every node (SIGTERM, then SIGKILL after a grace period); false when none was running. */
