@@ -2,7 +2,8 @@
  * `npm run bench -- --part cluster`: what three Kafka brokers cost and how fast they fail over, on clusters of
  * the bench's own (temporary state directories, free ports; not the stack's Kafka):
  *   start      startKafka on fresh data (format + start until every broker is registered), 1 node and 3 nodes
- *   restart    startKafka again after stopKafka (formatted data), 1 node and 3 nodes
+ *   stop       stopKafka with 8 topics of 3 partitions in place (SIGTERM to every node), 1 node and 3 nodes
+ *   restart    startKafka again after that stop (formatted data), 1 node and 3 nodes
  *   failover   3 nodes, a 3-partition topic: SIGKILL the leader of partition 0, then poll kafkaStatus every 100 ms
  *              until partition 0 has another leader (leader moved) and until the dead node left every ISR
  *   rejoin     startKafka brings the node back: until it is registered (startKafka resolves) and until every
@@ -65,6 +66,7 @@ async function partitions(cfg: LocalConfig) {
 
 interface Results {
   startMs: Record<string, number[]>;
+  stopMs: Record<string, number[]>;
   restartMs: Record<string, number[]>;
   leaderMovedMs: number[];
   isrShrunkMs: number[];
@@ -77,7 +79,12 @@ async function measureStart(brokers: number, results: Results): Promise<void> {
   try {
     const start = await timed(() => startKafka(cfg, () => undefined));
     results.startMs[brokers] = [...(results.startMs[brokers] ?? []), start];
-    await stopKafka(cfg);
+    await ensureTopics(
+      cfg,
+      Array.from({ length: 8 }, (_, i) => ({ name: `${TOPIC}-${i}`, partitions: 3 })),
+    );
+    const stop = await timed(() => stopKafka(cfg));
+    results.stopMs[brokers] = [...(results.stopMs[brokers] ?? []), stop];
     const restart = await timed(() => startKafka(cfg, () => undefined));
     results.restartMs[brokers] = [...(results.restartMs[brokers] ?? []), restart];
   } finally {
@@ -136,6 +143,7 @@ export async function main(argv = process.argv.slice(2)): Promise<void> {
   if (!Number.isInteger(repetitions) || repetitions < 1) throw new Error("--repetitions must be a whole number ≥ 1");
   const results: Results = {
     startMs: {},
+    stopMs: {},
     restartMs: {},
     leaderMovedMs: [],
     isrShrunkMs: [],
@@ -158,6 +166,8 @@ export async function main(argv = process.argv.slice(2)): Promise<void> {
     "Kafka cluster (own clusters in temporary state directories)",
     row("start, fresh data, 1 node", results.startMs[1] ?? []),
     row("start, fresh data, 3 nodes", results.startMs[3] ?? []),
+    row("stop, 8 topics, 1 node", results.stopMs[1] ?? []),
+    row("stop, 8 topics, 3 nodes", results.stopMs[3] ?? []),
     row("restart, formatted data, 1 node", results.restartMs[1] ?? []),
     row("restart, formatted data, 3 nodes", results.restartMs[3] ?? []),
     row("SIGKILL → partition 0 led by another node", results.leaderMovedMs),

@@ -5,7 +5,7 @@
 import { rmSync } from "node:fs";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { LocalConfig } from "../config";
-import { isAlive, readCmdline, run, runningPid } from "../support/proc";
+import { isAlive, readCmdline, run, runningPid, signalGroup } from "../support/proc";
 import { kafkaNodePaths, nodeIds } from "./kafka-config";
 
 export interface KafkaNode {
@@ -65,15 +65,7 @@ export async function killKafkaNode(cfg: LocalConfig, nodeId: number): Promise<b
   }
   const pid = nodePid(cfg, nodeId);
   if (pid === undefined) return false;
-  try {
-    process.kill(-pid, "SIGKILL"); // its process group: spawnDaemon starts each node detached
-  } catch {
-    try {
-      process.kill(pid, "SIGKILL");
-    } catch {
-      /* gone already */
-    }
-  }
+  signalGroup(pid, "SIGKILL");
   while (isAlive(pid)) await sleep(20);
   rmSync(kafkaNodePaths(cfg, nodeId).pidFile, { force: true });
   return true;

@@ -5,10 +5,11 @@
  * kafka-config.ts, users and topics kafka-admin.ts.
  */
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { setTimeout as sleep } from "node:timers/promises";
 import type { LocalConfig } from "../config";
 import { requireJava } from "../support/java";
 import { portIsFree } from "../support/ports";
-import { runningPid, spawnDaemon, stopDaemon, tail, waitFor } from "../support/proc";
+import { isAlive, runningPid, signalGroup, spawnDaemon, stopDaemon, tail, waitFor } from "../support/proc";
 import {
   adminKafka,
   describeCluster,
@@ -247,13 +248,39 @@ async function warmUpCoordinators(cfg: LocalConfig): Promise<void> {
     .catch(() => undefined);
 }
 
-/** Stops every node (SIGTERM, then SIGKILL after a grace period); false when none was running. */
+/**
+ * How long the last node(s) of a cluster get once too few are left for a controller quorum: a broker's
+ * controlled shutdown asks the active controller, and with the others' controllers gone there is none, so it
+ * would wait out the whole grace period (30 s measured) before its SIGKILL anyway.
+ */
+const QUORUM_LOST_GRACE_MS = 3_000;
+
+/**
+ * Stops every node (SIGTERM to all at once, SIGKILL after a grace period); false when none was running. A node
+ * left without a controller quorum is killed after QUORUM_LOST_GRACE_MS: it cannot finish a controlled shutdown.
+ */
 export async function stopKafka(cfg: LocalConfig): Promise<boolean> {
   const running = kafkaNodes(cfg).filter((node) => node.running);
-  const stopped = await Promise.all(
-    running.map((node) => stopDaemon(kafkaNodePaths(cfg, node.nodeId).pidFile, 30_000)),
-  );
-  return stopped.some(Boolean);
+  if (running.length === 0) return false;
+  const stops = running.map((node) => stopDaemon(kafkaNodePaths(cfg, node.nodeId).pidFile, 30_000));
+  const quorum = Math.floor(cfg.kafka.brokers / 2) + 1;
+  const watch = async (): Promise<void> => {
+    let lostAt: number | undefined;
+    for (;;) {
+      const alive = running.filter((node) => node.pid !== undefined && isAlive(node.pid));
+      if (alive.length === 0) return;
+      if (alive.length < quorum && cfg.kafka.brokers > 1) {
+        lostAt ??= Date.now();
+        if (Date.now() - lostAt > QUORUM_LOST_GRACE_MS) {
+          for (const node of alive) signalGroup(node.pid as number, "SIGKILL");
+          return;
+        }
+      }
+      await sleep(100);
+    }
+  };
+  await Promise.all([...stops, watch()]);
+  return true;
 }
 
 export interface KafkaStatus {
