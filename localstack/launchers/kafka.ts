@@ -229,18 +229,19 @@ export async function startKafka(cfg: LocalConfig, log: (msg: string) => void): 
 }
 
 /**
- * The broker creates __consumer_offsets on the first group-coordinator lookup, and __transaction_state on the
- * first InitProducerId of an idempotent producer; doing both now spares the first consumer and the first producer
- * of a fresh cluster a logged "coordinator is not available / is loading" error. Best effort, quiet.
+ * The broker creates __consumer_offsets on the first group-coordinator lookup, and a broker's producer-id manager
+ * fetches its first block of ids from the controller on the first InitProducerId (answering that one "the
+ * coordinator is loading"); doing both now spares the first consumer and the first idempotent producer of a fresh
+ * single broker a logged retriable error. With several nodes the producer id goes to one of them (kafkajs picks
+ * the broker the metadata names as controller), so another node's first InitProducerId may still be retried
+ * once, logged by the client. Best effort, quiet.
  */
 async function warmUpCoordinators(cfg: LocalConfig): Promise<void> {
   const kafka = adminKafka(cfg, "sluice-local-warm-up");
-  const topics = await withAdmin(kafka, async (client) => {
-    const existing = await client.listTopics();
-    if (!existing.includes("__consumer_offsets")) await client.describeGroups(["sluice-local-warm-up"]);
-    return existing;
+  await withAdmin(kafka, async (client) => {
+    if (!(await client.listTopics()).includes("__consumer_offsets"))
+      await client.describeGroups(["sluice-local-warm-up"]);
   }).catch(() => undefined);
-  if (topics === undefined || topics.includes("__transaction_state")) return;
   const producer = kafka.producer({ idempotent: true, allowAutoTopicCreation: false }); // connect asks for an id
   await producer
     .connect()
