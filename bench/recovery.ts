@@ -15,6 +15,7 @@ import { writeSyntheticAssembly } from "#local/lambda-service/synthetic-assembly
 import { adminCredentials } from "#local/launchers/kafka";
 import { awsClients } from "#local/support/aws";
 import { createKafkaSecret } from "#local/support/kafka-secret";
+import { producerOptions } from "#shared/producer-options";
 import { benchKafka, createTopics, deleteTopics, PARTITIONS } from "./kafka";
 import { instanceConfig, servicePid, startInstance, stopInstance } from "./service";
 import { distribution, round, sleep } from "./stats";
@@ -99,7 +100,7 @@ export async function main(argv = process.argv.slice(2)): Promise<void> {
         logicalId: "DeliveryMapping",
         functionLogicalId: "Delivery",
         topic,
-        bootstrapServers: [base.kafka.bootstrapServers],
+        bootstrapServers: [...base.kafka.brokerList],
         secretArn: secret.arn,
         batchSize: 10,
         maxBatchingWindowSeconds: 0,
@@ -108,7 +109,7 @@ export async function main(argv = process.argv.slice(2)): Promise<void> {
       },
     ],
   });
-  const producer = benchKafka(base, "sluice-bench-recovery").producer();
+  const producer = benchKafka(base, "sluice-bench-recovery").producer(producerOptions());
   await producer.connect();
   const produceOnEach = () =>
     producer.send({

@@ -17,6 +17,7 @@ import { localStackStatus, stopLocalStack } from "#local/launchers/localstack-ho
 import { up } from "#local/stack";
 import { awsClients } from "#local/support/aws";
 import { createKafkaSecret, type KafkaSecret } from "#local/support/kafka-secret";
+import { producerOptions } from "#shared/producer-options";
 import { DELIVERY_BATCH_SIZES, deliveryName, errorText, log, type Run, writeAssembly } from "./context";
 import { benchKafka, createTopics, deleteTopics, produceBacklog, rawConsume } from "./kafka";
 import {
@@ -56,7 +57,7 @@ async function main(): Promise<void> {
   mkdirSync(outDir, { recursive: true });
 
   const kafkaClient = benchKafka(cfg, "sluice-bench-producer");
-  const producer = kafkaClient.producer({ allowAutoTopicCreation: false });
+  const producer = kafkaClient.producer(producerOptions());
   const results: Results = { delivery: [], memory: {}, errors: {} };
   const clock = new PhaseClock();
   let secret: KafkaSecret | undefined;

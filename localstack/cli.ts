@@ -19,7 +19,7 @@ import { finishHourlyRuns, START_HOURS, startHourlyRuns } from "./jobs/hourly/jo
 import { scheduleCommand } from "./jobs/schedule";
 import { formatReport } from "./lambda-service/unhonoured";
 import { reset, resetTargets } from "./reset";
-import { type DeployResult, deploy, destroy, down, install, status, up } from "./stack";
+import { type DeployResult, deploy, destroy, down, install, type Status, status, up } from "./stack";
 import { stackOutputs } from "./support/aws";
 import type { Log } from "./support/log";
 import { MissingPrerequisiteError } from "./support/proc";
@@ -35,9 +35,13 @@ usage: npm run <script>            (or: npx tsx localstack/cli.ts <command>)
                         (command: start; --pipeline faces|analytics|hourly runs one)
   npx tsx localstack/cli.ts seed     seed people onto the running pipeline and follow it (as start does)
   npm run local:up      install if needed and start Kafka + LocalStack       (command: up)
+  npm run local:up -- --brokers 3
+                        Kafka as a three-node KRaft cluster: topics on 3 replicas, min.insync.replicas=2,
+                        so one broker may die (the size is kept: later ups need no flag; see README)
   npm run local:down    stop them; LocalStack saves its state, which the next up restores (command: down)
   npm run local:reset   stop them and DELETE all local state (--yes, or confirm) (command: reset)
-  npm run local:status  what runs, what is deployed (--json for JSON)        (command: status)
+  npm run local:status  what runs, what is deployed (--json for JSON); with several Kafka nodes, each
+                        node and every partition's leader and in-sync replicas (command: status)
   npm run deploy:local  cdk bootstrap (once) + cdk deploy --all, local profile (command: deploy)
   npm run destroy:local empty the buckets and cdk destroy --all              (command: destroy)
   npm run deploy:local -- --app '<command or cdk.out dir>' [--name NAME]
@@ -77,11 +81,17 @@ options of start and seed:
   --limit N             seed at most N people (default 50)
   --sources sample|live start only: scrape the offline sample web (default) or the real Wikidata, TMDB
                         and Wikipedia (needs the internet; put a TMDB token in the TmdbSecretArn secret)
+  --brokers N           start (and up): Kafka nodes, 1 (default) or 3 (up to 5); remembered with the data
+
+options of up:
+  --brokers N           as above
 
 environment (defaults):
   SLUICE_PORT=4566 (the endpoint)  LOCALSTACK_PORT=4567  KAFKA_PORT=9092  KAFKA_CONTROLLER_PORT=9093  AWS_REGION=us-east-1
   SLUICE_STATE_DIR=<repo>/.local (data, logs, venv)   SLUICE_CACHE_DIR=~/.cache/sluice (downloads)
-  SLUICE_STACK_PREFIX=sluice   SLUICE_KAFKA_HEAP=512m   SLUICE_SOURCES=sample   SAMPLE_WEB_PORT=4580
+  SLUICE_STACK_PREFIX=sluice   SLUICE_KAFKA_HEAP=512m (per node)   SLUICE_SOURCES=sample   SAMPLE_WEB_PORT=4580
+  SLUICE_KAFKA_BROKERS=1 (as --brokers; else the size the Kafka data was formatted with)
+  Kafka node n listens on KAFKA_PORT+(n-1)*10, its controller on KAFKA_CONTROLLER_PORT+(n-1)*10
   SLUICE_LOCALSTACK_SAVE_SECONDS=5 (how often LocalStack's state is saved while it runs; 0: only on down)
 `;
 
@@ -162,9 +172,7 @@ async function printStatus(cfg: LocalConfig, json: boolean): Promise<void> {
       .join(" ");
     log(`            ${services}`);
   }
-  const k = s.kafka;
-  log(`Kafka       ${k.running ? `running (pid ${k.pid}) at ${cfg.kafka.bootstrapServers}` : "stopped"}`);
-  if (k.topics) log(`            topics: ${k.topics.join(", ") || "(none)"}`);
+  for (const line of kafkaStatusLines(cfg, s.kafka)) log(line);
   for (const app of s.apps) {
     log(`app         ${app.name}: ${app.stacks.join(", ")}  (--app ${app.app}; deployed ${app.deployedAt})`);
   }
@@ -206,6 +214,41 @@ async function printStatus(cfg: LocalConfig, json: boolean): Promise<void> {
   }
 }
 
+/** The Kafka lines of `status`: as ever for a single broker; for a cluster, each node and each partition. */
+export function kafkaStatusLines(cfg: LocalConfig, k: Status["kafka"]): string[] {
+  if (cfg.kafka.brokers === 1) {
+    const lines = [`Kafka       ${k.running ? `running (pid ${k.pid}) at ${cfg.kafka.bootstrapServers}` : "stopped"}`];
+    if (k.topics) lines.push(`            topics: ${k.topics.join(", ") || "(none)"}`);
+    return lines;
+  }
+  const up = k.nodes.filter((n) => n.running).length;
+  const answer = k.brokers === undefined ? "" : `; ${k.brokers} broker(s) registered`;
+  const lines = [
+    `Kafka       ${k.running ? `${up} of ${k.nodes.length} nodes running${answer}` : "stopped"} at ${cfg.kafka.bootstrapServers}`,
+  ];
+  for (const n of k.nodes) {
+    lines.push(`  node ${n.nodeId}    ${cfg.kafka.host}:${n.port}  ${n.running ? `up (pid ${n.pid})` : "DOWN"}`);
+  }
+  if (k.topics) lines.push(`            topics: ${k.topics.join(", ") || "(none)"}`);
+  const under = (k.partitions ?? []).filter((p) => p.underReplicated).length;
+  if (k.partitions && k.partitions.length > 0) {
+    lines.push(`            partitions: ${k.partitions.length}, under-replicated: ${under}`);
+  }
+  for (const p of k.partitions ?? []) {
+    const leader = p.leader === undefined ? "NONE (offline)" : String(p.leader);
+    const flag = p.underReplicated ? `   << UNDER-REPLICATED (${p.isr.length} of ${p.replicas.length} in sync)` : "";
+    lines.push(
+      `  partition ${p.topic}-${p.partition}: leader ${leader}, replicas ${p.replicas.join(",")}, isr ${p.isr.join(",")}${flag}`,
+    );
+  }
+  return lines;
+}
+
+/** --brokers N of up and start, as the configuration to use (SLUICE_KAFKA_BROKERS when absent). */
+function withBrokers(cfg: LocalConfig, brokers: string | undefined): LocalConfig {
+  return brokers === undefined ? cfg : loadLocalConfig({ ...process.env, SLUICE_KAFKA_BROKERS: brokers });
+}
+
 /** --app (a CDK app command or cloud assembly directory, as the CDK CLI takes it) and --name of deploy and destroy. */
 function appOptions(args: string[]): { app?: string; name?: string } {
   const { values } = parseArgs({ args, options: { app: { type: "string" }, name: { type: "string" } }, strict: true });
@@ -220,7 +263,13 @@ function defaultFrom(cfg: LocalConfig): string {
 function jobOptions(
   args: string[],
   allowSources: boolean,
-): { from?: string; limit: number; sources?: "sample" | "live"; pipelines: readonly Pipeline[] } {
+): {
+  from?: string;
+  limit: number;
+  sources?: "sample" | "live";
+  pipelines: readonly Pipeline[];
+  brokers?: string;
+} {
   const { values } = parseArgs({
     args,
     options: {
@@ -228,10 +277,12 @@ function jobOptions(
       limit: { type: "string" },
       sources: { type: "string" },
       pipeline: { type: "string" },
+      brokers: { type: "string" },
     },
     strict: true,
   });
   if (values.pipeline !== undefined && !allowSources) throw new Error("--pipeline is an option of start");
+  if (values.brokers !== undefined && !allowSources) throw new Error("--brokers is an option of start and up");
   const pipelines = pipelinesOf(values.pipeline ?? "all");
   const limit = values.limit === undefined ? 50 : Number(values.limit);
   if (!Number.isInteger(limit) || limit < 1)
@@ -242,7 +293,13 @@ function jobOptions(
       throw new Error(`--sources must be "sample" or "live", got "${values.sources}"`);
     }
   }
-  return { from: values.from, limit, sources: values.sources as "sample" | "live" | undefined, pipelines };
+  return {
+    from: values.from,
+    limit,
+    sources: values.sources as "sample" | "live" | undefined,
+    pipelines,
+    ...(values.brokers === undefined ? {} : { brokers: values.brokers }),
+  };
 }
 
 const PIPELINES = ["faces", "analytics", "hourly"] as const;
@@ -299,9 +356,11 @@ export async function main(argv: string[]): Promise<number> {
     case "install":
       await install(cfg, log);
       return 0;
-    case "up":
-      await up(cfg, log);
+    case "up": {
+      const { values } = parseArgs({ args: rest, options: { brokers: { type: "string" } }, strict: true });
+      await up(withBrokers(cfg, values.brokers), log);
       return 0;
+    }
     case "down":
       await down(cfg, log);
       return 0;
@@ -325,7 +384,8 @@ export async function main(argv: string[]): Promise<number> {
     case "start": {
       const options = jobOptions(rest, true);
       const started = Date.now();
-      const run = { ...cfg, sources: options.sources ?? cfg.sources };
+      const sized = withBrokers(cfg, options.brokers);
+      const run = { ...sized, sources: options.sources ?? sized.sources };
       await up(run, log);
       const result = await deploy(run, log);
       const interactive = process.stdout.isTTY === true;

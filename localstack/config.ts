@@ -3,6 +3,7 @@
  * Each value has a default and an environment variable that overrides it.
  */
 
+import { existsSync, readFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { join, resolve } from "node:path";
 import { cdkJsonContext } from "#lib/cdk-json";
@@ -50,9 +51,20 @@ export interface LocalConfig {
   readonly kafka: {
     readonly version: string;
     readonly host: string;
-    /** SASL_PLAINTEXT listener with SCRAM-SHA-512. */
+    /** Node 1's SASL_PLAINTEXT listener with SCRAM-SHA-512 (KAFKA_PORT); node n listens on port + (n-1)*10. */
     readonly port: number;
+    /** Node 1's controller listener (KAFKA_CONTROLLER_PORT); node n's is controllerPort + (n-1)*10. */
     readonly controllerPort: number;
+    /**
+     * Nodes of the KRaft cluster, each a combined broker and controller: `--brokers N` of up/start or
+     * SLUICE_KAFKA_BROKERS, else the size the data was formatted with, else 1.
+     */
+    readonly brokers: number;
+    /** The size the Kafka data was formatted with (`<dataDir>/cluster.json`); absent before the first start. */
+    readonly formattedBrokers?: number;
+    /** One host:port per node, node 1 first: what kafkajs' `brokers` takes. */
+    readonly brokerList: readonly string[];
+    /** brokerList joined by commas: what CDK context, Lambda's Endpoints and Kafka's tools take. */
     readonly bootstrapServers: string;
     readonly dataDir: string;
     readonly heap: string;
@@ -102,6 +114,72 @@ function intFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: number): num
     throw new Error(`${name} must be a TCP port number (1-65535), got "${raw}"`);
   }
   return value;
+}
+
+/** The largest local cluster: each node is a JVM of SLUICE_KAFKA_HEAP. */
+export const MAX_KAFKA_BROKERS = 5;
+/** Node n's ports are the base ports + (n-1) * this. */
+export const KAFKA_NODE_PORT_STRIDE = 10;
+/** The file in the Kafka data directory that records the cluster size (and id) the storage was formatted with. */
+export const KAFKA_CLUSTER_FILE = "cluster.json";
+
+export function kafkaBrokersFromValue(raw: string, name: string): number {
+  const value = Number(raw);
+  if (!(Number.isInteger(value) && value >= 1 && value <= MAX_KAFKA_BROKERS)) {
+    throw new Error(`${name} must be a whole number of Kafka nodes from 1 to ${MAX_KAFKA_BROKERS}, got "${raw}"`);
+  }
+  return value;
+}
+
+/**
+ * The cluster size the data in dataDir was formatted with: cluster.json's, or 1 for a data directory formatted
+ * before that file existed (single broker only then); undefined when nothing was formatted yet.
+ */
+export function formattedKafkaBrokers(dataDir: string): number | undefined {
+  const file = join(dataDir, KAFKA_CLUSTER_FILE);
+  if (existsSync(file)) {
+    let brokers: unknown;
+    try {
+      brokers = (JSON.parse(readFileSync(file, "utf8")) as { brokers?: unknown }).brokers;
+    } catch (error) {
+      throw new Error(`${file} is not JSON; delete ${dataDir} to start Kafka afresh`, { cause: error });
+    }
+    return kafkaBrokersFromValue(String(brokers), file);
+  }
+  return existsSync(join(dataDir, "data", "meta.properties")) ? 1 : undefined;
+}
+
+/** Node nodeId's (1-based) broker and controller ports: the base ports for node 1, then every tenth port. */
+export function kafkaNodePorts(
+  base: { readonly port: number; readonly controllerPort: number },
+  nodeId: number,
+): { port: number; controllerPort: number } {
+  const offset = (nodeId - 1) * KAFKA_NODE_PORT_STRIDE;
+  return { port: base.port + offset, controllerPort: base.controllerPort + offset };
+}
+
+/** Refuses, by name, base ports whose per-node series leave the port range or collide with each other. */
+function checkKafkaPorts(port: number, controllerPort: number, brokers: number): void {
+  const last = kafkaNodePorts({ port, controllerPort }, brokers);
+  if (last.port > 65535 || last.controllerPort > 65535) {
+    throw new Error(
+      `KAFKA_PORT=${port} / KAFKA_CONTROLLER_PORT=${controllerPort}: node ${brokers} would listen above 65535 ` +
+        `(node n uses the base port + ${(brokers - 1) * KAFKA_NODE_PORT_STRIDE} at most); choose lower ports`,
+    );
+  }
+  const brokerPorts = new Set(
+    Array.from({ length: brokers }, (_, i) => kafkaNodePorts({ port, controllerPort }, i + 1).port),
+  );
+  for (let n = 1; n <= brokers; n++) {
+    const c = kafkaNodePorts({ port, controllerPort }, n).controllerPort;
+    if (brokerPorts.has(c)) {
+      throw new Error(
+        `KAFKA_CONTROLLER_PORT=${controllerPort} collides with KAFKA_PORT=${port} for ${brokers} Kafka nodes ` +
+          `(node n uses each + (n-1)*${KAFKA_NODE_PORT_STRIDE}; port ${c} would be both): choose a controller port ` +
+          `that is not KAFKA_PORT plus a multiple of ${KAFKA_NODE_PORT_STRIDE}`,
+      );
+    }
+  }
 }
 
 function flagFromEnv(env: NodeJS.ProcessEnv, name: string): boolean {
@@ -160,6 +238,18 @@ export function loadLocalConfig(env: NodeJS.ProcessEnv = process.env): LocalConf
   const kafkaPort = intFromEnv(env, "KAFKA_PORT", 9092);
   const controllerPort = intFromEnv(env, "KAFKA_CONTROLLER_PORT", 9093);
   const samplePort = intFromEnv(env, "SAMPLE_WEB_PORT", 4580);
+  const kafkaDataDir = join(stateDir, "kafka");
+  const formattedBrokers = formattedKafkaBrokers(kafkaDataDir);
+  const requestedBrokers = stringFromEnv(env, "SLUICE_KAFKA_BROKERS");
+  const brokers =
+    requestedBrokers === undefined
+      ? (formattedBrokers ?? 1)
+      : kafkaBrokersFromValue(requestedBrokers.trim(), "SLUICE_KAFKA_BROKERS (or --brokers)");
+  checkKafkaPorts(kafkaPort, controllerPort, brokers);
+  const brokerList = Array.from(
+    { length: brokers },
+    (_, i) => `${host}:${kafkaNodePorts({ port: kafkaPort, controllerPort }, i + 1).port}`,
+  );
   const sources = env.SLUICE_SOURCES ?? "sample";
   if (sources !== "sample" && sources !== "live") {
     throw new Error(`SLUICE_SOURCES must be "sample" or "live", got "${sources}"`);
@@ -187,8 +277,11 @@ export function loadLocalConfig(env: NodeJS.ProcessEnv = process.env): LocalConf
       host,
       port: kafkaPort,
       controllerPort,
-      bootstrapServers: `${host}:${kafkaPort}`,
-      dataDir: join(stateDir, "kafka"),
+      brokers,
+      ...optional("formattedBrokers", formattedBrokers),
+      brokerList,
+      bootstrapServers: brokerList.join(","),
+      dataDir: kafkaDataDir,
       heap: env.SLUICE_KAFKA_HEAP ?? "512m",
     },
     dynamodbLocalVersion: env.SLUICE_DYNAMODB_LOCAL_VERSION ?? "2.6.1",

@@ -10,6 +10,7 @@ import { readSecretJson } from "./aws";
 import { type Lazy, lazy } from "./lazy";
 import { logger } from "./logger";
 import type { OutputMessage } from "./outcome";
+import { ACKS_ALL, producerOptions } from "./producer-options";
 import type { StageSettings } from "./stage-settings";
 
 export type Emit = (messages: readonly OutputMessage[]) => Promise<void>;
@@ -43,7 +44,7 @@ async function connect(settings: KafkaClientSettings): Promise<Producer> {
         else logger.warn(`kafka: ${message}`, { kafka: extra });
       },
   });
-  const p = kafka.producer({ allowAutoTopicCreation: false });
+  const p = kafka.producer(producerOptions());
   await p.connect();
   return p;
 }
@@ -74,7 +75,7 @@ export function kafkaOutput(settings: OutputSettings): Emit {
     }
     await p.send({
       topic,
-      acks: -1,
+      acks: ACKS_ALL,
       compression: CompressionTypes.None,
       messages: messages.map((m) => ({ key: m.key, value: JSON.stringify(m.value) })),
     });

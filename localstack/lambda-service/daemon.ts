@@ -96,6 +96,7 @@ export async function startLambdaService(
       LOCALSTACK_PORT: String(cfg.localstack.port),
       KAFKA_PORT: String(cfg.kafka.port),
       KAFKA_CONTROLLER_PORT: String(cfg.kafka.controllerPort),
+      SLUICE_KAFKA_BROKERS: String(cfg.kafka.brokers),
     },
     cwd: cfg.root,
     logFile: serviceLogFile(cfg),

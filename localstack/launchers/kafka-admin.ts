@@ -4,9 +4,9 @@
  */
 import type { LocalConfig } from "../config";
 import { waitFor } from "../support/proc";
-import { kafkaPid } from "./kafka";
+import { kafkaRunning } from "./kafka";
 import { adminKafka, describeCluster, withAdmin } from "./kafka-client";
-import { adminCredentials, DEFAULT_PARTITIONS, type ScramUser } from "./kafka-config";
+import { adminCredentials, DEFAULT_PARTITIONS, replication, type ScramUser } from "./kafka-config";
 import { installKafka, setScramCredentials } from "./kafka-install";
 
 function validateUsername(username: string): void {
@@ -23,7 +23,7 @@ function validateUsername(username: string): void {
 export async function upsertScramUser(cfg: LocalConfig, user: ScramUser): Promise<void> {
   validateUsername(user.username);
   if (user.password === "") throw new Error(`Kafka user ${user.username} needs a non-empty password`);
-  if (kafkaPid(cfg) === undefined) throw new Error("Kafka is not running: start it first");
+  if (!kafkaRunning(cfg)) throw new Error("Kafka is not running: start it first");
   const jars = await installKafka(cfg, () => undefined);
   const admin = adminCredentials(cfg);
   setScramCredentials(cfg, jars, admin, user);
@@ -34,9 +34,13 @@ export async function upsertScramUser(cfg: LocalConfig, user: ScramUser): Promis
   });
 }
 
-/** Creates the topics that do not exist yet (as admin); existing topics are left as they are. */
+/**
+ * Creates the topics that do not exist yet (as admin), replicated on min(3, N) of the cluster's N nodes and, with
+ * three or more, needing 2 in-sync replicas for an acks=all write; existing topics are left as they are.
+ */
 export async function ensureTopics(cfg: LocalConfig, topics: { name: string; partitions?: number }[]): Promise<void> {
   if (topics.length === 0) return;
+  const { factor, minInsyncReplicas } = replication(cfg.kafka.brokers);
   await withAdmin(adminKafka(cfg), async (client) => {
     const existing = new Set(await client.listTopics());
     const missing = topics.filter((topic) => !existing.has(topic.name));
@@ -47,7 +51,9 @@ export async function ensureTopics(cfg: LocalConfig, topics: { name: string; par
         topics: missing.map((topic) => ({
           topic: topic.name,
           numPartitions: topic.partitions ?? DEFAULT_PARTITIONS,
-          replicationFactor: 1,
+          replicationFactor: factor,
+          // A single broker's topics keep the broker's default (1), as they always had.
+          ...(factor > 1 ? { configEntries: [{ name: "min.insync.replicas", value: String(minInsyncReplicas) }] } : {}),
         })),
       });
     } catch (error) {

@@ -5,12 +5,13 @@
 import { type Admin, Kafka, type KafkaConfig, logLevel } from "kafkajs";
 import type { LocalConfig } from "../config";
 import { adminCredentials, type ScramUser } from "./kafka-config";
+import { runningBrokerList } from "./kafka-nodes";
 
-/** A kafkajs configuration for the local broker, authenticating as user with SCRAM-SHA-512. */
+/** A kafkajs configuration for the local cluster (every node), authenticating as user with SCRAM-SHA-512. */
 export function kafkaClientConfig(cfg: LocalConfig, user: ScramUser): KafkaConfig {
   return {
     clientId: "sluice-local",
-    brokers: [cfg.kafka.bootstrapServers],
+    brokers: [...cfg.kafka.brokerList],
     ssl: false,
     sasl: { mechanism: "scram-sha-512", username: user.username, password: user.password },
     logLevel: logLevel.ERROR,
@@ -22,10 +23,14 @@ export function adminKafka(cfg: LocalConfig, clientId = "sluice-local-admin"): K
   return new Kafka({ ...kafkaClientConfig(cfg, adminCredentials(cfg)), clientId, logLevel: logLevel.NOTHING });
 }
 
-/** A quiet, fail-fast client for probes and admin calls made here. */
+/**
+ * A quiet, fail-fast client for probes and admin calls made here. It bootstraps from the nodes that run: with
+ * no retries, kafkajs would not try a second seed broker after a killed node refused it.
+ */
 export function probeKafka(cfg: LocalConfig, user: ScramUser, timeoutMs = 3_000): Kafka {
   return new Kafka({
     ...kafkaClientConfig(cfg, user),
+    brokers: runningBrokerList(cfg),
     clientId: "sluice-local-admin",
     logLevel: logLevel.NOTHING,
     connectionTimeout: Math.min(timeoutMs, 3_000),
@@ -56,4 +61,37 @@ export async function describeCluster(
     const cluster = await admin.describeCluster();
     return { brokers: cluster.brokers.length };
   });
+}
+
+export interface PartitionState {
+  readonly topic: string;
+  readonly partition: number;
+  /** The leader's node id; undefined while the partition has none (offline). */
+  readonly leader?: number;
+  readonly replicas: number[];
+  readonly isr: number[];
+  /** Fewer in-sync replicas than replicas. */
+  readonly underReplicated: boolean;
+}
+
+/** Leader, replicas and in-sync replicas of every partition of topics, ordered by topic and partition. */
+export async function partitionStates(admin: Admin, topics: readonly string[]): Promise<PartitionState[]> {
+  if (topics.length === 0) return [];
+  const metadata = await admin.fetchTopicMetadata({ topics: [...topics] });
+  return metadata.topics
+    .flatMap((t) =>
+      t.partitions.map((p) => {
+        const replicas = [...p.replicas].sort((a, b) => a - b);
+        const isr = [...p.isr].sort((a, b) => a - b);
+        return {
+          topic: t.name,
+          partition: p.partitionId,
+          ...(p.leader >= 0 ? { leader: p.leader } : {}),
+          replicas,
+          isr,
+          underReplicated: isr.length < replicas.length,
+        };
+      }),
+    )
+    .sort((a, b) => a.topic.localeCompare(b.topic) || a.partition - b.partition);
 }

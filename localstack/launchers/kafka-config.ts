@@ -4,15 +4,18 @@
  *
  * State (under cfg.kafka.dataDir):
  *   admin.json         the admin SCRAM credentials (0600), generated once
- *   server.properties  broker configuration (0600: it holds the admin password), rewritten on every start
+ *   cluster.json       the cluster size and id the storage was formatted with (written before formatting)
+ *   server.properties  node 1's configuration (0600: it holds the admin password), rewritten on every start
  *   log4j2.xml         logging configuration: WARN, plus a few INFO lines for start/stop and failed logins
- *   data/              the KRaft log directory (topic data and the __cluster_metadata log)
- * The broker's log is cfg.logDir/kafka.log (the previous run's is kept as kafka.log.1).
+ *   data/              node 1's KRaft log directory (topic data and the __cluster_metadata log)
+ *   node-<n>/          node n's server.properties and data/ (n = 2…N, only with --brokers N)
+ * Node 1's log is cfg.logDir/kafka.log (the previous run's is kept as kafka.log.1), node n's kafka-<n>.log;
+ * its pid file cfg.runDir/kafka.pid, node n's kafka-<n>.pid. A single broker is node 1 alone: the same files.
  */
 import { randomBytes } from "node:crypto";
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import type { LocalConfig } from "../config";
+import { KAFKA_CLUSTER_FILE, kafkaNodePorts, type LocalConfig } from "../config";
 import type { ScramUser } from "../support/kafka-secret";
 
 export type { ScramUser };
@@ -21,8 +24,12 @@ const ADMIN_USERNAME = "admin";
 export const SCRAM_MECHANISM = "SCRAM-SHA-512";
 export const SCRAM_ITERATIONS = 8192;
 export const DEFAULT_PARTITIONS = 3;
-const NODE_ID = 1;
+/** The cluster's node ids, 1…N. */
+export function nodeIds(cfg: LocalConfig): number[] {
+  return Array.from({ length: cfg.kafka.brokers }, (_, i) => i + 1);
+}
 
+/** The files of the cluster as a whole, and node 1's (a single broker's) where they always were. */
 export function kafkaPaths(cfg: LocalConfig) {
   const dataDir = cfg.kafka.dataDir;
   const installDir = join(cfg.cacheDir, `kafka-${cfg.kafka.version}`);
@@ -32,14 +39,52 @@ export function kafkaPaths(cfg: LocalConfig) {
     marker: join(installDir, ".installed.json"),
     dataDir,
     adminFile: join(dataDir, "admin.json"),
-    serverProperties: join(dataDir, "server.properties"),
+    clusterFile: join(dataDir, KAFKA_CLUSTER_FILE),
     log4jConfig: join(dataDir, "log4j2.xml"),
     toolsLog4jConfig: join(dataDir, "tools-log4j2.xml"),
-    logDirs: join(dataDir, "data"),
-    metaProperties: join(dataDir, "data", "meta.properties"),
-    logFile: join(cfg.logDir, "kafka.log"),
-    pidFile: join(cfg.runDir, "kafka.pid"),
+    ...kafkaNodePaths(cfg, 1),
   };
+}
+
+/** Node nodeId's own files and ports: node 1 keeps the single broker's names, node n has node-<n>/ and -<n> names. */
+export function kafkaNodePaths(cfg: LocalConfig, nodeId: number) {
+  const dir = nodeId === 1 ? cfg.kafka.dataDir : join(cfg.kafka.dataDir, `node-${nodeId}`);
+  const suffix = nodeId === 1 ? "" : `-${nodeId}`;
+  return {
+    nodeDir: dir,
+    serverProperties: join(dir, "server.properties"),
+    logDirs: join(dir, "data"),
+    metaProperties: join(dir, "data", "meta.properties"),
+    logFile: join(cfg.logDir, `kafka${suffix}.log`),
+    pidFile: join(cfg.runDir, `kafka${suffix}.pid`),
+    ...kafkaNodePorts(cfg.kafka, nodeId),
+  };
+}
+
+/**
+ * Why the cluster cannot start as configured, or undefined: KRaft storage is formatted for one quorum, so a
+ * cluster size other than the formatted one is refused, naming both and how to start afresh.
+ */
+export function clusterSizeRefusal(cfg: LocalConfig): string | undefined {
+  const { brokers, formattedBrokers } = cfg.kafka;
+  if (formattedBrokers === undefined || formattedBrokers === brokers) return undefined;
+  const asked = (n: number): string => (n === 1 ? "a single broker" : `${n} brokers`);
+  return (
+    `Kafka's data in ${cfg.kafka.dataDir} was formatted for ${asked(formattedBrokers)} but ${asked(brokers)} ` +
+    `${brokers === 1 ? "was" : "were"} asked for (--brokers / SLUICE_KAFKA_BROKERS): a KRaft quorum cannot change ` +
+    `size here. Start without --brokers (and SLUICE_KAFKA_BROKERS unset) to keep ${asked(formattedBrokers)}, or start ` +
+    `afresh with ${brokers}: \`npm run local:reset\` (all local state), or stop the stack and delete ` +
+    `${cfg.kafka.dataDir} (Kafka alone: every topic, its records and the committed offsets go with it).`
+  );
+}
+
+/**
+ * Replication for a cluster of `brokers` nodes: every topic on min(3, N) nodes; with 3 or more, a write with
+ * acks=all needs 2 in-sync replicas, so one node may be lost without losing an acknowledged record or refusing writes.
+ */
+export function replication(brokers: number): { factor: number; minInsyncReplicas: number } {
+  const factor = Math.min(3, brokers);
+  return { factor, minInsyncReplicas: factor >= 3 ? 2 : 1 };
 }
 
 function isScramUser(value: unknown): value is ScramUser {
@@ -105,13 +150,19 @@ export function writePrivate(file: string, content: string): void {
   chmodSync(file, 0o600); // writeFileSync's mode applies only when it creates the file
 }
 
-export function serverProperties(cfg: LocalConfig, admin: ScramUser): string {
-  const { host, port, controllerPort } = cfg.kafka;
-  const p = kafkaPaths(cfg);
+/** Node nodeId's server.properties (node 1 of a single broker: as it always was). */
+export function serverProperties(cfg: LocalConfig, admin: ScramUser, nodeId = 1): string {
+  const { host } = cfg.kafka;
+  const p = kafkaNodePaths(cfg, nodeId);
+  const { port, controllerPort } = p;
+  const voters = nodeIds(cfg)
+    .map((id) => `${id}@127.0.0.1:${kafkaNodePorts(cfg.kafka, id).controllerPort}`)
+    .join(",");
+  const { factor, minInsyncReplicas } = replication(cfg.kafka.brokers);
   return propertiesFile({
     "process.roles": "broker,controller",
-    "node.id": NODE_ID,
-    "controller.quorum.voters": `${NODE_ID}@127.0.0.1:${controllerPort}`,
+    "node.id": nodeId,
+    "controller.quorum.voters": voters,
     listeners: `SASL_PLAINTEXT://${host}:${port},CONTROLLER://127.0.0.1:${controllerPort}`,
     "advertised.listeners": `SASL_PLAINTEXT://${host}:${port}`,
     "listener.security.protocol.map": "SASL_PLAINTEXT:SASL_PLAINTEXT,CONTROLLER:PLAINTEXT",
@@ -127,15 +178,15 @@ export function serverProperties(cfg: LocalConfig, admin: ScramUser): string {
     "super.users": `User:${admin.username};User:ANONYMOUS`,
     "log.dirs": p.logDirs,
     "num.partitions": DEFAULT_PARTITIONS,
-    "default.replication.factor": 1,
-    "min.insync.replicas": 1,
-    "offsets.topic.replication.factor": 1,
+    "default.replication.factor": factor,
+    "min.insync.replicas": minInsyncReplicas,
+    "offsets.topic.replication.factor": factor,
     "offsets.topic.num.partitions": 1,
-    "transaction.state.log.replication.factor": 1,
-    "transaction.state.log.min.isr": 1,
+    "transaction.state.log.replication.factor": factor,
+    "transaction.state.log.min.isr": minInsyncReplicas,
     "transaction.state.log.num.partitions": 1,
-    "share.coordinator.state.topic.replication.factor": 1,
-    "share.coordinator.state.topic.min.isr": 1,
+    "share.coordinator.state.topic.replication.factor": factor,
+    "share.coordinator.state.topic.min.isr": minInsyncReplicas,
     "auto.create.topics.enable": false,
     "group.initial.rebalance.delay.ms": 0,
     "num.network.threads": 2,

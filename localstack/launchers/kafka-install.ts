@@ -13,6 +13,7 @@ import { readMarker, writeMarker } from "../support/install-marker";
 import { copyDependencies, requireJava, requireMaven } from "../support/java";
 import { CommandError, run } from "../support/proc";
 import {
+  kafkaNodePaths,
   kafkaPaths,
   log4jXml,
   propertiesFile,
@@ -136,7 +137,8 @@ function runKafkaTool(
   );
 }
 
-function clusterId(): string {
+/** A new cluster id. */
+export function newClusterId(): string {
   // A Kafka Uuid: 16 random bytes, URL-safe base64 without padding; Kafka avoids ids starting with "-".
   for (;;) {
     const id = randomBytes(16).toString("base64url");
@@ -144,16 +146,20 @@ function clusterId(): string {
   }
 }
 
-/** Formats the KRaft storage of a new broker, with the admin SCRAM user in it. */
+/**
+ * Formats node nodeId's KRaft storage (its server.properties must be written) for cluster id, with the admin
+ * SCRAM user in it. Every node of a cluster is formatted with the same id and the same bootstrap user.
+ */
 export function formatStorage(
   cfg: LocalConfig,
   jars: readonly string[],
   admin: ScramUser,
   log: (msg: string) => void,
+  node: { readonly nodeId: number; readonly clusterId: string },
 ): void {
-  const p = kafkaPaths(cfg);
-  const id = clusterId();
-  log(`Formatting Kafka storage in ${p.logDirs} (cluster id ${id})…`);
+  const p = kafkaNodePaths(cfg, node.nodeId);
+  const id = node.clusterId;
+  log(`Formatting Kafka storage in ${p.logDirs} (cluster id ${id}, node ${node.nodeId})…`);
   runKafkaTool(
     cfg,
     jars,

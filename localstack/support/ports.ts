@@ -29,3 +29,18 @@ export function freePort(host = "127.0.0.1"): Promise<number> {
     });
   });
 }
+
+/**
+ * A base port such that base + i*stride and base + i*stride + 1 (i = 0…count-1) are all free: the ports of a
+ * cluster of `count` Kafka nodes (broker, controller) of a test's own. Picked below the kernel's ephemeral range
+ * (32768 up on Linux), where an outgoing connection cannot take one between this check and the bind.
+ */
+export async function freePortSeries(count: number, stride: number, host = "127.0.0.1"): Promise<number> {
+  for (let attempt = 0; attempt < 100; attempt++) {
+    const base = 20_000 + Math.floor(Math.random() * (12_000 - count * stride));
+    const ports = Array.from({ length: count }, (_, i) => [base + i * stride, base + i * stride + 1]).flat();
+    const free = await Promise.all(ports.map((port) => portIsFree(host, port)));
+    if (free.every(Boolean)) return base;
+  }
+  throw new Error(`no ${count} free port pairs ${stride} apart between 20000 and 32000 on ${host}`);
+}

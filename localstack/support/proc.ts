@@ -94,6 +94,19 @@ export function runningPid(pidFile: string): number | undefined {
   return pid !== undefined && isAlive(pid) ? pid : undefined;
 }
 
+/** Sends sig to pid's process group (a daemon's: spawnDaemon starts each in its own), or to pid alone. */
+export function signalGroup(pid: number, sig: NodeJS.Signals): void {
+  try {
+    process.kill(-pid, sig);
+  } catch {
+    try {
+      process.kill(pid, sig);
+    } catch {
+      /* already gone */
+    }
+  }
+}
+
 /** SIGTERM to the daemon's process group, SIGKILL after graceMs; removes the pid file. */
 export async function stopDaemon(pidFile: string, graceMs = 15_000): Promise<boolean> {
   const pid = runningPid(pidFile);
@@ -101,17 +114,7 @@ export async function stopDaemon(pidFile: string, graceMs = 15_000): Promise<boo
     rmSync(pidFile, { force: true });
     return false;
   }
-  const signal = (sig: NodeJS.Signals): void => {
-    try {
-      process.kill(-pid, sig);
-    } catch {
-      try {
-        process.kill(pid, sig);
-      } catch {
-        /* already gone */
-      }
-    }
-  };
+  const signal = (sig: NodeJS.Signals): void => signalGroup(pid, sig);
   signal("SIGTERM");
   const deadline = Date.now() + graceMs;
   while (isAlive(pid) && Date.now() < deadline) await sleep(100);

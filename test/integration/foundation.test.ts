@@ -105,7 +105,7 @@ describe("Kafka with SASL/SCRAM-SHA-512", () => {
   test("a client without credentials is refused", async () => {
     const kafka = new Kafka({
       clientId: "anonymous",
-      brokers: [cfg.kafka.bootstrapServers],
+      brokers: [...cfg.kafka.brokerList],
       logLevel: logLevel.NOTHING,
       connectionTimeout: 3000,
       requestTimeout: 3000,

@@ -239,7 +239,7 @@ describe("the Lambda API on the endpoint", () => {
       Topics: ["celebrities"],
       BatchSize: 100,
       StartingPosition: "TRIM_HORIZON",
-      SelfManagedEventSource: { Endpoints: { KAFKA_BOOTSTRAP_SERVERS: [cfg.kafka.bootstrapServers] } },
+      SelfManagedEventSource: { Endpoints: { KAFKA_BOOTSTRAP_SERVERS: [...cfg.kafka.brokerList] } },
       SourceAccessConfigurations: [{ Type: "SASL_SCRAM_512_AUTH", URI: await output("KafkaSecretArn") }],
       FunctionResponseTypes: ["ReportBatchItemFailures"],
       MaximumRetryAttempts: 3,

@@ -49,7 +49,7 @@ beforeAll(async () => {
   const secret = await createKafkaSecret(awsClients(cfg).secrets, unique("metrics-kafka"), adminCredentials(cfg));
   cleanups.push(() => secret.remove());
   const mapping = {
-    bootstrapServers: [cfg.kafka.bootstrapServers],
+    bootstrapServers: [...cfg.kafka.brokerList],
     secretArn: secret.arn,
     maxBatchingWindowSeconds: 0,
   };

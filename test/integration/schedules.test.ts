@@ -79,7 +79,7 @@ beforeAll(async () => {
         logicalId: "RegistryFeed",
         functionLogicalId: "Recorder",
         topic: `registry-${suffix}`,
-        bootstrapServers: [base.kafka.bootstrapServers],
+        bootstrapServers: [...base.kafka.brokerList],
         extraProperties: {
           SelfManagedKafkaEventSourceConfig: {
             SchemaRegistryConfig: { SchemaRegistryURI: "https://registry.invalid", EventRecordFormat: "JSON" },
@@ -90,7 +90,7 @@ beforeAll(async () => {
         logicalId: "MtlsFeed",
         functionLogicalId: "Recorder",
         topic: `mtls-${suffix}`,
-        bootstrapServers: [base.kafka.bootstrapServers],
+        bootstrapServers: [...base.kafka.brokerList],
         extraProperties: {
           SourceAccessConfigurations: [
             {

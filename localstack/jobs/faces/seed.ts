@@ -5,6 +5,7 @@
  */
 import { Kafka } from "kafkajs";
 import type { Celebrity } from "#faces/contracts";
+import { ACKS_ALL, producerOptions } from "#shared/producer-options";
 import type { LocalConfig } from "../../config";
 import { adminCredentials, kafkaClientConfig } from "../../launchers/kafka";
 
@@ -16,14 +17,14 @@ export async function produceCelebrities(
   chunk = 25,
 ): Promise<void> {
   const kafka = new Kafka({ ...kafkaClientConfig(cfg, adminCredentials(cfg)), clientId: "sluice-seed" });
-  const producer = kafka.producer({ allowAutoTopicCreation: false });
+  const producer = kafka.producer(producerOptions());
   await producer.connect();
   try {
     for (let i = 0; i < people.length; i += chunk) {
       const slice = people.slice(i, i + chunk);
       await producer.send({
         topic,
-        acks: -1,
+        acks: ACKS_ALL,
         messages: slice.map((p) => ({ key: p.wikidataId, value: JSON.stringify(p) })),
       });
       onProgress(Math.min(i + chunk, people.length));

@@ -30,6 +30,7 @@ import { PublishCommand, type SNSClient } from "@aws-sdk/client-sns";
 import { GetQueueUrlCommand, SendMessageCommand, type SQSClient } from "@aws-sdk/client-sqs";
 import type { Kafka, Producer } from "kafkajs";
 import { lazy } from "#shared/lazy";
+import { ACKS_ALL, producerOptions } from "#shared/producer-options";
 import type { FailureDestinationSpec, KafkaMappingSpec } from "../types";
 import { type PolledRecord, partitionKey, renderEvent } from "./event";
 
@@ -317,7 +318,7 @@ export function createFailureSink(spec: KafkaMappingSpec, clients: FailureSinkCl
         );
       }
       const producer = lazy(async (): Promise<Producer> => {
-        const p = kafka.producer({ allowAutoTopicCreation: false });
+        const p = kafka.producer(producerOptions());
         await p.connect();
         return p;
       });
@@ -328,6 +329,7 @@ export function createFailureSink(spec: KafkaMappingSpec, clients: FailureSinkCl
             const p = await producer.get();
             await p.send({
               topic,
+              acks: ACKS_ALL,
               messages: batch.records.map((record) => ({
                 key: record.key,
                 value: JSON.stringify(recordInvocationRecord(batch, record, context)),

@@ -74,7 +74,7 @@ describe("event", () => {
     // take negative bytes, which AWS sends for non-ASCII header values).
     const asciiOnly = { ...events[0], records: { [`${topic}-0`]: [r0, r1] } };
     const parsed = KafkaSelfManagedEventSchema.parse(asciiOnly);
-    expect(parsed.bootstrapServers).toEqual([cfg.kafka.bootstrapServers]);
+    expect(parsed.bootstrapServers).toEqual([...cfg.kafka.brokerList]);
     expect(parsed.records[`${topic}-0`]?.[0]).toMatchObject({
       key: "k1",
       value: JSON.stringify({ name: "Ada" }),

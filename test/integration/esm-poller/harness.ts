@@ -171,7 +171,7 @@ export function mapping(topic: string | string[], overrides: Partial<KafkaMappin
     logicalId: "Mapping",
     functionName: "esm-test-fn",
     topics: Array.isArray(topic) ? topic : [topic],
-    bootstrapServers: [cfg.kafka.bootstrapServers],
+    bootstrapServers: [...cfg.kafka.brokerList],
     batchSize: 100,
     maxBatchingWindowMs: 200,
     startingPosition: "TRIM_HORIZON",

@@ -41,7 +41,7 @@ export function writeRecorderAssembly(cfg: LocalConfig, dir: string, a: Recorder
         logicalId: "RecorderMapping",
         functionLogicalId: "Recorder",
         topic: a.topic,
-        bootstrapServers: [cfg.kafka.bootstrapServers],
+        bootstrapServers: [...cfg.kafka.brokerList],
         secretArn: a.secretArn,
         batchSize: a.batchSize,
         maxBatchingWindowSeconds: 0,

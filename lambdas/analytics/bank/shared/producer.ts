@@ -7,6 +7,7 @@
  */
 import { randomUUID } from "node:crypto";
 import type { Message, Producer, RecordMetadata } from "kafkajs";
+import { ACKS_ALL } from "#shared/producer-options";
 import { type OpenAccount, OpenAccountSchema, type TransactionMessage, TransactionMessageSchema } from "./contracts";
 
 /** What a person, a form or a CSV row gives; the consumer judges amount, type and account. */
@@ -63,7 +64,7 @@ export async function publish(
   for (let i = 0; i < messages.length; i += chunk) {
     const slice = messages.slice(i, i + chunk);
     try {
-      metadata.push(...(await producer.send({ topic, acks: -1, messages: slice.map(toRecord) })));
+      metadata.push(...(await producer.send({ topic, acks: ACKS_ALL, messages: slice.map(toRecord) })));
     } catch (error) {
       throw new Error(`cannot send transactions ${i + 1}-${i + slice.length} to ${topic}`, { cause: error });
     }

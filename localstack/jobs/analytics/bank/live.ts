@@ -5,6 +5,7 @@
  */
 import { contentHash } from "#bank/contracts";
 import { publish, type TransactionEntry, transactionMessage } from "#bank/producer";
+import { producerOptions } from "#shared/producer-options";
 import type { LocalConfig } from "../../../config";
 import { adminKafka } from "../../../launchers/kafka-client";
 import { awsClients } from "../../../support/aws";
@@ -29,7 +30,7 @@ export async function enterTransaction(
   options: { readonly timeoutMs: number },
 ): Promise<LiveResult> {
   const message = transactionMessage({ ...entry, source: "live" });
-  const producer = adminKafka(cfg, "sluice-bank-live").producer({ allowAutoTopicCreation: false });
+  const producer = adminKafka(cfg, "sluice-bank-live").producer(producerOptions());
   await producer.connect();
   let record: string;
   try {

@@ -9,6 +9,7 @@ import { createHash } from "node:crypto";
 import { createReadStream } from "node:fs";
 import { ACCOUNT_ID, contentHash, type OpenAccount, type TransactionMessage } from "#bank/contracts";
 import { openMessage, publish, transactionMessage } from "#bank/producer";
+import { producerOptions } from "#shared/producer-options";
 import type { LocalConfig } from "../../../config";
 import { adminKafka } from "../../../launchers/kafka-client";
 import { awsClients } from "../../../support/aws";
@@ -103,7 +104,7 @@ export async function loadTransactions(
   try {
     const sendBar = bars.create(messages.length, 0, { stage: "sent    " });
     const doneBar = bars.create(sentinels.length, 0, { stage: "accounts" });
-    const producer = adminKafka(cfg, "sluice-bank-load").producer({ allowAutoTopicCreation: false });
+    const producer = adminKafka(cfg, "sluice-bank-load").producer(producerOptions());
     await producer.connect();
     try {
       const t = Date.now();

@@ -4,6 +4,7 @@
  * line can follow.
  */
 import { Kafka } from "kafkajs";
+import { ACKS_ALL, producerOptions } from "#shared/producer-options";
 import type { KeywordMatcher } from "#tweets/keywords";
 import type { LocalConfig } from "../../../config";
 import { adminCredentials, kafkaClientConfig } from "../../../launchers/kafka";
@@ -28,7 +29,7 @@ export async function produceTweets(
   options: ProduceOptions,
 ): Promise<ProduceProgress> {
   const kafka = new Kafka({ ...kafkaClientConfig(cfg, adminCredentials(cfg)), clientId: "sluice-tweets" });
-  const producer = kafka.producer({ allowAutoTopicCreation: false });
+  const producer = kafka.producer(producerOptions());
   await producer.connect();
   const chunkSize = Math.max(1, Math.min(500, Math.floor((options.rate ?? 5000) / 10) || 1));
   const started = Date.now();
@@ -39,7 +40,7 @@ export async function produceTweets(
     if (chunk.length === 0) return;
     await producer.send({
       topic: options.topic,
-      acks: -1,
+      acks: ACKS_ALL,
       messages: chunk.map((r) => ({ key: r.key ?? null, value: r.value })),
     });
     sent += chunk.length;
