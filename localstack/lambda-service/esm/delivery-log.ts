@@ -16,7 +16,10 @@ export interface DeliveryLine {
 
 export function deliveryLine(functionName: string, records: readonly PolledRecord[]): DeliveryLine {
   const offsets: Record<string, number[]> = {};
-  for (const r of records) (offsets[`${r.topic}-${r.partition}`] ??= []).push(r.offset);
+  for (const r of records) {
+    const key = `${r.topic}-${r.partition}`;
+    offsets[key] = [...(offsets[key] ?? []), r.offset];
+  }
   return { f: functionName, o: offsets };
 }
 
