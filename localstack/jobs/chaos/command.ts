@@ -7,7 +7,7 @@ import { formatReport } from "./report";
 import { DEFAULT_COUNTS, FAULT_KINDS, parseFaultKinds } from "./schedule";
 
 /** Sized so that both passes and the faults take about 15–20 minutes on a 2-core machine (see README, Chaos). */
-export const DEFAULT_RECORDS = 20_000;
+export const DEFAULT_RECORDS = 12_000;
 
 export const CHAOS_HELP = `usage: npm run chaos [-- options]        (or: npx tsx localstack/cli.ts chaos [options])
 

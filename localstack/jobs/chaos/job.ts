@@ -32,6 +32,11 @@ export interface ChaosOptions {
   readonly counts: FaultCounts;
   /** Share of the records that are bank messages (the rest are tweets). @default 0.5 */
   readonly bankShare?: number;
+  /**
+   * The output keys of the tables and buckets to wipe and compare (a test's, to leave the rest of a shared stack
+   * alone). @default every deployed table and bucket
+   */
+  readonly scope?: readonly string[];
   /** Per pass, until the pipelines must have drained. @default 30 minutes */
   readonly timeoutMs?: number;
   readonly log: Log;
@@ -132,7 +137,7 @@ export async function runChaos(cfg: LocalConfig, options: ChaosOptions): Promise
     );
   }
   const outputs = await stackOutputs(cfg, cfg.stackPrefix);
-  const data = dataResources(outputs);
+  const data = dataResources(outputs, options.scope);
   const functions = [
     outputs.TransactionsFunctionName,
     outputs.TweetHashtagsFunctionName,

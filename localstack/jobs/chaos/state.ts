@@ -20,10 +20,17 @@ export interface DataResources {
   readonly buckets: Readonly<Record<string, string>>;
 }
 
-/** The deployed tables and buckets, by output key; fails clearly when nothing is deployed. */
-export function dataResources(outputs: Readonly<Record<string, string>>): DataResources {
+/**
+ * The deployed tables and buckets, by output key (only those named in `scope`, when given); fails clearly when
+ * nothing is deployed.
+ */
+export function dataResources(outputs: Readonly<Record<string, string>>, scope?: readonly string[]): DataResources {
   const pick = (suffix: string) =>
-    Object.fromEntries(Object.entries(outputs).filter(([k, v]) => k.endsWith(suffix) && v !== ""));
+    Object.fromEntries(
+      Object.entries(outputs).filter(
+        ([k, v]) => k.endsWith(suffix) && v !== "" && (scope === undefined || scope.includes(k)),
+      ),
+    );
   const tables = pick("TableName");
   const buckets = pick("BucketName");
   if (!tables.BankTableName || !outputs.TransactionsTopic || !outputs.TweetsTopic) {
