@@ -1,5 +1,5 @@
 /**
- * The end of a pass: every Kafka event-source mapping's consumer group has committed its topics' end offsets (read
+ * The end of a pass: every consumer group of a mapping fed by the input has committed its topics' end offsets (read
  * from the broker, so a restarted service's counters do not matter), and the sinks are quiet — the service reports
  * no lag and no batch in flight — on two checks in a row. Survives the broker or the service being down meanwhile.
  */
@@ -15,13 +15,13 @@ export interface MappingGroup {
   readonly topics: readonly string[];
 }
 
-/** The Kafka mappings the service runs, with their consumer groups (ListEventSourceMappings). */
-export async function mappingGroups(cfg: LocalConfig): Promise<MappingGroup[]> {
+/** The Kafka mappings the service runs on any of `topics`, with their consumer groups (ListEventSourceMappings). */
+export async function mappingGroups(cfg: LocalConfig, topics: readonly string[]): Promise<MappingGroup[]> {
   const groups: MappingGroup[] = [];
   for await (const page of paginateListEventSourceMappings({ client: awsClients(cfg).lambda }, {})) {
     for (const m of page.EventSourceMappings ?? []) {
       const groupId = m.SelfManagedKafkaEventSourceConfig?.ConsumerGroupId ?? m.UUID;
-      if (!groupId || !m.Topics) continue;
+      if (!groupId || !m.Topics?.some((t) => topics.includes(t))) continue;
       groups.push({ functionName: (m.FunctionArn ?? "").split(":").pop() ?? "", groupId, topics: m.Topics });
     }
   }
@@ -58,10 +58,13 @@ export async function waitUntilDrained(
   for (;;) {
     const behind = await uncommitted(cfg, groups).catch(() => undefined); // the broker may be restarting
     const status = await lambdaServiceStatus(cfg);
+    const fed = new Set(groups.map((g) => g.functionName));
     const sinksQuiet =
-      status?.mappings.every(
-        (m) => m.metrics.batchesInFlight === 0 && Object.values(m.metrics.offsetLag).every((lag) => lag === 0),
-      ) === true;
+      status?.mappings
+        .filter((m) => fed.has(m.functionName))
+        .every(
+          (m) => m.metrics.batchesInFlight === 0 && Object.values(m.metrics.offsetLag).every((lag) => lag === 0),
+        ) === true;
     const committed = behind !== undefined && [...behind.values()].every((n) => n === 0);
     if (behind) {
       last = behind;

@@ -151,7 +151,7 @@ export async function runChaos(cfg: LocalConfig, options: ChaosOptions): Promise
   log(
     `input: ${input.bank.length} bank messages (${input.accounts} accounts) and ${input.tweets.length} tweet lines, ${input.bank.length + input.tweets.length} records`,
   );
-  const groups = await mappingGroups(cfg);
+  const groups = await mappingGroups(cfg, [input.bankTopic, input.tweetsTopic]);
   try {
     const context = { input, data, groups, functions, options };
     const reference = await runPass(cfg, "reference", context);
