@@ -1,9 +1,10 @@
 /**
  * Progress of a pass, sampled from the local Lambda service's status every half second: per mapping (by function
  * name) the records committed past so far (CommittedEventCount, which starts again from 0 when the service does)
- * and whether work is waiting (offset lag, a batch in flight, or the service not answering). From the samples,
- * purely: the stalls (work waiting and nothing committed) and each fault's recovery time (from its injection until
- * something is committed again after it was repaired: by any mapping, or by the killed worker's own function).
+ * and whether the service sees work waiting (offset lag, a batch in flight, or the service not answering). From the
+ * samples, purely: the stalls (nothing committed while the pass was not done) and each fault's recovery time (from
+ * its injection until something is committed again after it was repaired: by any mapping, or by the killed
+ * worker's own function).
  */
 import type { LocalConfig } from "../../config";
 import { lambdaServiceStatus } from "../../lambda-service/daemon";
@@ -46,25 +47,19 @@ export interface Stall {
 }
 
 /**
- * Stretches with work waiting and nothing committed by any mapping: from the last sample that showed progress
- * (or the start) to the next one; a stretch with no sample pending is idle, not stalled.
+ * Stretches with nothing committed by any mapping while the pass was not done: from the start (or a sample that
+ * showed progress) to the next sample that does. The pass is done at the last progress, so every gap counts; the
+ * service's own view of waiting work cannot tell (a restarted service has no partitions and no lag until its
+ * consumers join the group again).
  */
 export function stalls(samples: readonly Sample[], minMs = 0): Stall[] {
   const moved = progressed(samples);
   const found: Stall[] = [];
   let lastProgress = 0;
-  let waiting = false;
   samples.forEach((s, i) => {
-    if ((moved[i]?.size ?? 0) > 0) {
-      if (waiting && s.t - lastProgress >= minMs) found.push({ fromMs: lastProgress, toMs: s.t });
-      lastProgress = s.t;
-      waiting = false;
-    } else if (s.pending) {
-      waiting = true;
-    } else {
-      lastProgress = s.t; // idle: nothing to wait for
-      waiting = false;
-    }
+    if ((moved[i]?.size ?? 0) === 0) return;
+    if (s.t - lastProgress >= minMs && s.t > lastProgress) found.push({ fromMs: lastProgress, toMs: s.t });
+    lastProgress = s.t;
   });
   return found;
 }

@@ -41,10 +41,12 @@ describe("progress", () => {
     ]);
   });
 
-  test("a stall runs from the last progress to the next while work waits; idle time is no stall", () => {
+  test("a stall is a gap between commits (from the start, too); the time after the last commit is the end", () => {
     expect(stalls(samples)).toEqual([
       { fromMs: 0, toMs: 500 },
+      { fromMs: 500, toMs: 1000 },
       { fromMs: 1000, toMs: 3500 },
+      { fromMs: 3500, toMs: 4000 },
     ]);
     expect(stalls(samples, 1000)).toEqual([{ fromMs: 1000, toMs: 3500 }]);
     expect(stalls(samples, 3000)).toEqual([]);
