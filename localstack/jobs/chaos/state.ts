@@ -46,11 +46,14 @@ async function keyNames(cfg: LocalConfig, table: string): Promise<string[]> {
   return (Table?.KeySchema ?? []).map((k) => k.AttributeName ?? "");
 }
 
+/** Batches of 25 deletes written this many at a time: DynamoDB Local behind LocalStack answers each slowly. */
+const WRITE_CONCURRENCY = 8;
+
 /** Deletes every item of the table; returns how many. */
 async function emptyTable(cfg: LocalConfig, table: string): Promise<number> {
   const db = awsClients(cfg).documents;
   const names = await keyNames(cfg, table);
-  let deleted = 0;
+  const keys: Array<Record<string, unknown>> = [];
   for await (const page of paginateScan(
     { client: db },
     {
@@ -59,17 +62,21 @@ async function emptyTable(cfg: LocalConfig, table: string): Promise<number> {
       ExpressionAttributeNames: Object.fromEntries(names.map((n, i) => [`#k${i}`, n])),
     },
   )) {
-    const keys = page.Items ?? [];
-    for (let i = 0; i < keys.length; i += 25) {
-      let requests = keys.slice(i, i + 25).map((Key) => ({ DeleteRequest: { Key } }));
-      while (requests.length > 0) {
-        const out = await db.send(new BatchWriteCommand({ RequestItems: { [table]: requests } }));
-        requests = (out.UnprocessedItems?.[table] ?? []) as typeof requests;
-      }
-      deleted += Math.min(25, keys.length - i);
-    }
+    keys.push(...(page.Items ?? []));
   }
-  return deleted;
+  const batches: Array<Array<Record<string, unknown>>> = [];
+  for (let i = 0; i < keys.length; i += 25) batches.push(keys.slice(i, i + 25));
+  const deleteBatch = async (batch: Array<Record<string, unknown>>): Promise<void> => {
+    let requests = batch.map((Key) => ({ DeleteRequest: { Key } }));
+    while (requests.length > 0) {
+      const out = await db.send(new BatchWriteCommand({ RequestItems: { [table]: requests } }));
+      requests = (out.UnprocessedItems?.[table] ?? []) as typeof requests;
+    }
+  };
+  for (let i = 0; i < batches.length; i += WRITE_CONCURRENCY) {
+    await Promise.all(batches.slice(i, i + WRITE_CONCURRENCY).map(deleteBatch));
+  }
+  return keys.length;
 }
 
 /** Deletes every object of the bucket; returns how many. */

@@ -27,7 +27,7 @@ export const changedKeys = (before: TableSnapshot, after: TableSnapshot): string
     (k) => JSON.stringify(before.get(k)) !== JSON.stringify(after.get(k)),
   );
 
-/** Puts the tables back as `before` had them (25 writes a request: a wiped table may have thousands to put back). */
+/** Puts the tables back as `before` had them (25 writes a request, 8 requests at a time: a wiped table may have thousands). */
 export async function restoreTables(
   db: DynamoDBDocumentClient,
   tables: readonly string[],
@@ -43,13 +43,19 @@ export async function restoreTables(
     list.push(old === undefined ? { DeleteRequest: { Key: keyOf(item) } } : { PutRequest: { Item: old } });
     writes.set(table, list);
   }
-  for (const [table, list] of writes) {
-    for (let i = 0; i < list.length; i += 25) {
-      let requests = list.slice(i, i + 25);
-      while (requests.length > 0) {
-        const out = await db.send(new BatchWriteCommand({ RequestItems: { [table]: requests } }));
-        requests = (out.UnprocessedItems?.[table] ?? []) as typeof requests;
-      }
+  const batches = [...writes].flatMap(([table, list]) =>
+    Array.from({ length: Math.ceil(list.length / 25) }, (_, i) => ({
+      table,
+      requests: list.slice(i * 25, i * 25 + 25),
+    })),
+  );
+  const write = async ({ table, requests }: (typeof batches)[number]): Promise<void> => {
+    let left = requests;
+    while (left.length > 0) {
+      const out = await db.send(new BatchWriteCommand({ RequestItems: { [table]: left } }));
+      left = (out.UnprocessedItems?.[table] ?? []) as typeof left;
     }
-  }
+  };
+  // 8 requests at a time: DynamoDB Local behind LocalStack answers each slowly.
+  for (let i = 0; i < batches.length; i += 8) await Promise.all(batches.slice(i, i + 8).map(write));
 }
