@@ -1,5 +1,5 @@
 /** The delivery log: one line per invocation with each partition's offsets, written before the invoke. */
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { deliveryLine, deliveryLogWriter, parseDeliveryLog } from "#local/lambda-service/esm/delivery-log";
@@ -11,7 +11,8 @@ test("a line names the function and each partition's offsets, in the batch's ord
 });
 
 test("the writer appends one line per call, and a torn last line is left out when read", () => {
-  const file = join(tmpdir(), "deliveries", "log.jsonl");
+  const dir = mkdtempSync(join(tmpdir(), "deliveries-"));
+  const file = join(dir, "logs", "log.jsonl");
   const write = deliveryLogWriter(file);
   write("a", [polled(0)]);
   write("a", [polled(0), polled(1)]);
@@ -20,4 +21,5 @@ test("the writer appends one line per call, and a torn last line is left out whe
     { f: "a", o: { "t-0": [0] } },
     { f: "a", o: { "t-0": [0, 1] } },
   ]);
+  rmSync(dir, { recursive: true, force: true });
 });
