@@ -12,6 +12,7 @@ import { loadCommand, transactionCommand } from "./jobs/analytics/bank/commands"
 import { runBankJob } from "./jobs/analytics/bank/job";
 import { tweetsCommand } from "./jobs/analytics/tweets/commands";
 import { runTweetsJob } from "./jobs/analytics/tweets/job";
+import { chaosCommand } from "./jobs/chaos/command";
 import { dashboardUrls } from "./jobs/dashboard/urls";
 import { formatSummary, runJob } from "./jobs/faces/job";
 import { hourlyCommand } from "./jobs/hourly/commands";
@@ -56,6 +57,9 @@ usage: npm run <script>            (or: npx tsx localstack/cli.ts <command>)
   npx tsx localstack/cli.ts alerts [--since 30m] [--limit 20]
                         recent alarm state changes, the mail SNS handed to SES, and the alarm topics'
                         subscribers, newest first (alerts --help for more)
+  npm run chaos         the analytics pipelines twice on the same seeded input, fault-free then under SIGKILLs
+                        of the Lambda service, worker kills, a broker outage and a LocalStack restart; compares
+                        the end states (command: chaos; chaos --help for more)
 
 hourly:
   npx tsx localstack/cli.ts schedule run sluice-hourly-ingest --at 2026-11-29T12:00:00Z
@@ -313,7 +317,7 @@ function pipelinesOf(choice: string): readonly Pipeline[] {
 }
 
 /** Commands that answer `--help` with their own usage. */
-const COMMANDS_WITH_OWN_HELP = new Set(["load", "transaction", "tweets", "schedule", "hourly", "reset"]);
+const COMMANDS_WITH_OWN_HELP = new Set(["load", "transaction", "tweets", "schedule", "hourly", "reset", "chaos"]);
 
 /** local:reset is destructive: --yes, or a "yes" typed on a terminal. */
 async function resetCommand(cfg: LocalConfig, args: string[]): Promise<number> {
@@ -441,6 +445,8 @@ export async function main(argv: string[]): Promise<number> {
       return tweetsCommand(cfg, rest, log);
     case "hourly":
       return hourlyCommand(cfg, rest, log);
+    case "chaos":
+      return chaosCommand(cfg, rest, log);
     case "seed": {
       const options = jobOptions(rest, false);
       const outputs = await stackOutputs(cfg, cfg.stackPrefix);

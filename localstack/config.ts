@@ -5,7 +5,7 @@
 
 import { existsSync, readFileSync } from "node:fs";
 import { homedir } from "node:os";
-import { join, resolve } from "node:path";
+import { isAbsolute, join, resolve } from "node:path";
 import { cdkJsonContext } from "#lib/cdk-json";
 
 /** Credentials LocalStack accepts; they are not secrets. */
@@ -100,6 +100,12 @@ export interface LocalConfig {
      * slow batch does not cost a live consumer its partitions. A graceful stop leaves the group at once.
      */
     readonly kafkaSessionTimeoutMs: number;
+    /**
+     * A file the Kafka mappings append one JSON line to before each invocation: the function and the offsets it is
+     * handed (SLUICE_DELIVERY_LOG; unset, the default: no log). The chaos job counts records delivered more than once
+     * from it; a line is written before the invoke, so a delivery the service was killed during is counted too.
+     */
+    readonly deliveryLog?: string;
   };
 }
 
@@ -222,6 +228,13 @@ function sessionTimeoutFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: n
   return value;
 }
 
+function absolutePathFromEnv(env: NodeJS.ProcessEnv, name: string): string | undefined {
+  const raw = stringFromEnv(env, name);
+  if (raw === undefined) return undefined;
+  if (!isAbsolute(raw)) throw new Error(`${name} must be an absolute file path, got "${raw}"`);
+  return raw;
+}
+
 function stringFromEnv(env: NodeJS.ProcessEnv, name: string): string | undefined {
   const raw = env[name];
   return raw === undefined || raw.trim() === "" ? undefined : raw;
@@ -293,6 +306,7 @@ export function loadLocalConfig(env: NodeJS.ProcessEnv = process.env): LocalConf
       testClock: flagFromEnv(env, "SLUICE_TEST_CLOCK"),
       ...optional("schedulerRetryDelayMs", millisecondsFromEnv(env, "SLUICE_SCHEDULER_RETRY_DELAY_MS")),
       ...optional("asyncRetryDelaysMs", stringFromEnv(env, "SLUICE_ASYNC_RETRY_DELAYS_MS")),
+      ...optional("deliveryLog", absolutePathFromEnv(env, "SLUICE_DELIVERY_LOG")),
       metricsPublishSeconds: secondsFromEnv(env, "SLUICE_METRICS_PUBLISH_SECONDS", 10),
       kafkaSessionTimeoutMs: sessionTimeoutFromEnv(
         env,

@@ -114,6 +114,11 @@ export async function startLambdaService(
   return { alreadyRunning: false, startMs };
 }
 
+/** The running service's pid (from its pid file), or undefined. */
+export function lambdaServicePid(cfg: LocalConfig): number | undefined {
+  return runningPid(pidFile(cfg));
+}
+
 export function stopLambdaService(cfg: LocalConfig): Promise<boolean> {
   return stopDaemon(pidFile(cfg), 30_000);
 }

@@ -11,6 +11,7 @@ import { LambdaApiServer, type LambdaBackend, type MappingUpdate, type MappingVi
 import { assemblySources, loadAssemblies, sourcesKey } from "./assemblies";
 import { readAssembly } from "./assembly";
 import { type AsyncInvocation, createAsyncInvocation } from "./async/async-invocation";
+import { deliveryLogWriter } from "./esm/delivery-log";
 import type { PollerMetrics } from "./esm/poller";
 import { FunctionExecutor, type FunctionStats } from "./executor";
 import { CloudWatchLogSink, ConsoleLogSink, TeeLogSink } from "./logs";
@@ -134,6 +135,7 @@ export class LambdaService implements LambdaBackend {
         functionArn: (name) => `arn:aws:lambda:${this.region}:${this.accountId}:function:${name}`,
         log: options.log,
         sessionTimeoutMs: cfg.lambdaService.kafkaSessionTimeoutMs,
+        ...(cfg.lambdaService.deliveryLog ? { onDelivery: deliveryLogWriter(cfg.lambdaService.deliveryLog) } : {}),
       }),
       log: options.log,
     });

@@ -19,6 +19,7 @@ import { ensureTopics } from "#local/launchers/kafka-admin";
 import { awsClients } from "#local/support/aws";
 import { createKafkaSecret } from "#local/support/kafka-secret";
 import { waitFor } from "#local/support/proc";
+import { seededRng, seedFrom } from "#local/support/random";
 import { cfg, unique } from "./helpers";
 import {
   checkDeliveries,
@@ -38,7 +39,6 @@ import {
   produceRange,
   restartKafka,
 } from "./support/kafka";
-import { seededRng, seedFrom } from "./support/random";
 import { writeRecorderAssembly } from "./support/recorder-assembly";
 import { removeFunctionLogs, type StopReport, startTestService, type TestService } from "./support/service";
 

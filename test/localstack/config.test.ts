@@ -68,6 +68,12 @@ it("refuses nonsense, naming the variable", () => {
       ),
     );
   }
+  expect(() => loadLocalConfig({ ...clean, SLUICE_DELIVERY_LOG: "logs/deliveries.jsonl" })).toThrow(
+    /SLUICE_DELIVERY_LOG must be an absolute file path, got "logs\/deliveries.jsonl"/,
+  );
+  expect(loadLocalConfig({ ...clean, SLUICE_DELIVERY_LOG: "/tmp/d.jsonl" }).lambdaService.deliveryLog).toBe(
+    "/tmp/d.jsonl",
+  );
   for (const ms of [6_000, 1_800_000]) {
     expect(
       loadLocalConfig({ ...clean, SLUICE_KAFKA_SESSION_TIMEOUT_MS: String(ms) }).lambdaService.kafkaSessionTimeoutMs,

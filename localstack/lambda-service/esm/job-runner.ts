@@ -33,6 +33,8 @@ export interface JobRunnerDeps {
   readonly sleep: (ms: number) => Promise<void>;
   /** Marks records of the job done and commits past them. */
   readonly settle: (job: Job, records: readonly PolledRecord[]) => Promise<void>;
+  /** Told of each invocation's records before the invoke (PollerDeps.onDelivery). */
+  readonly onDelivery?: (functionName: string, records: readonly PolledRecord[]) => void;
 }
 
 const FAILED = "PROBLEM: Function call failed";
@@ -121,6 +123,7 @@ export class JobRunner {
     const { spec, invoker, counters, handoff } = this.deps;
     const payload = Buffer.from(renderEvent(handoff.context.bootstrapServers, records));
     let outcome: InvokeOutcome;
+    this.deps.onDelivery?.(spec.functionName, records);
     try {
       outcome = judgeInvocation(
         await invoker.invoke(spec.functionName, payload),

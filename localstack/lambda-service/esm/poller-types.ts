@@ -6,6 +6,7 @@
 import type { KafkaConfig } from "kafkajs";
 import type { Invoker } from "../types";
 import type { FailureSink } from "./destinations";
+import type { PolledRecord } from "./event";
 
 /** Event-source mapping states, as the Lambda API reports them. */
 export type MappingState = "Creating" | "Enabling" | "Enabled" | "Disabling" | "Disabled" | "Deleting";
@@ -42,6 +43,8 @@ export interface PollerDeps {
   readonly destinationAttempts?: number;
   /** The consumer group session timeout (see createConsumer). Default kafkajs's 30 s. */
   readonly sessionTimeoutMs?: number;
+  /** Told of every invocation's records just before the function is invoked with them (a delivery log). */
+  readonly onDelivery?: (functionName: string, records: readonly PolledRecord[]) => void;
 }
 
 export interface PartitionMetrics {

@@ -116,6 +116,7 @@ export class KafkaEventSourcePoller {
       counters: this.counters,
       log: this.log,
       now: deps.now ?? Date.now,
+      ...(deps.onDelivery ? { onDelivery: deps.onDelivery } : {}),
       handoff: {
         ...(deps.failureSink ? { sink: deps.failureSink } : {}),
         context: {

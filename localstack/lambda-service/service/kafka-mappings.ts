@@ -6,6 +6,7 @@
 import type { MappingUpdate, MappingView } from "../api";
 import type { FailureSink } from "../esm/destinations";
 import type { KafkaEventSourcePoller, PollerMetrics } from "../esm/poller";
+import type { PollerDeps } from "../esm/poller-types";
 import type { MappingSource } from "../metrics/mapping-metrics";
 import type { FunctionSpec, Invoker, KafkaMappingSpec } from "../types";
 import type { Clients } from "./clients";
@@ -192,6 +193,8 @@ export interface KafkaPollerDeps {
   readonly log: MappingLog;
   /** The consumers' group session timeout (LocalConfig's lambdaService.kafkaSessionTimeoutMs). */
   readonly sessionTimeoutMs?: number;
+  /** PollerDeps.onDelivery: the delivery log's writer when SLUICE_DELIVERY_LOG is set. */
+  readonly onDelivery?: PollerDeps["onDelivery"];
 }
 
 /** The real parts of a mapping: a KafkaEventSourcePoller on the mapping's cluster and its failure destination. */
@@ -234,6 +237,7 @@ export function kafkaMappingParts(deps: KafkaPollerDeps): MappingPartsFactory {
       functionArn: deps.functionArn(spec.functionName),
       log: (level, message, fields) => deps.log(level, message, { mapping: spec.uuid, ...fields }),
       sessionTimeoutMs: deps.sessionTimeoutMs,
+      ...(deps.onDelivery ? { onDelivery: deps.onDelivery } : {}),
     });
     return { poller, failureSink };
   };

@@ -2,7 +2,7 @@
  * A test that writes to tables other tests read whole (the tweet pipelines' counters) takes a snapshot first and
  * puts it back after: items it added are deleted, items it changed get their old values again.
  */
-import { DeleteCommand, type DynamoDBDocumentClient, PutCommand, paginateScan } from "@aws-sdk/lib-dynamodb";
+import { BatchWriteCommand, type DynamoDBDocumentClient, paginateScan } from "@aws-sdk/lib-dynamodb";
 
 type Item = Record<string, unknown>;
 export type TableSnapshot = Map<string, Item>;
@@ -27,18 +27,35 @@ export const changedKeys = (before: TableSnapshot, after: TableSnapshot): string
     (k) => JSON.stringify(before.get(k)) !== JSON.stringify(after.get(k)),
   );
 
-/** Puts the tables back as `before` had them. */
+/** Puts the tables back as `before` had them (25 writes a request, 8 requests at a time: a wiped table may have thousands). */
 export async function restoreTables(
   db: DynamoDBDocumentClient,
   tables: readonly string[],
   before: TableSnapshot,
 ): Promise<void> {
   const after = await snapshotTables(db, tables);
+  const writes = new Map<string, Array<Record<string, unknown>>>();
   for (const changed of changedKeys(before, after)) {
     const [table = ""] = changed.split(" ", 1);
     const old = before.get(changed);
     const item = after.get(changed) as Item;
-    if (old === undefined) await db.send(new DeleteCommand({ TableName: table, Key: keyOf(item) }));
-    else await db.send(new PutCommand({ TableName: table, Item: old }));
+    const list = writes.get(table) ?? [];
+    list.push(old === undefined ? { DeleteRequest: { Key: keyOf(item) } } : { PutRequest: { Item: old } });
+    writes.set(table, list);
   }
+  const batches = [...writes].flatMap(([table, list]) =>
+    Array.from({ length: Math.ceil(list.length / 25) }, (_, i) => ({
+      table,
+      requests: list.slice(i * 25, i * 25 + 25),
+    })),
+  );
+  const write = async ({ table, requests }: (typeof batches)[number]): Promise<void> => {
+    let left = requests;
+    while (left.length > 0) {
+      const out = await db.send(new BatchWriteCommand({ RequestItems: { [table]: left } }));
+      left = (out.UnprocessedItems?.[table] ?? []) as typeof left;
+    }
+  };
+  // 8 requests at a time: DynamoDB Local behind LocalStack answers each slowly.
+  for (let i = 0; i < batches.length; i += 8) await Promise.all(batches.slice(i, i + 8).map(write));
 }

@@ -176,7 +176,7 @@ export async function loadTransactions(
 }
 
 /** Opens before each account's first row, then the rows in file order; ids from the file's hash and line. */
-function toMessages(
+export function toMessages(
   rows: readonly CsvRow[],
   fileHash: string,
 ): {

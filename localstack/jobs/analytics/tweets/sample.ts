@@ -8,6 +8,8 @@
  * are made (sample-data.ts writes down each key, display form and expected name by hand). Nothing here calls the
  * pipelines' rules.
  */
+
+import { seededRng } from "../../../support/random";
 import {
   KEYWORD_SPELLINGS,
   MALFORMED,
@@ -66,18 +68,6 @@ export interface Sample {
   readonly declared: SampleDeclaration;
 }
 
-/** mulberry32: small, fast and good enough to shuffle a sample the same way every time. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const DAYS = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
 const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
 const pad = (n: number): string => String(n).padStart(2, "0");
@@ -106,7 +96,7 @@ interface Plan {
 
 export function buildSample(options: SampleOptions = {}): Sample {
   const n = options.tweets ?? 3000;
-  const rnd = random(options.seed ?? 20201);
+  const rnd = seededRng(options.seed ?? 20201).next;
   const idOffset = options.idOffset ?? 0n;
   const pick = <T>(list: readonly T[]): T => list[Math.floor(rnd() * list.length)] as T;
   const scale = n / 3000;

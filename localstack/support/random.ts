@@ -1,4 +1,7 @@
-/** A small seeded random number generator, so a randomised test can be replayed from its printed seed. */
+/**
+ * A small seeded random number generator (mulberry32), so a randomised run can be replayed from its printed seed:
+ * the durability test's kill points, the chaos job's faults, the sample tweets.
+ */
 
 export interface Rng {
   readonly seed: number;
