@@ -1,5 +1,5 @@
 /**
- * Unit and CDK assertion tests: no local stack needed. `test/` mirrors the source tree: `test/lambdas` and
+ * Unit and CDK assertion tests: no local stack needed. `test/` mirrors the source tree: `test/lambdas`, `test/bench` and
  * `test/localstack` hold unit tests (the Lambda runtime's run real worker processes on Node.js 22 from the node@22
  * package, and need nothing else), `test/lib` the CDK assertion tests.
  */
@@ -13,4 +13,4 @@ const project = (name, ...dirs) => ({
 });
 
 /** @type {import('jest').Config} */
-module.exports = { projects: [project("unit", "lambdas", "localstack"), project("cdk", "lib")] };
+module.exports = { projects: [project("unit", "lambdas", "localstack", "bench"), project("cdk", "lib")] };

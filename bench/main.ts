@@ -1,4 +1,4 @@
-/** `npm run bench [-- --part lambda|pipeline|analytics|recovery|restart|cluster|all] [options of that part]`: runs the benchmark parts in turn. */
+/** `npm run bench [-- --part lambda|pipeline|analytics|recovery|restart|cluster|ceiling|all] [options of that part]`: runs the benchmark parts in turn. */
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 
@@ -13,10 +13,11 @@ const SCRIPTS: Record<string, string> = {
   recovery: "recovery.ts",
   restart: "restart.ts",
   cluster: "cluster.ts",
+  ceiling: "ceiling.ts",
 };
 if (part !== "all" && !(part in SCRIPTS)) {
   process.stderr.write(
-    `--part must be lambda, pipeline, analytics, recovery, restart, cluster or all, got "${part}"\n`,
+    `--part must be lambda, pipeline, analytics, recovery, restart, cluster, ceiling or all, got "${part}"\n`,
   );
   process.exit(2);
 }
@@ -26,7 +27,7 @@ const run = (script: string, forwarded: string[]): number =>
 if (args.includes("--help")) {
   // Help of every part asked for, and nothing run: a benchmark takes minutes and loads the machine.
   process.stdout.write(
-    "usage: npm run bench [-- --part lambda|pipeline|analytics|recovery|restart|cluster|all] [options of that part]\n\n",
+    "usage: npm run bench [-- --part lambda|pipeline|analytics|recovery|restart|cluster|ceiling|all] [options of that part]\n\n",
   );
   const parts = part === "all" ? Object.values(SCRIPTS) : [SCRIPTS[part] ?? ""];
   for (const script of parts) run(script, ["--help"]);

@@ -51,6 +51,11 @@ export interface SluiceSettings {
   /** Keywords (or phrases) the keyword tracker counts tweets for, matched case-insensitively on word boundaries. */
   readonly trackedKeywords: readonly string[];
   readonly batchSize: number;
+  /**
+   * Records of one partition a stage processes at once, different keys only (`sluice:recordConcurrency`, 1 to 64,
+   * default 8; 1: one after another). On AWS as here a mapping gives a partition to one invocation at a time.
+   */
+  readonly recordConcurrency: number;
   /** Whole seconds; undefined leaves AWS's default (500 ms for Kafka). */
   readonly maxBatchingWindowSeconds: number | undefined;
   readonly startingPosition: StartingPositionName;
@@ -101,6 +106,9 @@ class SettingsError extends Error {
     this.name = "SettingsError";
   }
 }
+
+/** Default of `sluice:recordConcurrency`: records of different keys a stage works on at once, per partition. */
+export const DEFAULT_RECORD_CONCURRENCY = 8;
 
 /** Default of `sluice:offsetLagAlarmThreshold`: a stage that stays this many records behind for 5 minutes is stuck. */
 export const DEFAULT_OFFSET_LAG_ALARM_THRESHOLD = 1000;
@@ -316,6 +324,8 @@ export function loadSettings(node: Node): SluiceSettings {
     trackedKeywords: keywords(node, "sluice:trackedKeywords"),
     hourly,
     batchSize: int(node, "sluice:batchSize", 100, 1, 10_000) ?? 100,
+    recordConcurrency:
+      int(node, "sluice:recordConcurrency", DEFAULT_RECORD_CONCURRENCY, 1, 64) ?? DEFAULT_RECORD_CONCURRENCY,
     maxBatchingWindowSeconds: int(node, "sluice:maxBatchingWindowSeconds", undefined, 0, 300),
     startingPosition,
     sources,

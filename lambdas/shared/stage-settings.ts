@@ -4,7 +4,7 @@
  * adapter and the output producer, and built by the stack with `stageEnvironment`.
  */
 import { z } from "zod";
-import { type EnvironmentOf, envFlag, envString } from "./settings";
+import { type EnvironmentOf, envFlag, envPositiveInt, envString } from "./settings";
 
 export const STAGE_SETTINGS = {
   /** Brokers as host:port,host:port. */
@@ -17,6 +17,11 @@ export const STAGE_SETTINGS = {
   INPUT_TOPIC: envString,
   /** Where the stage's output messages go; a stage without one emits nothing. */
   OUTPUT_TOPIC: envString.optional(),
+  /**
+   * Records of one partition a stage processes at once, different keys only (one key's records stay in order).
+   * Default 8; 1 processes a partition's records strictly one after another.
+   */
+  STAGE_CONCURRENCY: envPositiveInt.default(8),
   /** Set by the Lambda runtime; names the stage's Kafka client. */
   AWS_LAMBDA_FUNCTION_NAME: envString.default("sluice-stage"),
 };
@@ -28,6 +33,8 @@ export interface StageEnvironmentProps {
   readonly kafkaSecretArn: string;
   readonly inputTopic: string;
   readonly outputTopic?: string;
+  /** STAGE_CONCURRENCY; unset: the setting's default. */
+  readonly recordConcurrency?: number;
 }
 
 export function stageEnvironment(props: StageEnvironmentProps): EnvironmentOf<typeof STAGE_SETTINGS> {
@@ -36,5 +43,6 @@ export function stageEnvironment(props: StageEnvironmentProps): EnvironmentOf<ty
     INPUT_TOPIC: props.inputTopic,
     ...(props.outputTopic === undefined ? {} : { OUTPUT_TOPIC: props.outputTopic }),
     KAFKA_SECRET_ARN: props.kafkaSecretArn,
+    ...(props.recordConcurrency === undefined ? {} : { STAGE_CONCURRENCY: String(props.recordConcurrency) }),
   };
 }

@@ -19,6 +19,7 @@ import { Construct } from "constructs";
 import { stageEnvironment } from "#shared/stage-settings";
 import {
   DEFAULT_PROVISIONED_POLLERS,
+  DEFAULT_RECORD_CONCURRENCY,
   type LogLevels,
   POLLER_LIMITS,
   type ProvisionedPollers,
@@ -53,6 +54,11 @@ export interface KafkaStageProps {
   readonly offsetLagAlarmThreshold?: number;
   /** Records per invocation, 1 to 10,000. @default 100 */
   readonly batchSize?: number;
+  /**
+   * Records of one partition the function processes at once, different keys only (STAGE_CONCURRENCY); one key's
+   * records stay in order. @default DEFAULT_RECORD_CONCURRENCY (8) of lib/settings.ts
+   */
+  readonly recordConcurrency?: number;
   /** Whole seconds to gather a batch, 0 to 300. @default - AWS's Kafka default of 500 ms */
   readonly maxBatchingWindow?: Duration;
   /** @default "TRIM_HORIZON" */
@@ -121,6 +127,7 @@ export type KafkaStageDefaults = Pick<
   | "kafkaSecret"
   | "failureBucket"
   | "batchSize"
+  | "recordConcurrency"
   | "maxBatchingWindow"
   | "startingPosition"
   | "logRemovalPolicy"
@@ -139,6 +146,7 @@ export function kafkaStageDefaults(
     ...shared,
     bootstrapServers: settings.kafkaBootstrapServers,
     batchSize: settings.batchSize,
+    recordConcurrency: settings.recordConcurrency,
     maxBatchingWindow:
       settings.maxBatchingWindowSeconds === undefined ? undefined : Duration.seconds(settings.maxBatchingWindowSeconds),
     startingPosition: settings.startingPosition,
@@ -186,6 +194,7 @@ export class KafkaStage extends Construct {
           inputTopic: props.inputTopic,
           outputTopic: props.outputTopic,
           kafkaSecretArn: props.kafkaSecret.secretArn,
+          recordConcurrency: props.recordConcurrency ?? DEFAULT_RECORD_CONCURRENCY,
         }),
         ...props.environment,
       },
@@ -266,6 +275,10 @@ export class KafkaStage extends Construct {
           `${where}: outputTopic must differ from inputTopic ("${props.inputTopic}"), or the stage feeds itself`,
         );
       }
+    }
+    const concurrency = props.recordConcurrency ?? DEFAULT_RECORD_CONCURRENCY;
+    if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64) {
+      throw new Error(`${where}: recordConcurrency must be a whole number from 1 to 64 (got ${concurrency})`);
     }
     const batchSize = props.batchSize ?? 100;
     if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 10_000) {

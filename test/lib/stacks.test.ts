@@ -212,6 +212,7 @@ describe("context settings", () => {
   test("batch size, batching window, brokers and prefix come from context", () => {
     const { pipeline } = templates({
       "sluice:batchSize": 500,
+      "sluice:recordConcurrency": 3,
       "sluice:maxBatchingWindowSeconds": 2,
       "sluice:kafkaBootstrapServers": "k1:9092,k2:9092",
       "sluice:stackPrefix": "demo",
@@ -224,12 +225,16 @@ describe("context settings", () => {
         { Type: "SASL_SCRAM_512_AUTH", URI: { "Fn::ImportValue": "demo-data-KafkaSecretArn" } },
       ],
     });
-    pipeline.hasResourceProperties("AWS::Lambda::Function", { FunctionName: "demo-pipeline-scrape" });
+    pipeline.hasResourceProperties("AWS::Lambda::Function", {
+      FunctionName: "demo-pipeline-scrape",
+      Environment: { Variables: Match.objectLike({ STAGE_CONCURRENCY: "3" }) },
+    });
   });
 
   test.each([
     [{ "sluice:batchSize": 0 }, /sluice:batchSize.*1 to 10000/],
     [{ "sluice:batchSize": 10_001 }, /sluice:batchSize/],
+    [{ "sluice:recordConcurrency": 0 }, /sluice:recordConcurrency.*1 to 64/],
     [{ "sluice:kafkaBootstrapServers": " , " }, /sluice:kafkaBootstrapServers/],
     [
       { "sluice:kafkaBootstrapServers": Array.from({ length: 11 }, (_, i) => `b${i}:9092`).join(",") },

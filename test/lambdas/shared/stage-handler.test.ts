@@ -53,7 +53,7 @@ describe("kafkaStageHandler", () => {
     expect(seen).toEqual([['{"name":"Zoë"}', "faces-in-0-7"]]);
   });
 
-  test("a record's outputs are sent before the next record of its partition starts and before afterBatch", async () => {
+  test("the batch's outputs go in one send, in offset order, after every record and before afterBatch", async () => {
     const steps: string[] = [];
     const handler = kafkaStageHandler<string>(
       async (record) => {
@@ -77,34 +77,68 @@ describe("kafkaStageHandler", () => {
       ]) as never,
       context,
     );
-    expect(steps).toEqual(["process 1", "emit 1", "process 2", "emit 2", "afterBatch row 1,row 2"]);
+    expect(steps).toEqual(["process 1", "process 2", "emit 1,2", "afterBatch row 1,row 2"]);
     expect(response).toEqual({ batchItemFailures: [] });
   });
 
-  test("a record whose outputs cannot be sent is not done: it is reported and left out of afterBatch", async () => {
-    const processed: number[] = [];
+  test("when the batch's outputs cannot be sent nothing is done: every partition is retried from its first record", async () => {
+    const afterBatch = jest.fn(async () => {});
     const handler = kafkaStageHandler(
       async (record): Promise<RecordOutcome> => ({ outcome: "ok", emit: [{ key: "k", value: record.offset }] }),
       {
         settings,
-        emit: async (messages) => {
-          if (messages[0]?.value === 5) throw new Error("broker unavailable");
+        emit: async () => {
+          throw new Error("broker unavailable");
         },
-        afterBatch: async (done) => {
-          processed.push(...done.map((p) => p.record.offset));
-        },
+        afterBatch,
       },
     );
     const response = await handler(
       event([
         { topic: "faces-in", partition: 1, offset: 4, value: "x" },
         { topic: "faces-in", partition: 1, offset: 5, value: "y" },
-        { topic: "faces-in", partition: 1, offset: 6, value: "z" },
+        { topic: "faces-in", partition: 2, offset: 9, value: "z" },
       ]) as never,
       context,
     );
-    expect(response).toEqual({ batchItemFailures: [{ itemIdentifier: { partition: "faces-in-1", offset: 5 } }] });
-    expect(processed).toEqual([4]);
+    expect(response).toEqual({
+      batchItemFailures: [
+        { itemIdentifier: { partition: "faces-in-1", offset: 4 } },
+        { itemIdentifier: { partition: "faces-in-2", offset: 9 } },
+      ],
+    });
+    expect(afterBatch).not.toHaveBeenCalled();
+  });
+
+  test("records before a partition's failure are sent and handed to afterBatch; the failed one and later are not", async () => {
+    const sent: unknown[] = [];
+    const after: number[] = [];
+    const handler = kafkaStageHandler(
+      async (record): Promise<RecordOutcome> => {
+        if (record.value === "bad") throw new Error("not a valid message");
+        return { outcome: "ok", emit: [{ key: "k", value: record.offset }] };
+      },
+      {
+        settings: { ...settings, STAGE_CONCURRENCY: 4 },
+        emit: async (messages) => {
+          sent.push(...messages.map((m) => m.value));
+        },
+        afterBatch: async (done) => {
+          after.push(...done.map((p) => p.record.offset));
+        },
+      },
+    );
+    const response = await handler(
+      event([
+        { topic: "faces-in", partition: 0, offset: 1, value: "good" },
+        { topic: "faces-in", partition: 0, offset: 2, value: "bad" },
+        { topic: "faces-in", partition: 0, offset: 3, value: "good" },
+      ]) as never,
+      context,
+    );
+    expect(response).toEqual({ batchItemFailures: [{ itemIdentifier: { partition: "faces-in-0", offset: 2 } }] });
+    expect(sent).toEqual([1]);
+    expect(after).toEqual([1]);
   });
 
   test("failed records come back in the partial batch response, one per failing partition", async () => {

@@ -26,6 +26,8 @@ describe("KafkaStage props are checked before synthesis", () => {
   test.each<[string, Partial<KafkaStageProps>, RegExp]>([
     ["batch size 0", { batchSize: 0 }, /batchSize must be a whole number from 1 to 10,000/],
     ["batch size 10,001", { batchSize: 10_001 }, /batchSize/],
+    ["no record concurrency", { recordConcurrency: 0 }, /recordConcurrency must be a whole number from 1 to 64/],
+    ["a record concurrency of 65", { recordConcurrency: 65 }, /recordConcurrency/],
     ["a window in milliseconds", { maxBatchingWindow: Duration.millis(500) }, /whole seconds.*leave it unset/],
     ["a window over 300 s", { maxBatchingWindow: Duration.seconds(301) }, /maxBatchingWindow/],
     ["output = input", { outputTopic: "in" }, /outputTopic must differ from inputTopic/],
