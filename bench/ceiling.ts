@@ -7,7 +7,7 @@
  */
 import { spawn } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
-import { cpus, loadavg } from "node:os";
+import { loadavg } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { loadLocalConfig } from "#local/config";
@@ -16,8 +16,9 @@ import { consumePerf, perfToolsClasspath, producePerf } from "./ceiling/perf-too
 import { CLIENTS, type RawResult } from "./ceiling/raw-consumer";
 import { errorText, log } from "./context";
 import { createTopics, deleteTopics, PARTITIONS } from "./kafka";
+import { intOption } from "./options";
 import { type Row, table } from "./report";
-import { distribution, round } from "./stats";
+import { distribution, formatMachine, machine, round } from "./stats";
 
 const HELP = `usage: npm run bench -- --part ceiling [options]
 
@@ -76,12 +77,7 @@ function parseOptions(): Options | undefined {
     process.stdout.write(HELP);
     return undefined;
   }
-  const int = (name: string, raw: string | undefined, fallback: number, min: number): number => {
-    if (raw === undefined) return fallback;
-    const n = Number(raw);
-    if (!Number.isInteger(n) || n < min) throw new Error(`--${name} must be a whole number ≥ ${min}, got "${raw}"`);
-    return n;
-  };
+  const int = intOption;
   const clients = (values.clients ?? ALL.join(",")).split(",").map((c) => c.trim());
   for (const c of clients) {
     if (!(ALL as readonly string[]).includes(c))
@@ -259,20 +255,11 @@ async function main(): Promise<void> {
   }
   const summaries = summarize(samples, opts);
   process.stdout.write(`\n${table(summaryRows(summaries))}\n\n`);
-  const machine = {
-    cpus: cpus().length,
-    cpuModel: cpus()[0]?.model,
-    loadavgBefore: loadBefore.map((v) => round(v, 2)),
-    loadavgAfter: loadavg().map((v) => round(v, 2)),
-    node: process.version,
-  };
-  process.stdout.write(
-    `machine: ${machine.cpus} CPUs (${machine.cpuModel}), load average ${machine.loadavgBefore.join(" ")} → ` +
-      `${machine.loadavgAfter.join(" ")}; ${machine.node}\n`,
-  );
+  const measuredOn = machine(loadBefore);
+  process.stdout.write(`${formatMachine(measuredOn)}\n`);
   if (opts.out) {
     mkdirSync(dirname(opts.out), { recursive: true });
-    const json = { startedAt: began.toISOString(), options: opts, machine, samples, summaries, failure };
+    const json = { startedAt: began.toISOString(), options: opts, machine: measuredOn, samples, summaries, failure };
     writeFileSync(opts.out, `${JSON.stringify(json, null, 2)}\n`);
     process.stdout.write(`results written to ${opts.out}\n`);
   }

@@ -47,6 +47,14 @@ export interface Options {
   readonly profile?: string;
 }
 
+/** A whole-number option: its default when absent, refused by name below min. */
+export function intOption(name: string, raw: string | undefined, fallback: number, min: number): number {
+  if (raw === undefined) return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < min) throw new Error(`--${name} must be an integer ≥ ${min}, got "${raw}"`);
+  return n;
+}
+
 export function parseOptions(): Options | undefined {
   const { values } = parseArgs({
     options: {
@@ -69,12 +77,7 @@ export function parseOptions(): Options | undefined {
     process.stdout.write(HELP);
     return undefined;
   }
-  const int = (name: string, raw: string | undefined, fallback: number, min: number): number => {
-    if (raw === undefined) return fallback;
-    const n = Number(raw);
-    if (!Number.isInteger(n) || n < min) throw new Error(`--${name} must be an integer ≥ ${min}, got "${raw}"`);
-    return n;
-  };
+  const int = intOption;
   return {
     records: int("records", values.records, 20_000, 1),
     recordBytes: int("record-bytes", values["record-bytes"], 256, 32),

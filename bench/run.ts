@@ -8,7 +8,7 @@
  * started at the end.
  */
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
-import { cpus, loadavg } from "node:os";
+import { loadavg } from "node:os";
 import { dirname, join } from "node:path";
 import { loadLocalConfig } from "#local/config";
 import { lambdaServiceStatus, stopLambdaService } from "#local/lambda-service/daemon";
@@ -32,7 +32,7 @@ import { parseOptions } from "./options";
 import { analyzeProfile, formatPhaseProfile, newestProfile, PhaseClock } from "./profile";
 import { type Results, rows, table } from "./report";
 import { instanceConfig, instanceStatus, servicePid, stopInstance } from "./service";
-import { procMemory, round } from "./stats";
+import { formatMachine, machine, procMemory, round } from "./stats";
 
 // ---------------------------------------------------------------------------------------------------------------
 
@@ -186,23 +186,15 @@ async function main(): Promise<void> {
 
   const tableRows = rows(results, opts);
   process.stdout.write(`\n${table(tableRows)}\n\n`);
-  const machine = {
-    cpus: cpus().length,
-    cpuModel: cpus()[0]?.model,
-    loadavgBefore: loadBefore.map((v) => round(v, 2)),
-    loadavgAfter: loadavg().map((v) => round(v, 2)),
-    node: process.version,
-  };
-  process.stdout.write(
-    `machine: ${machine.cpus} CPUs, load average ${machine.loadavgBefore.join(" ")} → ${machine.loadavgAfter.join(" ")}; ${machine.node}\n`,
-  );
+  const measuredOn = machine(loadBefore);
+  process.stdout.write(`${formatMachine(measuredOn)}\n`);
   if (opts.out) {
     mkdirSync(dirname(opts.out), { recursive: true });
     const json = {
       startedAt: began.toISOString(),
       finishedAt: new Date().toISOString(),
       options: opts,
-      machine,
+      machine: measuredOn,
       stack: {
         endpoint: cfg.endpoint.url,
         benchService: icfg.endpoint.url,

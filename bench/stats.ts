@@ -1,5 +1,6 @@
 /** Small numeric helpers for the benchmark: percentiles, rates, process memory. */
 import { readFileSync } from "node:fs";
+import { cpus, loadavg } from "node:os";
 
 export interface Distribution {
   readonly n: number;
@@ -113,3 +114,29 @@ export function cpuMeter(pids: Readonly<Record<string, number | undefined>>): ()
 
 /** v rounded to digits decimals, for the report. */
 export const round = (v: number, digits = 1): number => Math.round(v * 10 ** digits) / 10 ** digits;
+
+/** The machine a run measured on: cores, model, load average before and after, Node. */
+export interface Machine {
+  readonly cpus: number;
+  readonly cpuModel?: string;
+  readonly loadavgBefore: number[];
+  readonly loadavgAfter: number[];
+  readonly node: string;
+}
+
+export function machine(loadBefore: readonly number[]): Machine {
+  return {
+    cpus: cpus().length,
+    ...(cpus()[0]?.model === undefined ? {} : { cpuModel: cpus()[0]?.model }),
+    loadavgBefore: loadBefore.map((v) => round(v, 2)),
+    loadavgAfter: loadavg().map((v) => round(v, 2)),
+    node: process.version,
+  };
+}
+
+export function formatMachine(m: Machine): string {
+  return (
+    `machine: ${m.cpus} CPUs${m.cpuModel === undefined ? "" : ` (${m.cpuModel})`}, load average ` +
+    `${m.loadavgBefore.join(" ")} → ${m.loadavgAfter.join(" ")}; ${m.node}`
+  );
+}
