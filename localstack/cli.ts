@@ -93,7 +93,8 @@ options of up:
 environment (defaults):
   SLUICE_PORT=4566 (the endpoint)  LOCALSTACK_PORT=4567  KAFKA_PORT=9092  KAFKA_CONTROLLER_PORT=9093  AWS_REGION=us-east-1
   SLUICE_STATE_DIR=<repo>/.local (data, logs, venv)   SLUICE_CACHE_DIR=~/.cache/sluice (downloads)
-  SLUICE_STACK_PREFIX=sluice   SLUICE_KAFKA_HEAP=512m (per node)   SLUICE_SOURCES=sample   SAMPLE_WEB_PORT=4580
+  SLUICE_STACK_PREFIX=sluice   SLUICE_KAFKA_HEAP=512m (per node)   SLUICE_DYNAMODB_HEAP=1g   SLUICE_SOURCES=sample
+  SAMPLE_WEB_PORT=4580
   SLUICE_KAFKA_BROKERS=1 (as --brokers; else the size the Kafka data was formatted with)
   Kafka node n listens on KAFKA_PORT+(n-1)*10, its controller on KAFKA_CONTROLLER_PORT+(n-1)*10
   SLUICE_LOCALSTACK_SAVE_SECONDS=5 (how often LocalStack's state is saved while it runs; 0: only on down)

@@ -70,6 +70,11 @@ export interface LocalConfig {
     readonly heap: string;
   };
   readonly dynamodbLocalVersion: string;
+  /**
+   * DynamoDB Local's Java heap (SLUICE_DYNAMODB_HEAP, default 1g; LocalStack's own default is 256m): a Scan without
+   * a Limit of a table of about 100,000 items (the chaos job's bank table) failed with InternalFailure at 256m.
+   */
+  readonly dynamodbHeap: string;
   readonly logDir: string;
   readonly runDir: string;
   /** Where the scrapers look: the offline sample web (default) or the real services (`SLUICE_SOURCES=live`). */
@@ -235,6 +240,15 @@ function absolutePathFromEnv(env: NodeJS.ProcessEnv, name: string): string | und
   return raw;
 }
 
+/** A Java heap size as -Xmx takes it: a whole number with m or g (512m, 1g). */
+function javaHeapFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: string): string {
+  const raw = env[name];
+  if (raw === undefined || raw === "") return fallback;
+  if (!/^[1-9]\d*[mMgG]$/.test(raw))
+    throw new Error(`${name} must be a Java heap size such as 512m or 2g, got "${raw}"`);
+  return raw;
+}
+
 function stringFromEnv(env: NodeJS.ProcessEnv, name: string): string | undefined {
   const raw = env[name];
   return raw === undefined || raw.trim() === "" ? undefined : raw;
@@ -298,6 +312,7 @@ export function loadLocalConfig(env: NodeJS.ProcessEnv = process.env): LocalConf
       heap: env.SLUICE_KAFKA_HEAP ?? "512m",
     },
     dynamodbLocalVersion: env.SLUICE_DYNAMODB_LOCAL_VERSION ?? "2.6.1",
+    dynamodbHeap: javaHeapFromEnv(env, "SLUICE_DYNAMODB_HEAP", "1g"),
     logDir: join(stateDir, "logs"),
     runDir: join(stateDir, "run"),
     sources,

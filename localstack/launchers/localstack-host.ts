@@ -119,6 +119,7 @@ function localStackEnv(cfg: LocalConfig, base: NodeJS.ProcessEnv = process.env):
     DISABLE_EVENTS: "1",
     DNS_ADDRESS: "0",
     PYTHONUNBUFFERED: "1",
+    DYNAMODB_HEAP_SIZE: cfg.dynamodbHeap,
     ...persistenceEnv(cfg),
   };
 }

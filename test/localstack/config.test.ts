@@ -80,3 +80,13 @@ it("refuses nonsense, naming the variable", () => {
     ).toBe(ms);
   }
 });
+
+it("gives DynamoDB Local a 1g heap unless told otherwise, and refuses what -Xmx would not take", () => {
+  expect(loadLocalConfig(clean).dynamodbHeap).toBe("1g");
+  expect(loadLocalConfig({ ...clean, SLUICE_DYNAMODB_HEAP: "768m" }).dynamodbHeap).toBe("768m");
+  for (const raw of ["1 g", "1.5g", "2gb", "0m"]) {
+    expect(() => loadLocalConfig({ ...clean, SLUICE_DYNAMODB_HEAP: raw })).toThrow(
+      /SLUICE_DYNAMODB_HEAP must be a Java heap size/,
+    );
+  }
+});

@@ -48,6 +48,8 @@ async function keyNames(cfg: LocalConfig, table: string): Promise<string[]> {
 
 /** Batches of 25 deletes written this many at a time: DynamoDB Local behind LocalStack answers each slowly. */
 const WRITE_CONCURRENCY = 8;
+/** Items per Scan page: bounded, so DynamoDB Local never builds one large page (a full run's tables hold ~100,000). */
+const SCAN_PAGE = 1_000;
 
 /** Deletes every item of the table; returns how many. */
 async function emptyTable(cfg: LocalConfig, table: string): Promise<number> {
@@ -58,6 +60,7 @@ async function emptyTable(cfg: LocalConfig, table: string): Promise<number> {
     { client: db },
     {
       TableName: table,
+      Limit: SCAN_PAGE,
       ProjectionExpression: names.map((_, i) => `#k${i}`).join(","),
       ExpressionAttributeNames: Object.fromEntries(names.map((n, i) => [`#k${i}`, n])),
     },
@@ -107,7 +110,7 @@ async function captureTable(cfg: LocalConfig, output: string, table: string): Pr
   const entries = new Map<string, string>();
   for await (const page of paginateScan(
     { client: awsClients(cfg).documents },
-    { TableName: table, ConsistentRead: true },
+    { TableName: table, ConsistentRead: true, Limit: SCAN_PAGE },
   )) {
     for (const item of page.Items ?? []) {
       const key = rule?.rekey?.(item) ?? names.map((n) => String(item[n])).join(" ");
