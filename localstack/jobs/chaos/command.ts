@@ -13,15 +13,14 @@ export const CHAOS_HELP = `usage: npm run chaos [-- options]        (or: npx tsx
 
 Drives the same seeded input through the analytics pipelines of the running, deployed local stack twice: a
 fault-free reference pass, then a chaos pass while, at seeded random moments, the local Lambda service is
-SIGKILLed, function workers are killed mid-invocation, the broker is killed and brought back, and LocalStack is
-restarted. Then compares the two end states (every deployed table's items and bucket's objects, normalised)
+SIGKILLed, function workers are killed mid-invocation, a broker is killed and brought back (one node of three
+on a cluster started with --brokers 3), and LocalStack is restarted. Then compares the two end states (every deployed table's items and bucket's objects, normalised)
 and exits 1 on any difference. Wipes the pipelines' tables and buckets before each pass.
 
 options:
   --seed N          replay a run (0-4294967295; default: a fresh one, printed first)
   --records N       about N input records, half bank transactions, half tweets (default ${DEFAULT_RECORDS})
-  --faults LIST     comma-separated fault kinds: ${FAULT_KINDS.join(", ")} (default all; localstack passes only
-                    once LocalStack keeps its state across a restart)
+  --faults LIST     comma-separated fault kinds: ${FAULT_KINDS.join(", ")} (default all)
   --kills N         SIGKILLs of the Lambda service (default ${DEFAULT_COUNTS.service})
   --worker-kills N  worker kills (default ${DEFAULT_COUNTS.worker})
   --broker-outages N, --localstack-restarts N   (default ${DEFAULT_COUNTS.broker} each)
