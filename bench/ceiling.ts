@@ -77,19 +77,18 @@ function parseOptions(): Options | undefined {
     process.stdout.write(HELP);
     return undefined;
   }
-  const int = intOption;
   const clients = (values.clients ?? ALL.join(",")).split(",").map((c) => c.trim());
   for (const c of clients) {
     if (!(ALL as readonly string[]).includes(c))
       throw new Error(`--clients: unknown "${c}" (known: ${ALL.join(", ")})`);
   }
   return {
-    records: int("records", values.records, 4_000_000, 1),
-    recordBytes: int("record-bytes", values["record-bytes"], 256, 1),
-    reps: int("reps", values.reps, 3, 1),
+    records: intOption("records", values.records, 4_000_000, 1),
+    recordBytes: intOption("record-bytes", values["record-bytes"], 256, 1),
+    reps: intOption("reps", values.reps, 3, 1),
     clients: clients as Consumer[],
-    minSeconds: int("min-seconds", values["min-seconds"], 10, 0),
-    minRecords: int("min-records", values["min-records"], 200_000, 1),
+    minSeconds: intOption("min-seconds", values["min-seconds"], 10, 0),
+    minRecords: intOption("min-records", values["min-records"], 200_000, 1),
     ...(values.out === undefined ? {} : { out: resolve(values.out) }),
   };
 }

@@ -13,11 +13,11 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { parseArgs } from "node:util";
 import { KAFKA_NODE_PORT_STRIDE, type LocalConfig, loadLocalConfig } from "#local/config";
 import { kafkaStatus, killKafkaNode, startKafka, stopKafka } from "#local/launchers/kafka";
 import { ensureTopics } from "#local/launchers/kafka-admin";
 import { freePortSeries } from "#local/support/ports";
+import { repetitionOptions } from "./options";
 import { distribution, round, sleep } from "./stats";
 
 const HELP = `Usage: npm run bench -- --part cluster [options]
@@ -130,17 +130,9 @@ async function measureFailover(results: Results): Promise<void> {
 }
 
 export async function main(argv = process.argv.slice(2)): Promise<void> {
-  const { values } = parseArgs({
-    args: argv,
-    options: { repetitions: { type: "string" }, out: { type: "string" }, help: { type: "boolean" } },
-    strict: true,
-  });
-  if (values.help) {
-    process.stdout.write(HELP);
-    return;
-  }
-  const repetitions = values.repetitions === undefined ? 2 : Number(values.repetitions);
-  if (!Number.isInteger(repetitions) || repetitions < 1) throw new Error("--repetitions must be a whole number ≥ 1");
+  const options = repetitionOptions(argv, HELP, 2);
+  if (!options) return;
+  const { repetitions } = options;
   const results: Results = {
     startMs: {},
     stopMs: {},
@@ -176,7 +168,7 @@ export async function main(argv = process.argv.slice(2)): Promise<void> {
     row("startKafka → 3 in-sync replicas everywhere", results.isrFullMs),
   ];
   process.stdout.write(`${lines.join("\n")}\n`);
-  if (values.out) writeFileSync(values.out, `${JSON.stringify(results, null, 2)}\n`);
+  if (options.out) writeFileSync(options.out, `${JSON.stringify(results, null, 2)}\n`);
 }
 
 if (require.main === module) {

@@ -55,6 +55,28 @@ export function intOption(name: string, raw: string | undefined, fallback: numbe
   return n;
 }
 
+/**
+ * `--repetitions N`, `--out FILE` and `--help` of the parts that repeat one measurement (recovery, restart,
+ * cluster): undefined once the help is printed.
+ */
+export function repetitionOptions(
+  argv: readonly string[],
+  help: string,
+  fallback: number,
+): { readonly repetitions: number; readonly out?: string } | undefined {
+  const { values } = parseArgs({
+    args: [...argv],
+    options: { repetitions: { type: "string" }, out: { type: "string" }, help: { type: "boolean" } },
+    strict: true,
+  });
+  if (values.help) {
+    process.stdout.write(help);
+    return undefined;
+  }
+  const repetitions = intOption("repetitions", values.repetitions, fallback, 1);
+  return { repetitions, ...(values.out === undefined ? {} : { out: values.out }) };
+}
+
 export function parseOptions(): Options | undefined {
   const { values } = parseArgs({
     options: {
@@ -77,16 +99,17 @@ export function parseOptions(): Options | undefined {
     process.stdout.write(HELP);
     return undefined;
   }
-  const int = intOption;
   return {
-    records: int("records", values.records, 20_000, 1),
-    recordBytes: int("record-bytes", values["record-bytes"], 256, 32),
-    triggerCount: int("trigger-count", values["trigger-count"], 200, 1),
-    triggerIntervalMs: int("trigger-interval", values["trigger-interval"], 20, 0),
-    invokes: int("invokes", values.invokes, 500, 1),
-    cold: int("cold", values.cold, 5, 0),
-    starts: int("starts", values.starts, 3, 1),
-    ...(values["service-port"] === undefined ? {} : { servicePort: int("service-port", values["service-port"], 0, 1) }),
+    records: intOption("records", values.records, 20_000, 1),
+    recordBytes: intOption("record-bytes", values["record-bytes"], 256, 32),
+    triggerCount: intOption("trigger-count", values["trigger-count"], 200, 1),
+    triggerIntervalMs: intOption("trigger-interval", values["trigger-interval"], 20, 0),
+    invokes: intOption("invokes", values.invokes, 500, 1),
+    cold: intOption("cold", values.cold, 5, 0),
+    starts: intOption("starts", values.starts, 3, 1),
+    ...(values["service-port"] === undefined
+      ? {}
+      : { servicePort: intOption("service-port", values["service-port"], 0, 1) }),
     ...(values.out === undefined ? {} : { out: resolve(values.out) }),
     keep: values.keep,
     ...(values.profile === undefined ? {} : { profile: resolve(values.profile) }),

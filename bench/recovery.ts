@@ -9,7 +9,6 @@
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { parseArgs } from "node:util";
 import { loadLocalConfig } from "#local/config";
 import { writeSyntheticAssembly } from "#local/lambda-service/synthetic-assembly";
 import { adminCredentials } from "#local/launchers/kafka";
@@ -17,6 +16,7 @@ import { awsClients } from "#local/support/aws";
 import { createKafkaSecret } from "#local/support/kafka-secret";
 import { producerOptions } from "#shared/producer-options";
 import { benchKafka, createTopics, deleteTopics, PARTITIONS } from "./kafka";
+import { repetitionOptions } from "./options";
 import { instanceConfig, servicePid, startInstance, stopInstance } from "./service";
 import { distribution, round, sleep } from "./stats";
 
@@ -62,16 +62,9 @@ function alive(pid: number): boolean {
 }
 
 export async function main(argv = process.argv.slice(2)): Promise<void> {
-  const { values } = parseArgs({
-    args: argv,
-    options: { repetitions: { type: "string", default: "3" }, out: { type: "string" }, help: { type: "boolean" } },
-  });
-  if (values.help) {
-    process.stdout.write(HELP);
-    return;
-  }
-  const repetitions = Number(values.repetitions);
-  if (!Number.isInteger(repetitions) || repetitions < 1) throw new Error(`--repetitions must be 1 or more`);
+  const options = repetitionOptions(argv, HELP, 3);
+  if (!options) return;
+  const { repetitions } = options;
   const base = loadLocalConfig();
   const id = Date.now().toString(36);
   const dir = mkdtempSync(join(tmpdir(), "sluice-bench-recovery-"));
@@ -165,7 +158,7 @@ export async function main(argv = process.argv.slice(2)): Promise<void> {
       `  ${kind.padEnd(9)} median ${s.medianMs}  min ${s.minMs}  max ${s.maxMs}  (${s.runs.length} runs)\n`,
     );
   }
-  if (values.out) (await import("node:fs")).writeFileSync(values.out, `${JSON.stringify(summary, null, 2)}\n`);
+  if (options.out) (await import("node:fs")).writeFileSync(options.out, `${JSON.stringify(summary, null, 2)}\n`);
 }
 
 if (require.main === module) {

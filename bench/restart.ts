@@ -7,7 +7,6 @@
  */
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { parseArgs } from "node:util";
 import { loadLocalConfig } from "#local/config";
 import {
   formatBytes,
@@ -18,6 +17,7 @@ import {
 } from "#local/launchers/localstack-state";
 import { down, up } from "#local/stack";
 import { readPid } from "#local/support/proc";
+import { repetitionOptions } from "./options";
 
 const HELP = `Usage: npm run bench -- --part restart [options]
 
@@ -41,16 +41,9 @@ function restoreSeconds(restored: Record<string, string>): number {
 }
 
 export async function main(argv = process.argv.slice(2)): Promise<void> {
-  const { values } = parseArgs({
-    args: argv,
-    options: { repetitions: { type: "string", default: "3" }, out: { type: "string" }, help: { type: "boolean" } },
-  });
-  if (values.help) {
-    process.stdout.write(HELP);
-    return;
-  }
-  const repetitions = Number(values.repetitions);
-  if (!Number.isInteger(repetitions) || repetitions < 1) throw new Error("--repetitions must be 1 or more");
+  const options = repetitionOptions(argv, HELP, 3);
+  if (!options) return;
+  const { repetitions } = options;
   const cfg = loadLocalConfig();
   const quiet = (): void => undefined;
   await up(cfg, quiet);
@@ -81,7 +74,7 @@ export async function main(argv = process.argv.slice(2)): Promise<void> {
       `  ${i + 1}. down ${r.downSeconds.toFixed(1)} (save ${r.shutdownSaveSeconds.toFixed(2)})  up ${r.upSeconds.toFixed(1)} (restore ${r.restoreSeconds.toFixed(2)})  snapshots ${formatBytes(r.snapshotBytes)}, DynamoDB + metrics ${formatBytes(r.localStackDataBytes)}, Kafka ${formatBytes(r.kafkaBytes)}\n`,
     );
   }
-  if (values.out) writeFileSync(values.out, `${JSON.stringify({ restart: rows }, null, 2)}\n`);
+  if (options.out) writeFileSync(options.out, `${JSON.stringify({ restart: rows }, null, 2)}\n`);
 }
 
 if (require.main === module) {
