@@ -1,10 +1,13 @@
 /**
  * Follows the pipeline through the local Lambda service's status until it drains: every mapping
- * has read what it was given, has no lag and no batch in flight, twice in a row.
+ * has read what it was given, has no lag and no batch in flight, and its consumer group has committed its topics'
+ * end offsets on the broker, twice in a row. The broker's word is needed because a service that has just restarted
+ * reports no lag until its consumers have rejoined their groups.
  */
 import type { LocalConfig } from "../config";
 import { lambdaServiceStatus } from "../lambda-service/daemon";
 import type { ServiceStatus } from "../lambda-service/service";
+import { type MappingGroup, mappingGroups, uncommitted } from "./committed";
 
 export interface StageProgress {
   readonly topic: string;
@@ -42,7 +45,8 @@ export async function currentProgress(cfg: LocalConfig): Promise<Map<string, Sta
 
 /**
  * Waits until the pipeline has drained: the first stage has polled at least `expectFirst` new
- * records (since `baseline`) and every stage has no lag and nothing in flight on two polls in a row.
+ * records (since `baseline`), every stage has no lag and nothing in flight, and every stage's group has committed
+ * its topics' end offsets, on two polls in a row.
  */
 export async function waitForDrain(
   cfg: LocalConfig,
@@ -57,6 +61,8 @@ export async function waitForDrain(
 ): Promise<StageProgress[]> {
   const deadline = Date.now() + (options.timeoutMs ?? 15 * 60_000);
   let quietPolls = 0;
+  let groups: MappingGroup[] | undefined;
+  let behind = new Map<string, number>();
   for (;;) {
     const status = await lambdaServiceStatus(cfg);
     if (!status) throw new Error(`the local Lambda service stopped answering at ${cfg.endpoint.url}`);
@@ -65,15 +71,30 @@ export async function waitForDrain(
     const first = stages.find((s) => s.topic === options.firstTopic);
     const started = (first?.polled ?? 0) >= options.expectFirst;
     const idle = stages.every((s) => s.lag === 0 && s.inFlight === 0);
-    quietPolls = started && idle ? quietPolls + 1 : 0;
+    if (started && idle) {
+      groups ??= await stageGroups(cfg, status);
+      behind = await uncommitted(cfg, groups);
+    }
+    const committed = [...behind.values()].every((n) => n === 0);
+    quietPolls = started && idle && committed ? quietPolls + 1 : 0;
     if (quietPolls >= 2) return stages;
     if (Date.now() > deadline) {
       throw new Error(
         `the pipeline did not drain within ${Math.round((options.timeoutMs ?? 900_000) / 1000)} s: ${stages
-          .map((s) => `${s.topic} lag ${s.lag}, in flight ${s.inFlight}`)
+          .map(
+            (s) =>
+              `${s.topic} lag ${s.lag}, in flight ${s.inFlight}, not committed ${behind.get(s.functionName) ?? "?"}`,
+          )
           .join("; ")}`,
       );
     }
     await new Promise((r) => setTimeout(r, options.intervalMs ?? 1000));
   }
+}
+
+/** The consumer groups of the mappings the service runs. */
+async function stageGroups(cfg: LocalConfig, status: ServiceStatus): Promise<MappingGroup[]> {
+  const running = new Set(status.mappings.map((m) => m.functionName));
+  const groups = await mappingGroups(cfg, [...new Set(status.mappings.flatMap((m) => m.topics))]);
+  return groups.filter((g) => running.has(g.functionName));
 }

@@ -3,48 +3,9 @@
  * from the broker, so a restarted service's counters do not matter), and the sinks are quiet — the service reports
  * no lag and no batch in flight — on two checks in a row. Survives the broker or the service being down meanwhile.
  */
-import { paginateListEventSourceMappings } from "@aws-sdk/client-lambda";
 import type { LocalConfig } from "../../config";
 import { lambdaServiceStatus } from "../../lambda-service/daemon";
-import { adminKafka, withAdmin } from "../../launchers/kafka-client";
-import { awsClients } from "../../support/aws";
-
-export interface MappingGroup {
-  readonly functionName: string;
-  readonly groupId: string;
-  readonly topics: readonly string[];
-}
-
-/** The Kafka mappings the service runs on any of `topics`, with their consumer groups (ListEventSourceMappings). */
-export async function mappingGroups(cfg: LocalConfig, topics: readonly string[]): Promise<MappingGroup[]> {
-  const groups: MappingGroup[] = [];
-  for await (const page of paginateListEventSourceMappings({ client: awsClients(cfg).lambda }, {})) {
-    for (const m of page.EventSourceMappings ?? []) {
-      const groupId = m.SelfManagedKafkaEventSourceConfig?.ConsumerGroupId ?? m.UUID;
-      if (!groupId || !m.Topics?.some((t) => topics.includes(t))) continue;
-      groups.push({ functionName: (m.FunctionArn ?? "").split(":").pop() ?? "", groupId, topics: m.Topics });
-    }
-  }
-  return groups;
-}
-
-/** Records not yet committed past, per function (end offset minus committed offset, summed). */
-export async function uncommitted(cfg: LocalConfig, groups: readonly MappingGroup[]): Promise<Map<string, number>> {
-  return withAdmin(adminKafka(cfg, "sluice-chaos-drain"), async (admin) => {
-    const behind = new Map<string, number>();
-    for (const g of groups) {
-      let n = 0;
-      for (const topic of g.topics) {
-        const ends = await admin.fetchTopicOffsets(topic);
-        const [committed] = await admin.fetchOffsets({ groupId: g.groupId, topics: [topic] });
-        const at = new Map((committed?.partitions ?? []).map((p) => [p.partition, Number(p.offset)]));
-        for (const e of ends) n += Math.max(0, Number(e.high) - Math.max(0, at.get(e.partition) ?? 0));
-      }
-      behind.set(g.functionName, n);
-    }
-    return behind;
-  });
-}
+import { type MappingGroup, uncommitted } from "../committed";
 
 /** Waits for the end of the pass; resolves to the ms it waited. */
 export async function waitUntilDrained(
