@@ -23,6 +23,7 @@ import { scheduleMemoryFile, serviceScheduler } from "./schedules/wiring";
 import { type Clients, destroyClients, loadClients, type SdkOptions } from "./service/clients";
 import { deployedState } from "./service/deployed-state";
 import { KafkaMappings, kafkaMappingParts } from "./service/kafka-mappings";
+import { UpstreamWatch } from "./service/upstream-watch";
 import type { FunctionSpec, InvokeOptions, InvokeResult, LogSink } from "./types";
 import { formatReport, type UnhonouredReport } from "./unhonoured";
 import { FunctionUrlRouter, localFunctionUrl, localFunctionUrlPathForm } from "./urls/server";
@@ -70,6 +71,7 @@ export class LambdaService implements LambdaBackend {
   private functionSpecs = new Map<string, FunctionSpec>();
   private urlSpecs: readonly FunctionUrlSpec[] = [];
   private readonly kafkaMappings: KafkaMappings;
+  private readonly upstream: UpstreamWatch;
   private readonly executor: FunctionExecutor;
   private readonly api: LambdaApiServer;
   private readonly logSink: CloudWatchLogSink;
@@ -127,6 +129,7 @@ export class LambdaService implements LambdaBackend {
       },
       metrics: this.metrics,
     });
+    this.upstream = new UpstreamWatch(new URL(cfg.localstack.url), { log: options.log });
     this.kafkaMappings = new KafkaMappings({
       parts: kafkaMappingParts({
         clients: () => this.clients(),
@@ -136,6 +139,7 @@ export class LambdaService implements LambdaBackend {
         log: options.log,
         sessionTimeoutMs: cfg.lambdaService.kafkaSessionTimeoutMs,
         ...(cfg.lambdaService.deliveryLog ? { onDelivery: deliveryLogWriter(cfg.lambdaService.deliveryLog) } : {}),
+        outages: this.upstream,
       }),
       log: options.log,
     });
@@ -167,6 +171,7 @@ export class LambdaService implements LambdaBackend {
         return this.status();
       },
       urls: new FunctionUrlRouter({ backend: this, credentials: LOCAL_CREDENTIALS }),
+      onUpstreamUnreachable: (error) => this.upstream.unreachable(error),
       runSchedule: (name, at) => this.scheduler.runNow(name, at === undefined ? undefined : parseScheduledTime(at)),
       ...(setClock ? { setClock } : {}),
     });
@@ -342,6 +347,7 @@ export class LambdaService implements LambdaBackend {
     await this.logSink.close();
     await this.metrics.stop();
     await this.api.close();
+    this.upstream.stop();
     const loaded = this.clientsOnce.peek();
     if (loaded) {
       destroyClients(await loaded);

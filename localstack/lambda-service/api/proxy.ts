@@ -1,11 +1,16 @@
 /**
  * Everything the service does not answer goes to LocalStack untouched, streamed both ways; an
- * unreachable LocalStack is a 502 in the Lambda API's error shape.
+ * unreachable LocalStack is a 502 in the Lambda API's error shape, and is told to `onUnreachable`.
  */
 import { type IncomingMessage, request, type ServerResponse } from "node:http";
 import { ApiError, sendError } from "./http";
 
-export function proxy(upstream: URL, req: IncomingMessage, res: ServerResponse): void {
+export function proxy(
+  upstream: URL,
+  req: IncomingMessage,
+  res: ServerResponse,
+  onUnreachable?: (error: Error) => void,
+): void {
   const out = request(
     {
       host: upstream.hostname,
@@ -20,6 +25,7 @@ export function proxy(upstream: URL, req: IncomingMessage, res: ServerResponse):
     },
   );
   out.on("error", (error) => {
+    onUnreachable?.(error);
     if (!res.headersSent) {
       sendError(
         res,

@@ -54,6 +54,8 @@ export interface ApiServerOptions extends ControlRoutes {
   readonly startedAt?: Date;
   /** Serves the function URLs (by host or /lambda-url/ path) ahead of everything else. */
   readonly urls?: FunctionUrlRouter;
+  /** Told of each request the proxy could not forward to the upstream. */
+  readonly onUpstreamUnreachable?: (error: Error) => void;
 }
 
 export class LambdaApiServer {
@@ -120,12 +122,12 @@ export class LambdaApiServer {
       return;
     }
     if (!isLambdaRequest(req, url.pathname)) {
-      proxy(this.options.upstream, req, res);
+      proxy(this.options.upstream, req, res, this.options.onUpstreamUnreachable);
       return;
     }
     try {
       const handled = await this.route(req, res, url);
-      if (!handled) proxy(this.options.upstream, req, res);
+      if (!handled) proxy(this.options.upstream, req, res, this.options.onUpstreamUnreachable);
     } catch (error) {
       if (error instanceof ApiError) sendError(res, error);
       else if (error instanceof LambdaServiceError) {

@@ -2,7 +2,8 @@
  * Runs one job to its end: discards its oversized records, then invokes the function with its records
  * until each one is settled — retried, bisected, partly committed, aged out or exhausted as retry.ts
  * decides — committing as records are settled. Failed sub-batches wait with a doubling back-off; an invoke
- * that never reached the function (not a function error) is retried without counting, as AWS does.
+ * that never reached the function (not a function error) is retried without counting, as AWS does, and so is a
+ * failure while the local emulation did not answer, once it answers again.
  */
 import type { Invoker, KafkaMappingSpec } from "../types";
 import type { FailureCondition } from "./destinations";
@@ -12,8 +13,16 @@ import { countInvocation, type FailedOutcome, type InvokeOutcome, judgeInvocatio
 import type { Job } from "./job";
 import type { PollerCounters } from "./metrics";
 import { errorFields } from "./poller-log";
-import type { PollerLog, RetryBackoff } from "./poller-types";
-import { afterFailure, backoffMs, expiredRecords, freshSubBatch, type RetryPolicy, type SubBatch } from "./retry";
+import type { EmulationOutages, PollerLog, RetryBackoff } from "./poller-types";
+import {
+  afterFailure,
+  afterOutage,
+  backoffMs,
+  expiredRecords,
+  freshSubBatch,
+  type RetryPolicy,
+  type SubBatch,
+} from "./retry";
 import { Aborted } from "./sleep";
 
 export interface JobRunnerDeps {
@@ -35,7 +44,12 @@ export interface JobRunnerDeps {
   readonly settle: (job: Job, records: readonly PolledRecord[]) => Promise<void>;
   /** Told of each invocation's records before the invoke (PollerDeps.onDelivery). */
   readonly onDelivery?: (functionName: string, records: readonly PolledRecord[]) => void;
+  /** PollerDeps.outages. */
+  readonly outages?: EmulationOutages;
 }
+
+/** Between checks whether the emulation answers again. */
+const OUTAGE_CHECK_MS = 500;
 
 const FAILED = "PROBLEM: Function call failed";
 
@@ -56,6 +70,7 @@ export class JobRunner {
       if (!this.deps.active()) throw new Aborted(); // disabled/stopped: no further attempts
       if (failures > 0) await this.deps.sleep(backoffMs(failures, this.deps.backoff));
 
+      const mark = this.deps.outages?.mark();
       const outcome = await this.invoke(sub.records);
       if (outcome.kind === "invokeFailed") {
         failures++;
@@ -72,6 +87,10 @@ export class JobRunner {
         failures = 0;
         this.deps.reportResult("OK");
         await this.deps.settle(job, attempt.records);
+        continue;
+      }
+      if (mark !== undefined && this.deps.outages?.since(mark)) {
+        stack.push(await this.afterOutage(job, attempt, outcome));
         continue;
       }
       const { next, retried } = await this.afterFailure(job, { ...attempt, response: outcome.response }, outcome);
@@ -117,6 +136,20 @@ export class JobRunner {
     if (step.kind === "retry") return { next: [step.next], retried: true };
     await this.discard(job, "RetryAttemptsExhausted", step.exhausted.records, step.exhausted);
     return { next: [], retried: false };
+  }
+
+  /** Settles what succeeded, waits until the emulation answers; returns the rest, to try again as it was. */
+  private async afterOutage(job: Job, attempt: SubBatch, outcome: FailedOutcome): Promise<SubBatch> {
+    this.deps.reportResult(FAILED);
+    const { succeeded, next } = afterOutage(attempt, outcome);
+    this.deps.log("warn", "batch failed while LocalStack did not answer; retried once it answers, not counted", {
+      uuid: this.deps.spec.uuid,
+      reason: outcome.kind === "partial" ? "partial batch response" : outcome.reason,
+      records: next.records.length,
+    });
+    await this.deps.settle(job, succeeded);
+    while (this.deps.outages?.down()) await this.deps.sleep(OUTAGE_CHECK_MS);
+    return next;
   }
 
   private async invoke(records: readonly PolledRecord[]): Promise<InvokeOutcome> {

@@ -21,6 +21,20 @@ export interface RetryBackoff {
   readonly maxMs: number;
 }
 
+/**
+ * Outages of the local emulation itself (LocalStack, behind the Lambda service). A batch that failed while the
+ * emulation did not answer failed because of the emulation, not the function: it is retried once the emulation
+ * answers again, without spending one of MaximumRetryAttempts (AWS has no such outage to document).
+ */
+export interface EmulationOutages {
+  /** A mark to pass to `since`, taken before an invocation. */
+  mark(): number;
+  /** Whether the emulation stopped answering at some moment after `mark` was taken, or does not answer now. */
+  since(mark: number): boolean;
+  /** Whether it does not answer now. */
+  down(): boolean;
+}
+
 export interface PollerDeps {
   readonly invoker: Invoker;
   /**
@@ -45,6 +59,8 @@ export interface PollerDeps {
   readonly sessionTimeoutMs?: number;
   /** Told of every invocation's records just before the function is invoked with them (a delivery log). */
   readonly onDelivery?: (functionName: string, records: readonly PolledRecord[]) => void;
+  /** The emulation's outages: failures during one are retried without counting (see EmulationOutages). */
+  readonly outages?: EmulationOutages;
 }
 
 export interface PartitionMetrics {

@@ -117,6 +117,7 @@ export class KafkaEventSourcePoller {
       log: this.log,
       now: deps.now ?? Date.now,
       ...(deps.onDelivery ? { onDelivery: deps.onDelivery } : {}),
+      ...(deps.outages ? { outages: deps.outages } : {}),
       handoff: {
         ...(deps.failureSink ? { sink: deps.failureSink } : {}),
         context: {

@@ -6,7 +6,9 @@
  *    failed partition;
  *  - after MaximumRetryAttempts retries (-1: forever; 10 when a destination is set) the records are
  *    discarded (RetryAttemptsExhausted);
- *  - records older than MaximumRecordAgeInSeconds are discarded before any (re)invocation.
+ *  - records older than MaximumRecordAgeInSeconds are discarded before any (re)invocation;
+ *  - local only: a failure while the emulation itself did not answer is retried as it was, without counting a
+ *    retry or bisecting (afterOutage).
  * Pure: the job runner carries the decisions out.
  */
 import { type PolledRecord, partitionKey } from "./event";
@@ -92,4 +94,18 @@ export function afterFailure(attempt: SubBatch, outcome: FailedOutcome, policy: 
   if (policy.maxRetries >= 0 && next.retries > policy.maxRetries)
     return { kind: "exhausted", succeeded, exhausted: next };
   return { kind: "retry", succeeded, next };
+}
+
+/**
+ * What follows an attempt that failed while the local emulation did not answer: what succeeded is done (a valid
+ * partial response), the rest is tried again as it was, with no retry counted and no bisection.
+ */
+export function afterOutage(
+  attempt: SubBatch,
+  outcome: FailedOutcome,
+): { readonly succeeded: readonly PolledRecord[]; readonly next: SubBatch } {
+  if (outcome.kind !== "partial") return { succeeded: [], next: attempt };
+  const records = stillFailing(attempt.records, outcome.failedFrom);
+  const failing = new Set(records);
+  return { succeeded: attempt.records.filter((r) => !failing.has(r)), next: { ...attempt, records } };
 }

@@ -195,6 +195,8 @@ export interface KafkaPollerDeps {
   readonly sessionTimeoutMs?: number;
   /** PollerDeps.onDelivery: the delivery log's writer when SLUICE_DELIVERY_LOG is set. */
   readonly onDelivery?: PollerDeps["onDelivery"];
+  /** PollerDeps.outages: LocalStack's outages, as the API's proxy sees them. */
+  readonly outages?: PollerDeps["outages"];
 }
 
 /** The real parts of a mapping: a KafkaEventSourcePoller on the mapping's cluster and its failure destination. */
@@ -238,6 +240,7 @@ export function kafkaMappingParts(deps: KafkaPollerDeps): MappingPartsFactory {
       log: (level, message, fields) => deps.log(level, message, { mapping: spec.uuid, ...fields }),
       sessionTimeoutMs: deps.sessionTimeoutMs,
       ...(deps.onDelivery ? { onDelivery: deps.onDelivery } : {}),
+      ...(deps.outages ? { outages: deps.outages } : {}),
     });
     return { poller, failureSink };
   };

@@ -8,11 +8,35 @@ import { type Job, jobFromPlan } from "#local/lambda-service/esm/job";
 import { JobRunner } from "#local/lambda-service/esm/job-runner";
 import { newCounters } from "#local/lambda-service/esm/metrics";
 import { newPartitionState } from "#local/lambda-service/esm/partition-state";
+import type { EmulationOutages } from "#local/lambda-service/esm/poller-types";
 import { Aborted } from "#local/lambda-service/esm/sleep";
 import type { InvokeResult, KafkaMappingSpec } from "#local/lambda-service/types";
 import { polled } from "./records";
 
 const NOW = 1_700_000_000_000;
+
+/** LocalStack's outages as the runner sees them: one begins on `begin()`, ends after `checks` waits. */
+class FakeOutages implements EmulationOutages {
+  private begun = 0;
+  private checksLeft = 0;
+  constructor(private readonly checks: number) {}
+  begin(): void {
+    this.begun++;
+    this.checksLeft = this.checks;
+  }
+  waited(): void {
+    this.checksLeft = Math.max(0, this.checksLeft - 1);
+  }
+  mark(): number {
+    return this.begun;
+  }
+  since(mark: number): boolean {
+    return this.begun !== mark || this.down();
+  }
+  down(): boolean {
+    return this.checksLeft > 0;
+  }
+}
 
 type Reply = "ok" | "error" | "throw" | { response: unknown };
 
@@ -21,6 +45,7 @@ function harness(options: {
   maxRetries?: number;
   reply?: (offsets: number[], call: number) => Reply;
   active?: () => boolean;
+  outages?: FakeOutages;
 }) {
   const calls: number[][] = [];
   const slept: number[] = [];
@@ -79,7 +104,9 @@ function harness(options: {
     active: options.active ?? (() => true),
     sleep: async (ms) => {
       slept.push(ms);
+      options.outages?.waited();
     },
+    ...(options.outages ? { outages: options.outages } : {}),
     settle: async (_job, records) => {
       if (records.length > 0) settled.push(records.map((r) => r.offset));
     },
@@ -210,4 +237,62 @@ test("a stopped poller makes no further attempt: the job ends with Aborted", asy
   const h = harness({ active: () => false });
   await expect(h.runner.run(jobOf(range(0, 1)))).rejects.toBeInstanceOf(Aborted);
   expect(h.calls).toEqual([]);
+});
+
+test("a batch that failed while LocalStack did not answer waits for it, then is tried again whole: no retry spent, no split", async () => {
+  const outages = new FakeOutages(2);
+  const h = harness({
+    spec: { bisectBatchOnFunctionError: true },
+    maxRetries: 0,
+    outages,
+    reply: (_offsets, call) => {
+      if (call > 0) return "ok";
+      outages.begin();
+      return "error";
+    },
+  });
+  await h.runner.run(jobOf(range(0, 3)));
+  expect(h.calls).toEqual([
+    [0, 1, 2, 3],
+    [0, 1, 2, 3],
+  ]);
+  expect(h.slept).toEqual([500, 500]);
+  expect(h.discarded).toEqual([]);
+  expect(h.settled).toEqual([[0, 1, 2, 3]]);
+  expect(h.results).toEqual(["PROBLEM: Function call failed", "OK"]);
+});
+
+test("a partial batch response during an outage settles what succeeded and tries the rest again without counting", async () => {
+  const outages = new FakeOutages(1);
+  const h = harness({
+    spec: { reportBatchItemFailures: true },
+    maxRetries: 0,
+    outages,
+    reply: (_offsets, call) => {
+      if (call > 0) return "ok";
+      outages.begin();
+      return { response: { batchItemFailures: [{ itemIdentifier: { partition: "t-0", offset: 2 } }] } };
+    },
+  });
+  await h.runner.run(jobOf(range(0, 3)));
+  expect(h.calls).toEqual([
+    [0, 1, 2, 3],
+    [2, 3],
+  ]);
+  expect(h.discarded).toEqual([]);
+  expect(h.settled).toEqual([
+    [0, 1],
+    [2, 3],
+  ]);
+});
+
+test("a failure after an outage has ended counts as usual", async () => {
+  const outages = new FakeOutages(1);
+  outages.begin();
+  outages.waited(); // over before the batch is invoked
+  const h = harness({ maxRetries: 0, outages, reply: () => "error" });
+  await h.runner.run(jobOf(range(0, 1)));
+  expect(h.calls).toEqual([[0, 1]]);
+  expect(offsetsOf(h.discarded[0])).toEqual([0, 1]);
+  expect(h.discarded[0]?.condition).toBe("RetryAttemptsExhausted");
 });
