@@ -16,7 +16,8 @@ Drives the same seeded input through the analytics pipelines (bank transactions,
 fault-free reference pass, then a chaos pass while, at seeded random moments, the local Lambda service is
 SIGKILLed, function workers are killed mid-invocation, a broker is killed and brought back (one node of three
 on a cluster started with --brokers 3), and LocalStack is restarted. Then compares the two end states (every deployed table's items and bucket's objects, normalised)
-and exits 1 on any difference. Wipes the pipelines' tables and buckets before each pass.
+and exits 1 on any difference. Wipes the pipelines' tables and buckets before each pass. Needs every stack
+deployed and the sample web running: npx tsx localstack/cli.ts start (npm start) first.
 
 options:
   --seed N          replay a run (0-4294967295; default: a fresh one, printed first)
