@@ -1,5 +1,5 @@
 /**
- * The chaos job in small (npm run chaos is the full run): about 800 analytics records through the deployed bank and
+ * The chaos job in small (npm run chaos is the full run): about 500 analytics records through the deployed bank and
  * tweet pipelines and the sample web's first 5 people through the face pipeline, twice, fault-free then while the
  * Lambda service is SIGKILLed three times, a busy worker is killed and the broker is killed and started again, at
  * seeded moments (the seed is printed; replay with SLUICE_CHAOS_SEED=<seed>). The two end states must be the same,
@@ -50,7 +50,7 @@ test(
       note(`seed ${seed} — replay with SLUICE_CHAOS_SEED=${seed}`);
       const report = await runChaos(cfg, {
         seed,
-        records: 800,
+        records: 500,
         people: PEOPLE,
         kinds: ["service", "worker", "broker"],
         counts: { service: 3, worker: 1, broker: 1, localstack: 0 },
