@@ -57,7 +57,7 @@ usage: npm run <script>            (or: npx tsx localstack/cli.ts <command>)
   npx tsx localstack/cli.ts alerts [--since 30m] [--limit 20]
                         recent alarm state changes, the mail SNS handed to SES, and the alarm topics'
                         subscribers, newest first (alerts --help for more)
-  npm run chaos         the analytics pipelines twice on the same seeded input, fault-free then under SIGKILLs
+  npm run chaos         the analytics and face pipelines twice on the same seeded input, fault-free then under SIGKILLs
                         of the Lambda service, worker kills, a broker outage and a LocalStack restart; compares
                         the end states (command: chaos; chaos --help for more)
 

@@ -11,15 +11,18 @@ export const DEFAULT_RECORDS = 12_000;
 
 export const CHAOS_HELP = `usage: npm run chaos [-- options]        (or: npx tsx localstack/cli.ts chaos [options])
 
-Drives the same seeded input through the analytics pipelines of the running, deployed local stack twice: a
+Drives the same seeded input through the analytics pipelines (bank transactions, tweets) and the face pipeline
+(the sample web's people, seeded as npm start does) of the running, deployed local stack twice: a
 fault-free reference pass, then a chaos pass while, at seeded random moments, the local Lambda service is
 SIGKILLed, function workers are killed mid-invocation, a broker is killed and brought back (one node of three
 on a cluster started with --brokers 3), and LocalStack is restarted. Then compares the two end states (every deployed table's items and bucket's objects, normalised)
-and exits 1 on any difference. Wipes the pipelines' tables and buckets before each pass.
+and exits 1 on any difference. Wipes the pipelines' tables and buckets before each pass. Needs every stack
+deployed and the sample web running: npx tsx localstack/cli.ts start (npm start) first.
 
 options:
   --seed N          replay a run (0-4294967295; default: a fresh one, printed first)
   --records N       about N input records, half bank transactions, half tweets (default ${DEFAULT_RECORDS})
+  --people N        the sample web's first N people onto the face pipeline (default: all it serves; 0: none)
   --faults LIST     comma-separated fault kinds: ${FAULT_KINDS.join(", ")} (default all)
   --kills N         SIGKILLs of the Lambda service (default ${DEFAULT_COUNTS.service})
   --worker-kills N  worker kills (default ${DEFAULT_COUNTS.worker})
@@ -44,6 +47,7 @@ export async function chaosCommand(cfg: LocalConfig, args: readonly string[], lo
     options: {
       seed: { type: "string" },
       records: { type: "string" },
+      people: { type: "string" },
       faults: { type: "string" },
       kills: { type: "string" },
       "worker-kills": { type: "string" },
@@ -58,6 +62,7 @@ export async function chaosCommand(cfg: LocalConfig, args: readonly string[], lo
   const report = await runChaos(cfg, {
     seed,
     records: count(values.records, "records", DEFAULT_RECORDS, 1),
+    ...(values.people === undefined ? {} : { people: count(values.people, "people", 0) }),
     kinds: parseFaultKinds(values.faults ?? "all"),
     counts: {
       service: count(values.kills, "kills", DEFAULT_COUNTS.service),

@@ -1,5 +1,5 @@
 /**
- * `npm run chaos`: the same seeded input through the analytics pipelines twice on the running, deployed stack —
+ * `npm run chaos`: the same seeded input through the analytics and face pipelines twice on the running, deployed stack —
  * a fault-free reference pass, then a chaos pass with faults injected at seeded moments — and the two end states
  * compared. Before each pass the pipelines' data is wiped (the committed offsets are past any older record) and the
  * Lambda service restarted with its delivery log on; after each, the job waits until every consumer group has
@@ -20,7 +20,7 @@ import { compareCaptures } from "./compare";
 import { countDeliveries } from "./deliveries";
 import { waitUntilDrained } from "./drain";
 import { FaultInjector } from "./faults";
-import { buildInput, type ChaosInput, produceInput } from "./input";
+import { buildInput, type ChaosInput, loadPeople, produceInput } from "./input";
 import { ProgressSampler, recoveryMs, stalls } from "./progress";
 import type { ChaosReport, FaultResult, PassResult } from "./report";
 import { type FaultCounts, type FaultKind, planFaults } from "./schedule";
@@ -33,6 +33,8 @@ export interface ChaosOptions {
   readonly counts: FaultCounts;
   /** Share of the records that are bank messages (the rest are tweets). @default 0.5 */
   readonly bankShare?: number;
+  /** People seeded onto the face pipeline (the sample web's first N; 0: none). @default all the sample web serves */
+  readonly people?: number;
   /**
    * The output keys of the tables and buckets to wipe and compare (a test's, to leave the rest of a shared stack
    * alone). @default every deployed table and bucket
@@ -113,7 +115,15 @@ async function runPass(
     const entries = Object.fromEntries([...captured.capture].map(([group, m]) => [group, m.size]));
     log(`${name} pass: drained in ${seconds.toFixed(1)} s`);
     return {
-      result: { name, seconds, produced, deliveries, stalls: stalls(samples, MIN_STALL_MS), entries },
+      result: {
+        name,
+        seconds,
+        produced,
+        deliveries,
+        stalls: stalls(samples, MIN_STALL_MS),
+        entries,
+        sizes: captured.sizes,
+      },
       captured,
       faults,
     };
@@ -143,23 +153,34 @@ export async function runChaos(cfg: LocalConfig, options: ChaosOptions): Promise
     outputs.TransactionsFunctionName,
     outputs.TweetHashtagsFunctionName,
     outputs.TweetTrackerFunctionName,
+    ...(options.people === 0
+      ? []
+      : [
+          outputs.ScrapeFunctionName,
+          outputs.ValidateFunctionName,
+          outputs.StoreFunctionName,
+          outputs.CleanFunctionName,
+        ]),
   ].filter((f): f is string => f !== undefined && f !== "");
+  const people = await loadPeople(cfg, outputs, options.people);
   const input = await buildInput(outputs, {
     records: options.records,
     seed: options.seed,
     bankShare: options.bankShare,
+    people,
   });
   log(
-    `input: ${input.bank.length} bank messages (${input.accounts} accounts) and ${input.tweets.length} tweet lines, ${input.bank.length + input.tweets.length} records`,
+    `input: ${input.bank.length} bank messages (${input.accounts} accounts), ${input.tweets.length} tweet lines and ${input.people.length} people, ${input.bank.length + input.tweets.length + input.people.length} records`,
   );
-  const groups = await mappingGroups(cfg, [input.bankTopic, input.tweetsTopic]);
+  const groups = await mappingGroups(cfg, [input.bankTopic, input.tweetsTopic, ...input.faceTopics]);
   try {
     const context = { input, data, groups, functions, options };
     const reference = await runPass(cfg, "reference", context);
     const chaos = await runPass(cfg, "chaos", { ...context, windowMs: reference.result.seconds * 1000 });
     return {
       seed: options.seed,
-      records: input.bank.length + input.tweets.length,
+      records: input.bank.length + input.tweets.length + input.people.length,
+      people: input.people.length,
       reference: reference.result,
       chaos: chaos.result,
       faults: chaos.faults,

@@ -31,17 +31,23 @@ export const TABLE_RULES: Readonly<Record<string, TableRule>> = {
   TweetHashtagsTableName: { volatile: ["appliedBy", "appliedAt", "firstSeenBy", "rejectedAt"] },
   TweetTrackerTableName: { volatile: ["appliedBy", "appliedAt", "firstSeenBy", "rejectedAt"] },
   TweetUsersTableName: { volatile: [] },
-  // The face pipeline's single table: first-seen records name Kafka records and clocks.
+  // The face pipeline's single table (lambdas/faces/shared/metadata.ts): PROFILE items say when and by which Kafka
+  // record they were scraped (scrapedAt, scrapedBy), URL items when they were validated (verifiedAt), which candidate
+  // record saw them first (firstSeenBy) and every record that carried them (sightings: a scrape retried under faults
+  // sends its candidates again, at new offsets, so the chaos pass may rightly hold more), IMAGE items when and by which
+  // record they were stored and judged (storedAt, storedBy, cleanedAt, cleanedBy). Kafka records are named
+  // topic-partition-offset, and the offsets go on from pass to pass.
   MetadataTableName: {
     volatile: [
+      "scrapedAt",
+      "scrapedBy",
+      "verifiedAt",
       "firstSeenBy",
-      "seenAt",
-      "createdAt",
-      "updatedAt",
+      "sightings",
       "storedAt",
+      "storedBy",
       "cleanedAt",
-      "correlationId",
-      "requestId",
+      "cleanedBy",
     ],
   },
   HourlyRunsTableName: {
@@ -60,6 +66,8 @@ export interface BucketRule {
    * replaced. Parquet objects are grouped by this key and compared by their rows, so file boundaries do not matter.
    */
   readonly key?: (key: string) => string;
+  /** Parquet columns dropped from the rows of objects under a key prefix (prefix → columns), each rule with why. */
+  readonly volatileColumns?: Readonly<Record<string, readonly string[]>>;
 }
 
 /** `…/part-<anything>.parquet` and similar batch-named files → their directory; other keys stay. */
@@ -69,6 +77,9 @@ export const BUCKET_RULES: Readonly<Record<string, BucketRule>> = {
   // Datasets: Parquet files per batch; compared by rows per directory.
   LakeBucketName: {
     key: parquetDirectory,
+    // The face dataset's rows (lambdas/faces/clean/dataset.ts): when the clean stage judged the image (a clock) and the
+    // offset of the images-stored record it came in (offsets go on from pass to pass).
+    volatileColumns: { "datasets/faces/": ["cleaned_at", "kafka_offset"] },
     skipPrefixes: { "lake/observations/": "the hourly pipeline's, fed by its schedule, not by the chaos input" },
   },
   // Images by content hash: keys and bytes are stable.
@@ -89,6 +100,14 @@ export function normaliseItem(rule: TableRule | undefined, item: Item): Record<s
     out[key] = item[key];
   }
   return out;
+}
+
+/** A Parquet row of the object at `key` without the columns its bucket's rule calls volatile there. */
+export function normaliseRow(rule: BucketRule | undefined, key: string, row: Item): Record<string, unknown> {
+  const dropped = Object.entries(rule?.volatileColumns ?? {})
+    .filter(([prefix]) => key.startsWith(prefix))
+    .flatMap(([, columns]) => columns);
+  return Object.fromEntries(Object.entries(row).filter(([column]) => !dropped.includes(column)));
 }
 
 /** JSON with object keys sorted at every depth and bigints as strings, so equal values give equal text. */

@@ -3,6 +3,7 @@ import { type Comparison, formatComparison } from "./compare";
 import type { DeliveryCount } from "./deliveries";
 import type { InjectedFault } from "./faults";
 import type { Stall } from "./progress";
+import type { Size } from "./state";
 
 export interface PassResult {
   readonly name: "reference" | "chaos";
@@ -12,6 +13,8 @@ export interface PassResult {
   readonly deliveries: readonly DeliveryCount[];
   readonly stalls: readonly Stall[];
   readonly entries: Readonly<Record<string, number>>;
+  /** Per table or bucket captured: its items, or its objects and Parquet rows (before normalising). */
+  readonly sizes: Readonly<Record<string, Size>>;
 }
 
 export interface FaultResult extends InjectedFault {
@@ -22,6 +25,8 @@ export interface FaultResult extends InjectedFault {
 export interface ChaosReport {
   readonly seed: number;
   readonly records: number;
+  /** People seeded onto the face pipeline (part of `records`). */
+  readonly people: number;
   readonly reference: PassResult;
   readonly chaos: PassResult;
   readonly faults: readonly FaultResult[];
@@ -31,6 +36,20 @@ export interface ChaosReport {
 }
 
 const s = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
+
+function sizeText(size: Size | undefined): string {
+  if (size === undefined) return "-";
+  if (size.items !== undefined) return `${size.items} items`;
+  return `${size.objects ?? 0} objects${size.rows ? ` (${size.rows} Parquet rows)` : ""}`;
+}
+
+function sizeLines(r: ChaosReport): string[] {
+  const groups = [...new Set([...Object.keys(r.reference.sizes), ...Object.keys(r.chaos.sizes)])].sort();
+  return [
+    "  captured    per table and bucket: reference pass / chaos pass",
+    ...groups.map((g) => `    ${g.padEnd(34)} ${sizeText(r.reference.sizes[g])} / ${sizeText(r.chaos.sizes[g])}`),
+  ];
+}
 
 function deliveryLines(pass: PassResult): string[] {
   const duplicated = pass.deliveries.reduce((a, d) => a + d.duplicated, 0);
@@ -57,6 +76,7 @@ export function formatReport(r: ChaosReport): string {
     `  input       ${r.records} records: ${Object.entries(r.chaos.produced)
       .map(([topic, n]) => `${n} on ${topic}`)
       .join(", ")}`,
+    `  people      ${r.people} seeded onto the face pipeline${r.people === 0 ? " (--people 0: its tables and buckets are compared empty)" : ""}`,
     `  reference   drained in ${s(r.reference.seconds * 1000)}; longest stall ${longest(r.reference)}`,
     `  chaos       drained in ${s(r.chaos.seconds * 1000)}; longest stall ${longest(r.chaos)}; ${r.chaos.stalls.length} stalls`,
     `  faults      ${r.faults.length - r.faults.filter((f) => f.skipped).length} injected: ${[...byKind].map(([k, n]) => `${k} ×${n}`).join(", ") || "none"}${
@@ -69,6 +89,7 @@ export function formatReport(r: ChaosReport): string {
     "  deliveries (the Lambda service's delivery log)",
     ...deliveryLines(r.reference),
     ...deliveryLines(r.chaos),
+    ...sizeLines(r),
     "  end state, chaos pass against the reference (normalised: localstack/jobs/chaos/normalise.ts)",
     ...formatComparison(r.comparison),
     ...r.skipped.map((x) => `  not compared: ${x.group} — ${x.why}`),

@@ -11,7 +11,7 @@ import { parquetReadObjects } from "hyparquet";
 import type { LocalConfig } from "../../config";
 import { awsClients } from "../../support/aws";
 import type { Capture } from "./compare";
-import { BUCKET_RULES, normaliseItem, rowMultiset, stableJson, TABLE_RULES } from "./normalise";
+import { BUCKET_RULES, normaliseItem, normaliseRow, rowMultiset, stableJson, TABLE_RULES } from "./normalise";
 
 export interface DataResources {
   /** output key → table name */
@@ -104,10 +104,15 @@ export async function wipeData(cfg: LocalConfig, data: DataResources): Promise<{
   return { items, objects };
 }
 
-async function captureTable(cfg: LocalConfig, output: string, table: string): Promise<Map<string, string>> {
+async function captureTable(
+  cfg: LocalConfig,
+  output: string,
+  table: string,
+): Promise<{ entries: Map<string, string>; size: Size }> {
   const rule = TABLE_RULES[output];
   const names = await keyNames(cfg, table);
   const entries = new Map<string, string>();
+  let items = 0;
   for await (const page of paginateScan(
     { client: awsClients(cfg).documents },
     { TableName: table, ConsistentRead: true, Limit: SCAN_PAGE },
@@ -115,9 +120,10 @@ async function captureTable(cfg: LocalConfig, output: string, table: string): Pr
     for (const item of page.Items ?? []) {
       const key = rule?.rekey?.(item) ?? names.map((n) => String(item[n])).join(" ");
       entries.set(key, stableJson(normaliseItem(rule, item)));
+      items += 1;
     }
   }
-  return entries;
+  return { entries, size: { items } };
 }
 
 async function readObject(cfg: LocalConfig, bucket: string, key: string): Promise<Uint8Array> {
@@ -126,8 +132,14 @@ async function readObject(cfg: LocalConfig, bucket: string, key: string): Promis
   return out.Body.transformToByteArray();
 }
 
-async function captureBucket(cfg: LocalConfig, output: string, bucket: string): Promise<Map<string, string>> {
+async function captureBucket(
+  cfg: LocalConfig,
+  output: string,
+  bucket: string,
+): Promise<{ entries: Map<string, string>; size: Size }> {
   const rule = BUCKET_RULES[output];
+  let objects = 0;
+  let parquetRows = 0;
   const skipped = Object.keys(rule?.skipPrefixes ?? {});
   const hashes = new Map<string, string[]>();
   const rows = new Map<string, Map<string, number>>();
@@ -136,11 +148,14 @@ async function captureBucket(cfg: LocalConfig, output: string, bucket: string): 
       const key = o.Key ?? "";
       if (skipped.some((p) => key.startsWith(p))) continue;
       const entry = rule?.key?.(key) ?? key;
+      objects += 1;
       const bytes = await readObject(cfg, bucket, key);
       if (key.endsWith(".parquet")) {
         const buffer = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
         const counts = rows.get(entry) ?? new Map<string, number>();
-        for (const [row, n] of rowMultiset(await parquetReadObjects({ file: buffer }))) {
+        const read = await parquetReadObjects({ file: buffer });
+        parquetRows += read.length;
+        for (const [row, n] of rowMultiset(read.map((r) => normaliseRow(rule, key, r)))) {
           counts.set(row, (counts.get(row) ?? 0) + n);
         }
         rows.set(entry, counts);
@@ -155,11 +170,20 @@ async function captureBucket(cfg: LocalConfig, output: string, bucket: string): 
   // A key that stands for several objects (its volatile part removed) is compared by how many there are.
   for (const [key, list] of hashes) entries.set(key, rule?.key ? `${list.length} objects` : list.join(","));
   for (const [dir, counts] of rows) for (const [row, n] of counts) entries.set(`${dir} ${row}`, `${n}×`);
-  return entries;
+  return { entries, size: { objects, rows: parquetRows } };
+}
+
+/** What a table or bucket held: items, or objects and the Parquet rows among them. */
+export interface Size {
+  readonly items?: number;
+  readonly objects?: number;
+  readonly rows?: number;
 }
 
 export interface Captured {
   readonly capture: Capture;
+  /** Per group captured, how much it held (before normalising). */
+  readonly sizes: Readonly<Record<string, Size>>;
   /** Groups left out, with why. */
   readonly skipped: ReadonlyArray<{ readonly group: string; readonly why: string }>;
 }
@@ -168,17 +192,22 @@ export interface Captured {
 export async function captureState(cfg: LocalConfig, data: DataResources): Promise<Captured> {
   const capture = new Map<string, ReadonlyMap<string, string>>();
   const skipped: Array<{ group: string; why: string }> = [];
+  const sizes: Record<string, Size> = {};
+  const keep = (output: string, got: { entries: Map<string, string>; size: Size }): void => {
+    capture.set(output, got.entries);
+    sizes[output] = got.size;
+  };
   for (const [output, table] of Object.entries(data.tables)) {
     const why = TABLE_RULES[output]?.skip;
     if (why) skipped.push({ group: output, why });
-    else capture.set(output, await captureTable(cfg, output, table));
+    else keep(output, await captureTable(cfg, output, table));
   }
   for (const [output, bucket] of Object.entries(data.buckets)) {
     const rule = BUCKET_RULES[output];
     if (rule?.skip) skipped.push({ group: output, why: rule.skip });
-    else capture.set(output, await captureBucket(cfg, output, bucket));
+    else keep(output, await captureBucket(cfg, output, bucket));
     for (const [prefix, why] of Object.entries(rule?.skipPrefixes ?? {}))
       skipped.push({ group: `${output} ${prefix}`, why });
   }
-  return { capture, skipped };
+  return { capture, sizes, skipped };
 }

@@ -21,7 +21,7 @@ import { type PipelineSummary, pipelineSummary } from "./report";
 import { produceCelebrities } from "./seed";
 
 /** `sample` (the sample web's SPARQL endpoint), `wikidata` (the real one), or a .csv / .json file. */
-async function loadSeedList(
+export async function loadSeedList(
   cfg: LocalConfig,
   from: string,
   limit: number,
@@ -56,13 +56,18 @@ export interface JobResult {
 
 const STAGE_ORDER = ["scrape", "validate", "store", "clean"];
 
+/** The face pipeline's topics in stage order (the `Topics` output); the first is the one people are seeded onto. */
+export function faceTopicsOf(outputs: Readonly<Record<string, string>>): string[] {
+  return (outputs.Topics ?? "").split(",").filter((t) => t !== "");
+}
+
 export async function runJob(
   cfg: LocalConfig,
   outputs: Record<string, string>,
   options: { from: string; limit: number; log: Log; interactive: boolean },
 ): Promise<JobResult> {
   const { log } = options;
-  const topic = (outputs.Topics ?? "").split(",")[0] || "celebrities";
+  const topic = faceTopicsOf(outputs)[0] ?? "celebrities";
   const list = await loadSeedList(cfg, options.from, options.limit);
   for (const e of list.errors) log(`  seed list: skipped ${e.where}: ${e.message}`);
   if (list.people.length === 0) throw new Error(`the seed list from ${list.origin} holds nobody`);
