@@ -31,6 +31,6 @@ export function sourceSetup(settings: Pick<SluiceSettings, "sources" | "sampleWe
     },
     // The sample web is on loopback: only its exact host:port is let through, nothing else local.
     urlAllowList: [new URL(origin).host],
-    downloadTimeoutMs: 2000,
+    downloadTimeoutMs: 4000,
   };
 }

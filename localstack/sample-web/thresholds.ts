@@ -19,5 +19,5 @@ export const ASSUMED_LIMITS = {
   /** NEAR_DUPLICATE_DISTANCE: at most this many differing difference-hash bits is a near-duplicate. */
   nearDuplicateDistance: 10,
   /** DOWNLOAD_TIMEOUT_MS as the local deploy sets it for the sample web (not the product's default). */
-  downloadTimeoutMs: 2000,
+  downloadTimeoutMs: 4000,
 } as const;

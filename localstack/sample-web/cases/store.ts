@@ -14,7 +14,7 @@ import { ASSUMED_LIMITS } from "../thresholds";
 import { withSlug } from "./validate";
 
 const MIB = 1024 * 1024;
-/** Far beyond the download deadline (thresholds.ts: 2 s). */
+/** Far beyond the download deadline (thresholds.ts: 4 s). */
 const STALL_MS = 20_000;
 /** Late, but well within the download deadline. */
 const SLOW_MS = [300, 900] as const;
