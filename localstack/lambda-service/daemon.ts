@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { buildSync } from "esbuild";
 import type { LocalConfig } from "../config";
 import { runningPid, spawnDaemon, stopDaemon, tail, waitFor } from "../support/proc";
+import { UPSTREAM_STOPPING_PATH } from "./api/control";
 import type { ScheduleRun } from "./schedules/scheduler";
 
 /** How a client of the service checks a scheduled time before asking the service to fire at it. */
@@ -22,6 +23,17 @@ export async function lambdaServiceStatus(cfg: LocalConfig): Promise<ServiceStat
   } catch {
     return undefined;
   }
+}
+
+/**
+ * Tells the service, when it runs, that LocalStack is about to be stopped and started again, so that Kafka batches
+ * failing meanwhile wait for LocalStack instead of spending their retries (UpstreamWatch). Call it before
+ * `stopLocalStack` whenever the service keeps running through the stop.
+ */
+export async function announceLocalStackStop(cfg: LocalConfig): Promise<void> {
+  await fetch(`${cfg.endpoint.url}${UPSTREAM_STOPPING_PATH}`, { method: "POST", signal: AbortSignal.timeout(2000) })
+    .then((res) => res.arrayBuffer())
+    .catch(() => undefined); // not running: nobody to tell
 }
 
 export async function reloadLambdaService(cfg: LocalConfig): Promise<ServiceStatus> {

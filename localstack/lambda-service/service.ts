@@ -172,6 +172,7 @@ export class LambdaService implements LambdaBackend {
       },
       urls: new FunctionUrlRouter({ backend: this, credentials: LOCAL_CREDENTIALS }),
       onUpstreamUnreachable: (error) => this.upstream.unreachable(error),
+      upstreamStopping: () => this.upstream.stopping(),
       runSchedule: (name, at) => this.scheduler.runNow(name, at === undefined ? undefined : parseScheduledTime(at)),
       ...(setClock ? { setClock } : {}),
     });

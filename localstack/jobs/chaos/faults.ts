@@ -10,7 +10,12 @@
  *                restart (today a restart loses every table, bucket and stack).
  */
 import type { LocalConfig } from "../../config";
-import { lambdaServicePid, lambdaServiceStatus, startLambdaService } from "../../lambda-service/daemon";
+import {
+  announceLocalStackStop,
+  lambdaServicePid,
+  lambdaServiceStatus,
+  startLambdaService,
+} from "../../lambda-service/daemon";
 import { startLocalStack, stopLocalStack } from "../../launchers/localstack-host";
 import type { Log } from "../../support/log";
 import type { Rng } from "../../support/random";
@@ -108,6 +113,7 @@ export class FaultInjector {
             detail = await brokerOutage(this.cfg, fault.downMs, this.options.log);
             break;
           case "localstack":
+            await announceLocalStackStop(this.cfg);
             await stopLocalStack(this.cfg);
             await startLocalStack(this.cfg, this.options.log);
             detail = "stopped LocalStack and started it again";

@@ -15,7 +15,12 @@ export interface ControlRoutes {
   readonly runSchedule?: (name: string, at?: string) => unknown;
   /** Sets the test clock, on POST /_sluice/clock with {"now": ISO} or {"advanceSeconds": n}. */
   readonly setClock?: (change: { now?: string; advanceSeconds?: number }) => unknown;
+  /** Told that LocalStack is about to be stopped, on POST /_sluice/upstream/stopping (see UpstreamWatch). */
+  readonly upstreamStopping?: () => void;
 }
+
+/** The route `stopLocalStack` calls before it stops LocalStack. */
+export const UPSTREAM_STOPPING_PATH = "/_sluice/upstream/stopping";
 
 /** Answers the /_sluice/ routes the service offers; false when the request is not one of them. */
 export async function controlRoute(
@@ -26,6 +31,11 @@ export async function controlRoute(
 ): Promise<boolean> {
   if (url.pathname === "/_sluice/status" && req.method === "GET" && routes.status) {
     send(res, 200, routes.status());
+    return true;
+  }
+  if (url.pathname === UPSTREAM_STOPPING_PATH && req.method === "POST" && routes.upstreamStopping) {
+    routes.upstreamStopping();
+    send(res, 200, {});
     return true;
   }
   if (url.pathname === "/_sluice/reload" && req.method === "POST" && routes.reload) {

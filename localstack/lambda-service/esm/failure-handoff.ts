@@ -1,14 +1,15 @@
 /**
  * Giving up on records: builds the DiscardedBatch the on-failure destination records (see destinations.ts
  * for its AWS shapes) and hands it over, trying the destination a few times. Without a destination, or
- * when it keeps refusing, the records are logged loudly and dropped — AWS discards them too.
+ * when it keeps refusing, the records are logged loudly and dropped — AWS discards them too. A refusal while the
+ * local emulation (where the destination lives) does not answer is not one of those tries: the hand-off waits for it.
  */
 import { randomUUID } from "node:crypto";
 import type { DiscardedBatch, FailureCondition, FailureContext, FailureSink } from "./destinations";
 import { type PolledRecord, partitionKey } from "./event";
 import type { InvokeResponse } from "./invoke-outcome";
 import { errorFields } from "./poller-log";
-import type { PollerLog } from "./poller-types";
+import type { EmulationOutages, PollerLog } from "./poller-types";
 
 /** What the attempts on the records produced. */
 export interface AttemptHistory {
@@ -46,7 +47,12 @@ export interface HandoffDeps {
   readonly log: PollerLog;
   readonly functionName: string;
   readonly sleep: (ms: number) => Promise<void>;
+  /** PollerDeps.outages. */
+  readonly outages?: EmulationOutages;
 }
+
+/** Between checks whether the emulation answers again. */
+const OUTAGE_CHECK_MS = 500;
 
 /** Hands batch to the destination; "dropped" when there is none or it refused every attempt. */
 export async function handOff(batch: DiscardedBatch, deps: HandoffDeps): Promise<"delivered" | "dropped"> {
@@ -83,10 +89,21 @@ export async function handOff(batch: DiscardedBatch, deps: HandoffDeps): Promise
 
 async function deliver(batch: DiscardedBatch, sink: FailureSink, deps: HandoffDeps): Promise<boolean> {
   for (let attempt = 1; attempt <= deps.attempts; attempt++) {
+    const mark = deps.outages?.mark();
     try {
       await sink.deliver(batch, deps.context);
       return true;
     } catch (error) {
+      if (mark !== undefined && deps.outages?.since(mark)) {
+        deps.log("warn", "on-failure destination unreachable while LocalStack does not answer; waiting for it", {
+          uuid: deps.context.mappingUuid,
+          destination: sink.destination,
+          ...errorFields(error),
+        });
+        while (deps.outages.down()) await deps.sleep(OUTAGE_CHECK_MS);
+        attempt--; // not a try of the destination
+        continue;
+      }
       deps.log("error", "on-failure destination did not take the failure record", {
         uuid: deps.context.mappingUuid,
         destination: sink.destination,

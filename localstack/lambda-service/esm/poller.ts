@@ -129,6 +129,7 @@ export class KafkaEventSourcePoller {
         log: this.log,
         functionName: spec.functionName,
         sleep,
+        ...(deps.outages ? { outages: deps.outages } : {}),
       },
       reportResult: (result) => {
         this.lastResult = result;

@@ -121,4 +121,26 @@ describe("handOff", () => {
       fields: { condition: "RetryAttemptsExhausted", records: ["t-0@4", "t-0@5"] },
     });
   });
+
+  test("refusals while LocalStack does not answer are not tries: the hand-off waits for it, then delivers", async () => {
+    const target = sink(4); // the first two during the outage, then two counted refusals, then taken
+    const { deps, lines, slept } = harness(target, 3);
+    let refusalsSeen = 0;
+    let downChecks = 0;
+    const outages = {
+      mark: () => 0,
+      since: () => refusalsSeen++ < 2,
+      down: () => downChecks++ % 2 === 0, // each wait finds it down once, then answering
+    };
+    expect(await handOff(batch, { ...deps, outages })).toBe("delivered");
+    expect(target.delivered).toEqual([batch]);
+    expect(lines.map((l) => l.message)).toEqual([
+      "on-failure destination unreachable while LocalStack does not answer; waiting for it",
+      "on-failure destination unreachable while LocalStack does not answer; waiting for it",
+      "on-failure destination did not take the failure record",
+      "on-failure destination did not take the failure record",
+      "records sent to the on-failure destination (RetryAttemptsExhausted)",
+    ]);
+    expect(slept).toEqual([500, 500, 500, 1_000]);
+  });
 });

@@ -60,3 +60,31 @@ test("a health endpoint that answers with an error is not LocalStack answering",
   watch.stop();
   await close(health);
 });
+
+test("an announced stop lasts while LocalStack still answers, until it has been seen gone and answers again", async () => {
+  const health = createServer((_req, res) => {
+    res.writeHead(200).end("{}");
+  });
+  const port = await listen(health);
+  const lines: string[] = [];
+  const watch = new UpstreamWatch(new URL(`http://127.0.0.1:${port}`), {
+    log: (level, message) => lines.push(`${level} ${message}`),
+    probeMs: 20,
+  });
+  const before = watch.mark();
+  watch.stopping();
+  await new Promise((r) => setTimeout(r, 150));
+  expect(watch.down()).toBe(true); // it still answers (saving, shutting down), and the outage holds
+  await close(health);
+  await new Promise((r) => setTimeout(r, 150));
+  expect(watch.down()).toBe(true);
+  await listen(health, port);
+  await until(() => !watch.down());
+  expect(watch.since(before)).toBe(true);
+  expect(lines).toEqual([
+    "warn LocalStack is being stopped; Kafka batches that fail meanwhile wait for it",
+    "info LocalStack answers again",
+  ]);
+  watch.stop();
+  await close(health);
+});
