@@ -47,6 +47,20 @@ export interface StartResults {
   readonly idleServiceMemory?: ProcMemory;
 }
 
+/** Runs start() with the bench's service under node --cpu-prof writing into dir (the daemon inherits NODE_OPTIONS). */
+export async function withProfiler<T>(dir: string | undefined, start: () => Promise<T>): Promise<T> {
+  if (dir === undefined) return start();
+  const nodeOptions = process.env.NODE_OPTIONS;
+  mkdirSync(dir, { recursive: true });
+  process.env.NODE_OPTIONS = `${nodeOptions ?? ""} --cpu-prof --cpu-prof-dir=${dir}`.trim();
+  try {
+    return await start();
+  } finally {
+    if (nodeOptions === undefined) delete process.env.NODE_OPTIONS;
+    else process.env.NODE_OPTIONS = nodeOptions;
+  }
+}
+
 /** Starts the instance `n` times (stopping it in between): start times and the first (cold) invoke after each. */
 export async function measureStarts(run: Run, n: number, profileDir?: string): Promise<StartResults> {
   const starts: ServiceStart[] = [];
@@ -54,22 +68,10 @@ export async function measureStarts(run: Run, n: number, profileDir?: string): P
   let idleServiceMemory: ProcMemory | undefined;
   for (let i = 0; i < n; i++) {
     if (i > 0) await stopInstance(run.icfg);
-    const profiled = profileDir !== undefined && i === n - 1;
-    const nodeOptions = process.env.NODE_OPTIONS;
     // The daemon inherits this process's environment (workers do not: they get Lambda's).
-    if (profiled) {
-      mkdirSync(profileDir, { recursive: true });
-      process.env.NODE_OPTIONS = `${nodeOptions ?? ""} --cpu-prof --cpu-prof-dir=${profileDir}`.trim();
-    }
-    let start: ServiceStart;
-    try {
-      start = await startInstance(run.icfg, () => undefined);
-    } finally {
-      if (profiled) {
-        if (nodeOptions === undefined) delete process.env.NODE_OPTIONS;
-        else process.env.NODE_OPTIONS = nodeOptions;
-      }
-    }
+    const start = await withProfiler(i === n - 1 ? profileDir : undefined, () =>
+      startInstance(run.icfg, () => undefined),
+    );
     starts.push(start);
     log(
       `service start ${i + 1}/${n}: spawn → answering ${start.spawnToAnswerMs} ms; "ready" line startMs ${start.readyLineMs ?? "?"} ms`,

@@ -52,7 +52,7 @@ export interface Results {
     deliveryWorkerAfterLoad?: ProcMemory;
   };
   errors: Record<string, string>;
-  profile?: { file?: string; marks: readonly Phase[]; phases: PhaseProfile[] };
+  profile?: { files: readonly string[]; marks: readonly Phase[]; phases: PhaseProfile[] };
 }
 
 export function rows(r: Results, opts: Options): Row[] {
