@@ -18,7 +18,7 @@ import {
   uuidOf,
   writeAssembly,
 } from "./context";
-import { PARTITIONS, produceSingles, type RawConsumeResult, rawLatencyProbe } from "./kafka";
+import { PARTITIONS, produceSingles, rawLatencyProbe } from "./kafka";
 import {
   instanceStatus,
   invoke,
@@ -137,35 +137,10 @@ export async function measureWarm(run: Run, n: number): Promise<WarmResults> {
   };
 }
 
-export interface RawResults {
-  /** N / (group joined → n-th record): kafkajs hands over whole fetches (~1 MB a partition), so a
-   * first-to-last-batch rate over a handful of batches would be noise; this includes the first fetch. */
-  readonly recordsPerSecond: number;
-  /** (N − first batch) / (first batch → last batch), for comparison. */
-  readonly firstToLastRecordsPerSecond: number;
-  readonly joinMs: number;
-  readonly joinedToLastMs: number;
-  readonly batches: number;
-  readonly completed: boolean;
-}
-
-export function summarizeRaw(r: RawConsumeResult): RawResults {
-  const rate = steadyRate(r.deliveries);
-  return {
-    recordsPerSecond: Math.round(r.records / (r.joinedToLastMs / 1000)),
-    firstToLastRecordsPerSecond: rate.recordsPerSecond,
-    joinMs: r.joinMs,
-    joinedToLastMs: r.joinedToLastMs,
-    batches: r.batches,
-    completed: r.completed,
-  };
-}
-
 export interface DeliveryResults {
   readonly batchSize: number;
   readonly batchingWindowSeconds: number;
   readonly recordsPerSecond: number;
-  readonly ratioToRaw: number;
   readonly delivered: number;
   readonly invocations: number;
   readonly meanBatch: number;
@@ -204,12 +179,7 @@ export async function waitCommitted(
   return undefined;
 }
 
-export async function measureDelivery(
-  run: Run,
-  batchSize: number,
-  n: number,
-  rawRate: number,
-): Promise<DeliveryResults> {
+export async function measureDelivery(run: Run, batchSize: number, n: number): Promise<DeliveryResults> {
   const name = deliveryName(batchSize);
   const file = logFile(run, name);
   const workerPids = await prewarm(run, name, PARTITIONS);
@@ -253,7 +223,6 @@ export async function measureDelivery(
     batchSize,
     batchingWindowSeconds: 0,
     recordsPerSecond: rate.recordsPerSecond,
-    ratioToRaw: Math.round((rate.recordsPerSecond / rawRate) * 100) / 100,
     delivered: total,
     invocations: deliveries.length,
     meanBatch: deliveries.length > 0 ? Math.round(total / deliveries.length) : 0,

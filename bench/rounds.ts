@@ -104,7 +104,7 @@ export async function measureRounds(
         await restartOn(run, variant, opts.profile);
         for (const batchSize of DELIVERY_BATCH_SIZES) {
           const d = await opts.clock.time(`${variant.name}, rep ${rep}: delivery BatchSize ${batchSize}`, () =>
-            measureDelivery(run, batchSize, opts.records, Number.NaN),
+            measureDelivery(run, batchSize, opts.records),
           );
           const load1 = round(loadavg()[0] ?? 0, 2);
           results.delivery.push({ variant: variant.name, rep, load1, delivery: d });

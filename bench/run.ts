@@ -52,7 +52,7 @@ async function main(): Promise<void> {
 
   const kafkaClient = benchKafka(cfg, "sluice-bench-producer");
   const producer = kafkaClient.producer(producerOptions());
-  const results: Results = { delivery: [], memory: {}, errors: {} };
+  const results: Results = { memory: {}, errors: {} };
   const clock = new PhaseClock();
   let rounds: RoundResults | undefined;
   let roundTable: Row[] = [];
