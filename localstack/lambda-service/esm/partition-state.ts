@@ -106,21 +106,9 @@ export function enqueue(state: PartitionState, queued: QueuedRecord): void {
 export const shouldPause = (state: PartitionState, batchSize: number): boolean =>
   !state.paused && (state.queue.length >= 2 * batchSize || state.queuedBytes >= 2 * MAX_PAYLOAD_BYTES);
 
-/**
- * kafkajs's fetch size of a partition (maxBytesPerPartition, 1 MiB): a queue holding less than that is refilled
- * before it runs dry.
- */
-export const REFILL_BELOW_BYTES = 1024 * 1024;
-
-/**
- * A paused partition resumes once less than one full batch, or less than one fetch's worth of records, is queued
- * (and under 6 MB): a fetch takes a round trip and the decoding of up to 1 MiB, and waiting for the last batch left
- * the partition with nothing to deliver meanwhile (pauses of 100-500 ms, seconds of a 200,000-record run).
- */
+/** A paused partition resumes once less than one full batch is queued. */
 export const shouldResume = (state: PartitionState, batchSize: number): boolean =>
-  state.paused &&
-  state.queuedBytes < MAX_PAYLOAD_BYTES &&
-  (state.queue.length < batchSize || state.queuedBytes < REFILL_BELOW_BYTES);
+  state.paused && state.queue.length < batchSize && state.queuedBytes < MAX_PAYLOAD_BYTES;
 
 /** High watermark minus the committed (or else processed) position; undefined until both are known. */
 export function offsetLag(state: PartitionState): number | undefined {
