@@ -107,7 +107,7 @@ export interface Sample {
 }
 
 /** Runs a Node consumer in its own process (tsx, this Node) and parses its one JSON line. */
-function nodeConsumer(client: string, topic: string, records: number): Promise<RawResult> {
+export function nodeConsumer(client: string, topic: string, records: number): Promise<RawResult> {
   const tsx = join(__dirname, "..", "node_modules", ".bin", "tsx");
   const script = join(__dirname, "ceiling", "raw-consumer.ts");
   return new Promise((resolvePromise, reject) => {
@@ -134,7 +134,7 @@ function nodeConsumer(client: string, topic: string, records: number): Promise<R
   });
 }
 
-async function readOnce(
+export async function readOnce(
   cfg: ReturnType<typeof loadLocalConfig>,
   classpath: readonly string[],
   consumer: Consumer,

@@ -31,6 +31,8 @@ export interface Run {
   readonly secretArn: string;
   /** Bumped to force a cold start of the no-op function (its configuration changes). */
   generation: number;
+  /** Bumped for each repeated delivery measurement: its mappings read the topics afresh in new consumer groups. */
+  round: number;
   /** Mapping UUIDs by logical id, as the service computes them. */
   uuids: Map<string, string>;
 }
@@ -78,7 +80,7 @@ export function assembly(run: Run): BenchAssembly {
         topic: run.backlogTopic,
         batchSize: b,
         batchingWindowSeconds: 0,
-        consumerGroupId: `sluice-bench-delivery-${b}-${run.id}`,
+        consumerGroupId: `sluice-bench-delivery-${b}-${run.id}-${run.round}`,
       }),
     ),
   ];

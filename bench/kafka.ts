@@ -49,69 +49,6 @@ export async function produceBacklog(producer: Producer, topic: string, n: numbe
   return (performance.now() - started) / 1000;
 }
 
-export interface RawConsumeResult {
-  readonly records: number;
-  readonly batches: number;
-  /** Consumer run() called → group joined. */
-  readonly joinMs: number;
-  /** Group joined (fetching starts) → the n-th record arrived. */
-  readonly joinedToLastMs: number;
-  /** Start of each eachBatch call and its size. */
-  readonly deliveries: ReadonlyArray<{ at: number; records: number }>;
-  readonly completed: boolean;
-}
-
-/**
- * Consumes the topic from the beginning with a kafkajs consumer (SCRAM, a fresh group) configured as the
- * event-source poller configures its own (maxWaitTimeInMs 500, partitionsConsumedConcurrently 4,
- * autoCommit off), doing nothing with the records, until n records arrived.
- */
-export async function rawConsume(cfg: LocalConfig, topic: string, n: number, timeoutMs: number) {
-  const kafka = benchKafka(cfg, "sluice-bench-raw");
-  const consumer = kafka.consumer({
-    groupId: `sluice-bench-raw-${Date.now().toString(36)}`,
-    allowAutoTopicCreation: false,
-    maxWaitTimeInMs: 500,
-  });
-  await consumer.connect();
-  await consumer.subscribe({ topics: [topic], fromBeginning: true });
-  const deliveries: Array<{ at: number; records: number }> = [];
-  let total = 0;
-  let done: () => void = () => undefined;
-  const finished = new Promise<void>((resolve) => {
-    done = resolve;
-  });
-  let joinedAt = Number.NaN;
-  consumer.on(consumer.events.GROUP_JOIN, () => {
-    joinedAt = Date.now();
-  });
-  let lastAt = Number.NaN;
-  const runAt = Date.now();
-  await consumer.run({
-    autoCommit: false,
-    partitionsConsumedConcurrently: 4,
-    eachBatch: async ({ batch }) => {
-      deliveries.push({ at: Date.now(), records: batch.messages.length });
-      total += batch.messages.length;
-      if (total >= n && Number.isNaN(lastAt)) {
-        lastAt = Date.now();
-        done();
-      }
-    },
-  });
-  const completed = await Promise.race([finished.then(() => true), sleep(timeoutMs).then(() => false)]);
-  await consumer.disconnect();
-  const result: RawConsumeResult = {
-    records: total,
-    batches: deliveries.length,
-    joinMs: joinedAt - runAt,
-    joinedToLastMs: lastAt - joinedAt,
-    deliveries,
-    completed,
-  };
-  return result;
-}
-
 export interface RawLatencyProbe {
   /** seq → Date.now() when eachBatch saw it. */
   readonly seen: Map<number, number>;

@@ -18,7 +18,7 @@ import {
   uuidOf,
   writeAssembly,
 } from "./context";
-import { PARTITIONS, produceSingles, type RawConsumeResult, rawLatencyProbe } from "./kafka";
+import { PARTITIONS, produceSingles, rawLatencyProbe } from "./kafka";
 import {
   instanceStatus,
   invoke,
@@ -47,6 +47,20 @@ export interface StartResults {
   readonly idleServiceMemory?: ProcMemory;
 }
 
+/** Runs start() with the bench's service under node --cpu-prof writing into dir (the daemon inherits NODE_OPTIONS). */
+export async function withProfiler<T>(dir: string | undefined, start: () => Promise<T>): Promise<T> {
+  if (dir === undefined) return start();
+  const nodeOptions = process.env.NODE_OPTIONS;
+  mkdirSync(dir, { recursive: true });
+  process.env.NODE_OPTIONS = `${nodeOptions ?? ""} --cpu-prof --cpu-prof-dir=${dir}`.trim();
+  try {
+    return await start();
+  } finally {
+    if (nodeOptions === undefined) delete process.env.NODE_OPTIONS;
+    else process.env.NODE_OPTIONS = nodeOptions;
+  }
+}
+
 /** Starts the instance `n` times (stopping it in between): start times and the first (cold) invoke after each. */
 export async function measureStarts(run: Run, n: number, profileDir?: string): Promise<StartResults> {
   const starts: ServiceStart[] = [];
@@ -54,22 +68,10 @@ export async function measureStarts(run: Run, n: number, profileDir?: string): P
   let idleServiceMemory: ProcMemory | undefined;
   for (let i = 0; i < n; i++) {
     if (i > 0) await stopInstance(run.icfg);
-    const profiled = profileDir !== undefined && i === n - 1;
-    const nodeOptions = process.env.NODE_OPTIONS;
     // The daemon inherits this process's environment (workers do not: they get Lambda's).
-    if (profiled) {
-      mkdirSync(profileDir, { recursive: true });
-      process.env.NODE_OPTIONS = `${nodeOptions ?? ""} --cpu-prof --cpu-prof-dir=${profileDir}`.trim();
-    }
-    let start: ServiceStart;
-    try {
-      start = await startInstance(run.icfg, () => undefined);
-    } finally {
-      if (profiled) {
-        if (nodeOptions === undefined) delete process.env.NODE_OPTIONS;
-        else process.env.NODE_OPTIONS = nodeOptions;
-      }
-    }
+    const start = await withProfiler(i === n - 1 ? profileDir : undefined, () =>
+      startInstance(run.icfg, () => undefined),
+    );
     starts.push(start);
     log(
       `service start ${i + 1}/${n}: spawn → answering ${start.spawnToAnswerMs} ms; "ready" line startMs ${start.readyLineMs ?? "?"} ms`,
@@ -135,35 +137,10 @@ export async function measureWarm(run: Run, n: number): Promise<WarmResults> {
   };
 }
 
-export interface RawResults {
-  /** N / (group joined → n-th record): kafkajs hands over whole fetches (~1 MB a partition), so a
-   * first-to-last-batch rate over a handful of batches would be noise; this includes the first fetch. */
-  readonly recordsPerSecond: number;
-  /** (N − first batch) / (first batch → last batch), for comparison. */
-  readonly firstToLastRecordsPerSecond: number;
-  readonly joinMs: number;
-  readonly joinedToLastMs: number;
-  readonly batches: number;
-  readonly completed: boolean;
-}
-
-export function summarizeRaw(r: RawConsumeResult): RawResults {
-  const rate = steadyRate(r.deliveries);
-  return {
-    recordsPerSecond: Math.round(r.records / (r.joinedToLastMs / 1000)),
-    firstToLastRecordsPerSecond: rate.recordsPerSecond,
-    joinMs: r.joinMs,
-    joinedToLastMs: r.joinedToLastMs,
-    batches: r.batches,
-    completed: r.completed,
-  };
-}
-
 export interface DeliveryResults {
   readonly batchSize: number;
   readonly batchingWindowSeconds: number;
   readonly recordsPerSecond: number;
-  readonly ratioToRaw: number;
   readonly delivered: number;
   readonly invocations: number;
   readonly meanBatch: number;
@@ -202,12 +179,7 @@ export async function waitCommitted(
   return undefined;
 }
 
-export async function measureDelivery(
-  run: Run,
-  batchSize: number,
-  n: number,
-  rawRate: number,
-): Promise<DeliveryResults> {
+export async function measureDelivery(run: Run, batchSize: number, n: number): Promise<DeliveryResults> {
   const name = deliveryName(batchSize);
   const file = logFile(run, name);
   const workerPids = await prewarm(run, name, PARTITIONS);
@@ -251,7 +223,6 @@ export async function measureDelivery(
     batchSize,
     batchingWindowSeconds: 0,
     recordsPerSecond: rate.recordsPerSecond,
-    ratioToRaw: Math.round((rate.recordsPerSecond / rawRate) * 100) / 100,
     delivered: total,
     invocations: deliveries.length,
     meanBatch: deliveries.length > 0 ? Math.round(total / deliveries.length) : 0,

@@ -3,10 +3,14 @@ import { parseArgs } from "node:util";
 
 const HELP = `Usage: npm run bench -- [options]
 
-Measures the local Lambda service against the raw kafkajs ceiling and prints a table:
-  1. raw kafkajs: a consumer (SCRAM, eachBatch, the poller's settings) reads N pre-produced records (3 partitions)
+Measures the local Lambda service against the raw Node consumers and prints a table. Steps 1-3 are repeated
+(--repetitions), and per repetition run for each variant of the service in turn (the working tree, and each
+--compare REF), each on a fresh service instance and fresh consumer groups:
+  1. raw: kafkajs and @platformatic/kafka (each in a process of its own, SCRAM, the poller's fetch wait) read N
+     pre-produced records (3 partitions): the ceiling is the faster one's median
   2. delivery: the service delivers the same N records to a no-op function at BatchSize 100 and 1000
-     (MaximumBatchingWindowInSeconds 0; workers pre-warmed), records/s from the first to the last delivery
+     (MaximumBatchingWindowInSeconds 0; workers pre-warmed), records/s from the first to the last delivery, and
+     the service's CPU per record; windows under 10 s or 200,000 records are flagged
   3. trigger latency: window 0, single records produced one at a time; produce → handler start
      (and produce → a raw kafkajs consumer's eachBatch, on the same records, as the floor)
   4. invoke latency through the Lambda API: cold (fresh service; after a reload) and warm p50/p99
@@ -15,7 +19,10 @@ Measures the local Lambda service against the raw kafkajs ceiling and prints a t
 Targets are printed beside the numbers (informative only).
 
 Options:
-  --records N            records for the throughput runs (default 20000)
+  --records N            records for the throughput runs (default 200000)
+  --repetitions N        repetitions of steps 1-3 (default 3); the table shows median (min–max)
+  --compare REF          also measure the service built from git commit REF (repeatable), interleaved with the
+                         working tree: an A/B in one run
   --record-bytes N       size of each record's value (default 256)
   --trigger-count N      single records for the trigger latency (default 200)
   --trigger-interval MS  pause between them (default 20)
@@ -45,6 +52,9 @@ export interface Options {
   readonly out?: string;
   readonly keep: boolean;
   readonly profile?: string;
+  readonly repetitions: number;
+  /** Git refs whose service is measured beside the working tree's. */
+  readonly compare: readonly string[];
 }
 
 /** A whole-number option: its default when absent, refused by name below min. */
@@ -90,6 +100,8 @@ export function parseOptions(): Options | undefined {
       "service-port": { type: "string" },
       out: { type: "string" },
       profile: { type: "string" },
+      repetitions: { type: "string" },
+      compare: { type: "string", multiple: true },
       keep: { type: "boolean", default: false },
       help: { type: "boolean", default: false },
     },
@@ -100,7 +112,9 @@ export function parseOptions(): Options | undefined {
     return undefined;
   }
   return {
-    records: intOption("records", values.records, 20_000, 1),
+    records: intOption("records", values.records, 200_000, 1),
+    repetitions: intOption("repetitions", values.repetitions, 3, 1),
+    compare: values.compare ?? [],
     recordBytes: intOption("record-bytes", values["record-bytes"], 256, 32),
     triggerCount: intOption("trigger-count", values["trigger-count"], 200, 1),
     triggerIntervalMs: intOption("trigger-interval", values["trigger-interval"], 20, 0),

@@ -63,15 +63,14 @@ function packageOf(url: string): string {
   return url.split("/").slice(-2).join("/");
 }
 
-/** The newest .cpuprofile in dir written at or after `since` (epoch ms). */
-export function newestProfile(dir: string, since: number): string | undefined {
-  if (!existsSync(dir)) return undefined;
-  const files = readdirSync(dir)
+/** The .cpuprofile files in dir written at or after `since` (epoch ms), oldest first. */
+export function profilesSince(dir: string, since: number): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
     .filter((f) => f.endsWith(".cpuprofile"))
     .map((f) => join(dir, f))
     .filter((f) => statSync(f).mtimeMs >= since)
-    .sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs);
-  return files[0];
+    .sort((a, b) => statSync(a).mtimeMs - statSync(b).mtimeMs);
 }
 
 /** Sums a profile's samples per phase. With an inline source map the bundle's function names are kept by esbuild. */

@@ -1,6 +1,4 @@
-import { DELIVERY_BATCH_SIZES } from "./context";
-import { PARTITIONS } from "./kafka";
-import type { DeliveryResults, RawResults, TriggerResults, WarmResults } from "./measure";
+import type { WarmResults } from "./measure";
 import type { Options } from "./options";
 import type { Phase, PhaseProfile } from "./profile";
 import { distribution, type ProcMemory, round } from "./stats";
@@ -32,9 +30,6 @@ export function table(rows: readonly Row[]): string {
 }
 
 export interface Results {
-  raw?: RawResults;
-  delivery: DeliveryResults[];
-  trigger?: TriggerResults;
   start?: {
     spawnToAnswerMs: number[];
     readyLineMs: number[];
@@ -49,55 +44,16 @@ export interface Results {
     serviceAfterWarmInvokes?: ProcMemory;
     serviceAfterLoad?: ProcMemory;
     noopWorker?: ProcMemory;
-    deliveryWorkerAfterLoad?: ProcMemory;
   };
   errors: Record<string, string>;
-  profile?: { file?: string; marks: readonly Phase[]; phases: PhaseProfile[] };
+  profile?: { files: readonly string[]; marks: readonly Phase[]; phases: PhaseProfile[] };
 }
 
 export function rows(r: Results, opts: Options): Row[] {
   const out: Row[] = [];
   const ms = (v: number | undefined): string => (v === undefined || Number.isNaN(v) ? "–" : `${round(v)} ms`);
   const mb = (m: ProcMemory | undefined): string => (m ? `${m.rssMb} MiB (peak ${m.peakRssMb})` : "–");
-  const rate = (v: number): string => `${Math.round(v).toLocaleString("en-US")} rec/s`;
-  if (r.raw) {
-    out.push({
-      measurement: `1. raw kafkajs consume (${opts.records} rec × ${opts.recordBytes} B, ${PARTITIONS} partitions)`,
-      value: `${rate(r.raw.recordsPerSecond)} (joined→last ${r.raw.joinedToLastMs} ms, ${r.raw.batches} batches)`,
-    });
-  }
-  for (const d of r.delivery) {
-    const first = d.batchSize === DELIVERY_BATCH_SIZES[0];
-    out.push({
-      measurement: `2. service delivery, BatchSize ${d.batchSize}, window 0`,
-      value:
-        `${rate(d.recordsPerSecond)} = ${d.ratioToRaw}× raw (${d.invocations} invokes, mean ${d.meanBatch}/batch, ` +
-        `first→last ${d.firstToLastMs} ms, stalls >100 ms: ${d.stalls.count} = ${d.stalls.totalMs} ms, ` +
-        `service CPU ${d.serviceCpuMsPer1k ?? "?"} ms/1k rec${d.completed ? "" : `, INCOMPLETE ${d.delivered}/${opts.records}`})`,
-      ...(first ? { target: "≥ 0.8× raw", pass: d.ratioToRaw >= 0.8 } : {}),
-    });
-  }
-  if (r.trigger) {
-    const t = r.trigger;
-    out.push({
-      measurement: `3. trigger latency produce→handler (window 0, ${t.count} × ${t.intervalMs} ms apart)`,
-      value: `p50 ${ms(t.latencyMs.p50)}, p99 ${ms(t.latencyMs.p99)}, max ${ms(t.latencyMs.max)} (${t.received}/${t.count} received)`,
-      target: "p99 ≤ 50 ms",
-      pass: t.latencyMs.p99 <= 50 && t.received === t.count,
-    });
-    out.push({
-      measurement: "   floor: produce→raw kafkajs eachBatch (same records)",
-      value: `p50 ${ms(t.rawLatencyMs.p50)}, p99 ${ms(t.rawLatencyMs.p99)}, max ${ms(t.rawLatencyMs.max)}`,
-    });
-    out.push({
-      measurement: "   service adds (handler start − raw eachBatch)",
-      value: `p50 ${ms(t.serviceAddedMs.p50)}, p99 ${ms(t.serviceAddedMs.p99)}, max ${ms(t.serviceAddedMs.max)}`,
-    });
-    out.push({
-      measurement: "   produce ack (acks=all)",
-      value: `p50 ${ms(t.produceAckMs.p50)}, p99 ${ms(t.produceAckMs.p99)}`,
-    });
-  }
+  const _rate = (v: number): string => `${Math.round(v).toLocaleString("en-US")} rec/s`;
   if (r.invoke) {
     const i = r.invoke;
     const coldStart = i.coldAfterStart.map((c) => c.ms);
@@ -128,7 +84,6 @@ export function rows(r: Results, opts: Options): Row[] {
   out.push({ measurement: "   service RSS, after the warm invokes", value: mb(r.memory.serviceAfterWarmInvokes) });
   out.push({ measurement: "   service RSS, after delivery + trigger", value: mb(r.memory.serviceAfterLoad) });
   out.push({ measurement: "   worker RSS, warm no-op function", value: mb(r.memory.noopWorker) });
-  out.push({ measurement: "   worker RSS, delivery function after load", value: mb(r.memory.deliveryWorkerAfterLoad) });
   if (r.start) {
     const answer = r.start.spawnToAnswerMs;
     const ready = r.start.readyLineMs;

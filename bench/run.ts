@@ -18,20 +18,14 @@ import { up } from "#local/stack";
 import { awsClients } from "#local/support/aws";
 import { createKafkaSecret, type KafkaSecret } from "#local/support/kafka-secret";
 import { producerOptions } from "#shared/producer-options";
-import { DELIVERY_BATCH_SIZES, deliveryName, errorText, log, type Run, writeAssembly } from "./context";
-import { benchKafka, createTopics, deleteTopics, produceBacklog, rawConsume } from "./kafka";
-import {
-  measureColdAfterReload,
-  measureDelivery,
-  measureStarts,
-  measureTrigger,
-  measureWarm,
-  summarizeRaw,
-} from "./measure";
+import { errorText, log, type Run, writeAssembly } from "./context";
+import { benchKafka, createTopics, deleteTopics, produceBacklog } from "./kafka";
+import { measureColdAfterReload, measureStarts, measureWarm } from "./measure";
 import { parseOptions } from "./options";
-import { analyzeProfile, formatPhaseProfile, newestProfile, PhaseClock } from "./profile";
-import { type Results, rows, table } from "./report";
-import { instanceConfig, instanceStatus, servicePid, stopInstance } from "./service";
+import { analyzeProfile, formatPhaseProfile, PhaseClock, profilesSince } from "./profile";
+import { type Results, type Row, rows, table } from "./report";
+import { commitVariant, measureRounds, type RoundResults, roundRows, WORKING_TREE } from "./rounds";
+import { instanceConfig, servicePid, stopInstance } from "./service";
 import { formatMachine, machine, procMemory, round } from "./stats";
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -58,8 +52,10 @@ async function main(): Promise<void> {
 
   const kafkaClient = benchKafka(cfg, "sluice-bench-producer");
   const producer = kafkaClient.producer(producerOptions());
-  const results: Results = { delivery: [], memory: {}, errors: {} };
+  const results: Results = { memory: {}, errors: {} };
   const clock = new PhaseClock();
+  let rounds: RoundResults | undefined;
+  let roundTable: Row[] = [];
   let secret: KafkaSecret | undefined;
   const topics = [`sluice-bench-backlog-${id}`, `sluice-bench-trigger-${id}`] as const;
   try {
@@ -75,6 +71,7 @@ async function main(): Promise<void> {
       triggerTopic: topics[1],
       secretArn: secret.arn,
       generation: 0,
+      round: 0,
       uuids: new Map(),
     };
     writeAssembly(run);
@@ -102,46 +99,23 @@ async function main(): Promise<void> {
       results.errors.invoke = errorText(error);
     }
 
-    // 1
+    // 1-3, repeated, per variant of the service
     log(`producing ${opts.records} records of ${opts.recordBytes} B to ${run.backlogTopic}…`);
     const produceSeconds = await produceBacklog(producer, run.backlogTopic, opts.records, opts.recordBytes);
-    log(`produced in ${round(produceSeconds, 2)} s; raw kafkajs consume…`);
-    const raw = summarizeRaw(await rawConsume(cfg, run.backlogTopic, opts.records, 120_000));
-    results.raw = raw;
-    log(`raw kafkajs: ${raw.recordsPerSecond} rec/s (${raw.batches} batches, join ${raw.joinMs} ms)`);
-
-    // 2
-    for (const batchSize of DELIVERY_BATCH_SIZES) {
-      try {
-        const d = await clock.time(`delivery BatchSize ${batchSize}`, () =>
-          measureDelivery(run, batchSize, opts.records, raw.recordsPerSecond),
-        );
-        results.delivery.push(d);
-        log(
-          `delivery BatchSize ${batchSize}: ${d.recordsPerSecond} rec/s (${d.ratioToRaw}× raw), ${d.invocations} invokes, ` +
-            `enable→first ${d.enableToFirstMs} ms, cpu ${JSON.stringify(d.cpuSeconds)} over ${d.wallSeconds} s`,
-        );
-        if (batchSize === DELIVERY_BATCH_SIZES[0]) {
-          const status = await instanceStatus(icfg);
-          const w = status.functions.find((f) => f.name === deliveryName(batchSize))?.stats?.sandboxes[0];
-          const m = w ? procMemory(w.pid) : undefined;
-          if (m) results.memory.deliveryWorkerAfterLoad = m;
-        }
-      } catch (error) {
-        results.errors[`delivery ${batchSize}`] = errorText(error);
-      }
-    }
-
-    // 3
-    try {
-      const t = await clock.time("trigger", () =>
-        measureTrigger(run, producer, opts.triggerCount, opts.triggerIntervalMs),
-      );
-      results.trigger = t;
-      log(`trigger: p50 ${t.latencyMs.p50} ms, p99 ${t.latencyMs.p99} ms, max ${t.latencyMs.max} ms`);
-    } catch (error) {
-      results.errors.trigger = errorText(error);
-    }
+    log(`produced in ${round(produceSeconds, 2)} s`);
+    const variants = [
+      WORKING_TREE,
+      ...opts.compare.map((ref) => commitVariant(cfg.root, ref, join(instanceDir, "variants"))),
+    ];
+    rounds = await measureRounds(run, producer, variants, {
+      repetitions: opts.repetitions,
+      records: opts.records,
+      triggerCount: opts.triggerCount,
+      triggerIntervalMs: opts.triggerIntervalMs,
+      clock,
+      ...(opts.profile ? { profile: opts.profile } : {}),
+    });
+    roundTable = roundRows(rounds, variants);
 
     // 5
     const pid = servicePid(icfg);
@@ -155,13 +129,14 @@ async function main(): Promise<void> {
     if (!opts.keep) {
       await stopInstance(icfg).catch(() => undefined);
       if (opts.profile) {
-        const file = newestProfile(opts.profile, began.getTime());
+        // One profile per instance started: each phase is found in the one that ran it.
+        const files = profilesSince(opts.profile, began.getTime());
         results.profile = {
-          ...(file ? { file } : {}),
+          files,
           marks: clock.phases,
-          phases: file ? analyzeProfile(file, clock.phases, 25) : [],
+          phases: files.flatMap((file) => analyzeProfile(file, clock.phases, 25)).filter((p) => p.busyMs > 0),
         };
-        if (!file) log(`no .cpuprofile appeared in ${opts.profile}`);
+        if (files.length === 0) log(`no .cpuprofile appeared in ${opts.profile}`);
         for (const p of results.profile.phases)
           process.stderr.write(`${formatPhaseProfile(p)}
 `);
@@ -184,7 +159,7 @@ async function main(): Promise<void> {
     }
   }
 
-  const tableRows = rows(results, opts);
+  const tableRows = [...roundTable, ...rows(results, opts)];
   process.stdout.write(`\n${table(tableRows)}\n\n`);
   const measuredOn = machine(loadBefore);
   process.stdout.write(`${formatMachine(measuredOn)}\n`);
@@ -203,6 +178,7 @@ async function main(): Promise<void> {
         wasRunning,
       },
       results,
+      rounds,
       table: tableRows,
     };
     writeFileSync(opts.out, `${JSON.stringify(json, null, 2)}\n`);

@@ -61,10 +61,14 @@ function readyStartMs(cfg: LocalConfig, from: number): number | undefined {
 }
 
 /** Starts the instance (it must not be running) and waits for its "ready" line. */
-export async function startInstance(cfg: LocalConfig, log: (m: string) => void): Promise<ServiceStart> {
+export async function startInstance(
+  cfg: LocalConfig,
+  log: (m: string) => void,
+  sources?: string,
+): Promise<ServiceStart> {
   const file = serviceLogFile(cfg);
   const offset = existsSync(file) ? statSync(file).size : 0;
-  const started = await startLambdaService(cfg, log);
+  const started = await startLambdaService(cfg, log, sources);
   if (started.alreadyRunning) throw new Error(`a Lambda service already runs at ${cfg.endpoint.url}`);
   let readyLineMs: number | undefined;
   const deadline = Date.now() + 60_000;

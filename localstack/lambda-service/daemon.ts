@@ -61,9 +61,15 @@ export async function runSchedule(cfg: LocalConfig, name: string, at?: string): 
   return (await res.json()) as ScheduleRun;
 }
 
+/**
+ * Builds the service and its worker bootstrap and starts it. `sources`: the directory holding the service's
+ * `main.ts` and `worker.ts` (default: this one); the benchmark points it at another commit's sources to compare
+ * two versions of the service in one run.
+ */
 export async function startLambdaService(
   cfg: LocalConfig,
   log: (m: string) => void,
+  sources: string = __dirname,
 ): Promise<{ alreadyRunning: boolean; startMs: number }> {
   const begin = Date.now();
   if (runningPid(pidFile(cfg)) !== undefined && (await lambdaServiceStatus(cfg))) {
@@ -73,7 +79,7 @@ export async function startLambdaService(
   const bundle = join(cfg.runDir, "lambda-service.js");
   const build = (entry: string, outfile: string, external: boolean): void => {
     buildSync({
-      entryPoints: [join(__dirname, entry)],
+      entryPoints: [join(sources, entry)],
       outfile,
       bundle: true,
       platform: "node",

@@ -91,11 +91,11 @@ export class FunctionExecutor implements Invoker {
   }
 
   /**
-   * Runs one invocation. With `options.stream`, a streamified handler's chunks reach the sink as they are written
+   * Runs one invocation (a string payload is JSON the service rendered itself: see Invoker). With `options.stream`, a streamified handler's chunks reach the sink as they are written
    * (the result then has an empty payload); a timeout, crash or error mid-stream ends the stream, and the result
    * says which, as for any invocation.
    */
-  async invoke(functionName: string, payload: Buffer, options: InvokeOptions = {}): Promise<InvokeResult> {
+  async invoke(functionName: string, payload: Buffer | string, options: InvokeOptions = {}): Promise<InvokeResult> {
     if (this.closing) throw new ExecutorClosedError(`cannot invoke ${functionName}`);
     const spec = this.specFor(functionName);
     if (!spec) throw this.notFound(functionName);

@@ -137,7 +137,12 @@ export interface InvokeOptions {
 }
 
 export interface Invoker {
-  invoke(functionName: string, payload: Buffer, options?: InvokeOptions): Promise<InvokeResult>;
+  /**
+   * `payload`: the request body as received (checked as the Invoke API checks it), or JSON text the service rendered
+   * itself (a Kafka poller's event), which is only checked for size: parsing a batch's event again to check it cost
+   * as much as rendering it.
+   */
+  invoke(functionName: string, payload: Buffer | string, options?: InvokeOptions): Promise<InvokeResult>;
 }
 
 /** One log event of a function, as CloudWatch Logs stores it. */

@@ -39,12 +39,15 @@ export function readiness(candidates: readonly BatchSource[], limits: BatchingLi
   let invocable = 0;
   let bytes = 0;
   let settleOnly = false;
-  for (const s of candidates) {
+  // Stops counting once a full batch is queued: the queues of a partition that is read faster than it is delivered
+  // hold thousands of records, and this runs after every fetch and every batch.
+  scan: for (const s of candidates) {
     for (const q of s.queue) {
       if (q.filtered || q.oversized) settleOnly = true;
       else {
         invocable++;
         bytes += q.record.bytes;
+        if (invocable >= limits.batchSize || bytes >= MAX_PAYLOAD_BYTES) break scan;
       }
     }
   }
@@ -103,11 +106,11 @@ export function planBatch<S extends BatchSource>(
         oversized.push(q.record);
         part.done.push(false);
       } else {
-        if (invocable.length >= batchSize || sizer.sizeWith(q.record) > MAX_PAYLOAD_BYTES) {
+        if (invocable.length >= batchSize || sizer.sizeWithIn(source.key, q.record.bytes) > MAX_PAYLOAD_BYTES) {
           full = true;
           break;
         }
-        sizer.add(q.record);
+        sizer.addIn(source.key, q.record.bytes);
         invocable.push(q.record);
         part.done.push(false);
       }

@@ -58,8 +58,18 @@ export interface PolledRecord {
 
 export const partitionKey = (topic: string, partition: number): string => `${topic}-${partition}`;
 
-/** Java's byte is signed: AWS serializes header bytes as -128…127. */
-const signedBytes = (buffer: Buffer): number[] => Array.from(buffer, (b) => (b > 127 ? b - 256 : b));
+/**
+ * A header value as AWS writes it: Java's byte is signed, so -128…127, as a JSON array. Written by hand: this
+ * runs for every header of every record.
+ */
+function signedByteArray(buffer: Buffer): string {
+  let out = "[";
+  for (let i = 0; i < buffer.length; i++) {
+    const b = buffer[i] as number;
+    out += i === 0 ? `${b > 127 ? b - 256 : b}` : `,${b > 127 ? b - 256 : b}`;
+  }
+  return `${out}]`;
+}
 
 function timestampTypeOf(message: KafkaMessage): TimestampType {
   // kafkajs decodes the record batch's timestamp-type attribute into batchContext (not in its typings):
@@ -70,8 +80,10 @@ function timestampTypeOf(message: KafkaMessage): TimestampType {
 
 function headerEntries(message: KafkaMessage): Array<readonly [string, Buffer]> {
   const entries: Array<readonly [string, Buffer]> = [];
+  const headers = message.headers;
+  if (headers === undefined) return entries;
   // kafkajs folds repeated header names into an array, in order; the relative order of different names is kept.
-  for (const [name, raw] of Object.entries(message.headers ?? {})) {
+  for (const [name, raw] of Object.entries(headers)) {
     const values = Array.isArray(raw) ? raw : [raw];
     for (const value of values) {
       // A header with a null value decodes as null in kafkajs (its typings say otherwise); AWS has no way
@@ -83,21 +95,25 @@ function headerEntries(message: KafkaMessage): Array<readonly [string, Buffer]> 
   return entries;
 }
 
+/**
+ * A record's JSON, as `JSON.stringify` of a KafkaEventRecord would write it, written directly: this runs once per
+ * record read, the hottest path of the poller. Numbers are Kafka's offsets, partitions and timestamps (finite
+ * integers: their template text is their JSON text); base64 needs no escaping; the topic and header names are
+ * JSON-quoted.
+ */
 export function renderRecord(record: Omit<PolledRecord, "json" | "bytes">): {
   readonly json: string;
   readonly bytes: number;
 } {
-  const eventRecord: KafkaEventRecord = {
-    topic: record.topic,
-    partition: record.partition,
-    offset: record.offset,
-    timestamp: record.timestamp,
-    timestampType: record.timestampType,
-    ...(record.key !== null ? { key: record.key.toString("base64") } : {}),
-    ...(record.value !== null ? { value: record.value.toString("base64") } : {}),
-    headers: record.headers.map(([name, bytes]) => ({ [name]: signedBytes(bytes) })),
-  };
-  const json = JSON.stringify(eventRecord);
+  let json = `{"topic":${JSON.stringify(record.topic)},"partition":${record.partition},"offset":${record.offset},"timestamp":${record.timestamp},"timestampType":"${record.timestampType}"`;
+  if (record.key !== null) json += `,"key":"${record.key.toString("base64")}"`;
+  if (record.value !== null) json += `,"value":"${record.value.toString("base64")}"`;
+  json += ',"headers":[';
+  for (let i = 0; i < record.headers.length; i++) {
+    const [name, bytes] = record.headers[i] as readonly [string, Buffer];
+    json += `${i === 0 ? "" : ","}{${JSON.stringify(name)}:${signedByteArray(bytes)}}`;
+  }
+  json += "]}";
   return { json, bytes: Buffer.byteLength(json) };
 }
 
@@ -113,7 +129,20 @@ export function toPolledRecord(topic: string, partition: number, message: KafkaM
     value: message.value ?? null,
     headers: headerEntries(message),
   };
-  return { ...base, ...renderRecord(base) };
+  const { json, bytes } = renderRecord(base);
+  // One object of one shape, not spreads: this runs for every record read.
+  return {
+    topic,
+    partition,
+    offset: base.offset,
+    timestamp: base.timestamp,
+    timestampType: base.timestampType,
+    key: base.key,
+    value: base.value,
+    headers: base.headers,
+    json,
+    bytes,
+  };
 }
 
 /**
@@ -125,7 +154,7 @@ export class EventSizer {
   private size: number;
 
   constructor(bootstrapServers: string) {
-    this.size = Buffer.byteLength(envelope(bootstrapServers, ""));
+    this.size = envelopeBytes(bootstrapServers);
   }
 
   get bytes(): number {
@@ -134,16 +163,34 @@ export class EventSizer {
 
   /** The event's size if record were added. */
   sizeWith(record: PolledRecord): number {
-    const key = partitionKey(record.topic, record.partition);
-    if (this.partitions.has(key)) return this.size + 1 + record.bytes; // ",{…}"
-    const comma = this.partitions.size > 0 ? 1 : 0;
-    return this.size + comma + Buffer.byteLength(JSON.stringify(key)) + 3 + record.bytes; // ,"k":[{…}]
+    return this.sizeWithIn(partitionKey(record.topic, record.partition), record.bytes);
   }
 
   add(record: PolledRecord): void {
-    this.size = this.sizeWith(record);
-    this.partitions.add(partitionKey(record.topic, record.partition));
+    this.addIn(partitionKey(record.topic, record.partition), record.bytes);
   }
+
+  /** sizeWith for a record of `bytes` in the partition keyed `key` (partitionKey), which the caller knows. */
+  sizeWithIn(key: string, bytes: number): number {
+    if (this.partitions.has(key)) return this.size + 1 + bytes; // ",{…}"
+    const comma = this.partitions.size > 0 ? 1 : 0;
+    return this.size + comma + Buffer.byteLength(JSON.stringify(key)) + 3 + bytes; // ,"k":[{…}]
+  }
+
+  addIn(key: string, bytes: number): void {
+    this.size = this.sizeWithIn(key, bytes);
+    this.partitions.add(key);
+  }
+}
+
+/** The last envelope measured: a poller asks for its own, once per record read. */
+let lastEnvelope = { bootstrapServers: "", bytes: 0 };
+
+function envelopeBytes(bootstrapServers: string): number {
+  if (lastEnvelope.bootstrapServers !== bootstrapServers || lastEnvelope.bytes === 0) {
+    lastEnvelope = { bootstrapServers, bytes: Buffer.byteLength(envelope(bootstrapServers, "")) };
+  }
+  return lastEnvelope.bytes;
 }
 
 function envelope(bootstrapServers: string, records: string): string {
@@ -152,7 +199,8 @@ function envelope(bootstrapServers: string, records: string): string {
 
 /** The size of an event holding only this record. */
 export function singleRecordEventBytes(bootstrapServers: string, record: PolledRecord): number {
-  return new EventSizer(bootstrapServers).sizeWith(record);
+  const key = partitionKey(record.topic, record.partition);
+  return envelopeBytes(bootstrapServers) + Buffer.byteLength(JSON.stringify(key)) + 3 + record.bytes;
 }
 
 /**

@@ -154,7 +154,8 @@ export class JobRunner {
 
   private async invoke(records: readonly PolledRecord[]): Promise<InvokeOutcome> {
     const { spec, invoker, counters, handoff } = this.deps;
-    const payload = Buffer.from(renderEvent(handoff.context.bootstrapServers, records));
+    // Handed over as text: the executor sends it to the worker as it is, without parsing it again.
+    const payload = renderEvent(handoff.context.bootstrapServers, records);
     let outcome: InvokeOutcome;
     this.deps.onDelivery?.(spec.functionName, records);
     try {

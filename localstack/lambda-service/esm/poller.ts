@@ -137,7 +137,9 @@ export class KafkaEventSourcePoller {
       active: () => this.dispatching,
       sleep: (ms) => abortableSleep(ms, this.stopController.signal),
       settle: async (job, records) => {
-        if (settle(job, records, this.partitions.byKey)) await this.flushCommits();
+        // Not awaited: the partition's next batch need not wait for a Kafka round trip (the commits stay in order,
+        // and stop() flushes them after the last batch).
+        if (settle(job, records, this.partitions.byKey)) void this.flushCommits();
       },
     });
   }

@@ -7,15 +7,17 @@ import { LambdaServiceError } from "./errors";
 /** AWS's maximum synchronous request payload, in bytes (6 MiB). */
 export const MAX_REQUEST_BYTES = 6_291_456;
 
-/** The event as JSON text (an empty payload is `{}`), or the Invoke API's refusal. */
-export function eventTextOf(payload: Buffer): string {
-  if (payload.length > MAX_REQUEST_BYTES) {
-    throw new LambdaServiceError(
-      "RequestEntityTooLargeException",
-      `Request must be smaller than ${MAX_REQUEST_BYTES} bytes for the InvokeFunction operation`,
-      413,
-    );
+/**
+ * The event as JSON text (an empty payload is `{}`), or the Invoke API's refusal. A string is JSON the service
+ * rendered itself: only its size is checked (UTF-8 takes at most 3 bytes per UTF-16 unit, so short text is not
+ * measured).
+ */
+export function eventTextOf(payload: Buffer | string): string {
+  if (typeof payload === "string") {
+    if (payload.length * 3 > MAX_REQUEST_BYTES && Buffer.byteLength(payload) > MAX_REQUEST_BYTES) throw tooLarge();
+    return payload;
   }
+  if (payload.length > MAX_REQUEST_BYTES) throw tooLarge();
   const eventText = payload.length === 0 ? "{}" : payload.toString("utf8");
   try {
     JSON.parse(eventText);
@@ -29,3 +31,10 @@ export function eventTextOf(payload: Buffer): string {
   }
   return eventText;
 }
+
+const tooLarge = (): LambdaServiceError =>
+  new LambdaServiceError(
+    "RequestEntityTooLargeException",
+    `Request must be smaller than ${MAX_REQUEST_BYTES} bytes for the InvokeFunction operation`,
+    413,
+  );

@@ -122,6 +122,9 @@ export class Sandbox {
         cwd: this.spec.codeDir,
         env: options.env,
         stdio: ["ignore", "pipe", "pipe", "ipc", "pipe"],
+        // V8's serializer: the event (JSON text) crosses as the string it is; the default JSON channel would encode
+        // it a second time (escaping every quote) and the worker would parse it twice.
+        serialization: "advanced",
         detached: process.platform !== "win32",
         windowsHide: true,
       });

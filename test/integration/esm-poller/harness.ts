@@ -108,8 +108,8 @@ export class FakeFunction implements Invoker {
     private readonly delayMs = 0,
   ) {}
 
-  async invoke(_name: string, payload: Buffer): Promise<InvokeResult> {
-    const event = JSON.parse(payload.toString("utf8")) as SelfManagedKafkaEvent;
+  async invoke(_name: string, payload: Buffer | string): Promise<InvokeResult> {
+    const event = JSON.parse(payload.toString()) as SelfManagedKafkaEvent;
     const records = Object.entries(event.records).flatMap(([key, list]) =>
       list.map((r) => ({
         key,
@@ -119,7 +119,7 @@ export class FakeFunction implements Invoker {
         value: Buffer.from(r.value ?? "", "base64").toString("utf8"),
       })),
     );
-    const call: Call = { event, payloadBytes: payload.length, records, startedAt: Date.now() };
+    const call: Call = { event, payloadBytes: Buffer.byteLength(payload), records, startedAt: Date.now() };
     const index = this.calls.push(call) - 1;
     const keys = Object.keys(event.records);
     for (const key of keys) {

@@ -122,6 +122,38 @@ describe("OffsetCommitter", () => {
     expect(state.committed).toBe(5);
   });
 
+  test("flushes asked for while a commit is on its way become one commit, of the offsets pending when it starts", async () => {
+    const state = pending();
+    let release: () => void = () => undefined;
+    const commitOffsets = jest
+      .fn(async (_offsets: unknown) => undefined)
+      .mockImplementationOnce(
+        () =>
+          new Promise<undefined>((resolve) => {
+            release = () => resolve(undefined);
+          }),
+      );
+    const committer = new OffsetCommitter({
+      consumer: () => ({ commitOffsets }),
+      partitions: () => [state],
+      onError: () => undefined,
+    });
+    const first = committer.flush();
+    await new Promise((resolve) => setImmediate(resolve)); // the first commit is on its way
+    state.pendingCommit = 6;
+    const second = committer.flush();
+    state.pendingCommit = 7;
+    const third = committer.flush();
+    expect(third).toBe(second);
+    release();
+    await Promise.all([first, second, third]);
+    expect(commitOffsets.mock.calls).toEqual([
+      [[{ topic: "t", partition: 0, offset: "5" }]],
+      [[{ topic: "t", partition: 0, offset: "7" }]],
+    ]);
+    expect(state.committed).toBe(7);
+  });
+
   test("without a running consumer the offsets stay pending", async () => {
     const state = pending();
     await new OffsetCommitter({

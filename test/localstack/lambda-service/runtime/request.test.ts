@@ -27,4 +27,16 @@ describe("eventTextOf", () => {
     expect((thrown as Error).message).toMatch(/^Could not parse request body into json: /);
     expect((thrown as Error).cause).toBeInstanceOf(SyntaxError);
   });
+
+  it("takes text the service rendered itself as it is, checking only its size in UTF-8 bytes", () => {
+    const rendered = '{"records":{"t-0":[]}}';
+    expect(eventTextOf(rendered)).toBe(rendered);
+    // Not parsed: the service vouches for it.
+    expect(eventTextOf("{not json")).toBe("{not json");
+    // 2,097,153 three-byte characters: one byte over 6 MiB in UTF-8, a third of it in UTF-16 units.
+    expect(() => eventTextOf("€".repeat(2_097_153))).toThrow(
+      expect.objectContaining({ code: "RequestEntityTooLargeException", statusCode: 413 }),
+    );
+    expect(eventTextOf("€".repeat(2_097_152))).toHaveLength(2_097_152);
+  });
 });
