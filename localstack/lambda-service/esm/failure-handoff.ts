@@ -10,6 +10,7 @@ import { type PolledRecord, partitionKey } from "./event";
 import type { InvokeResponse } from "./invoke-outcome";
 import { errorFields } from "./poller-log";
 import type { EmulationOutages, PollerLog } from "./poller-types";
+import { untilAnswering } from "./sleep";
 
 /** What the attempts on the records produced. */
 export interface AttemptHistory {
@@ -50,9 +51,6 @@ export interface HandoffDeps {
   /** PollerDeps.outages. */
   readonly outages?: EmulationOutages;
 }
-
-/** Between checks whether the emulation answers again. */
-const OUTAGE_CHECK_MS = 500;
 
 /** Hands batch to the destination; "dropped" when there is none or it refused every attempt. */
 export async function handOff(batch: DiscardedBatch, deps: HandoffDeps): Promise<"delivered" | "dropped"> {
@@ -100,7 +98,7 @@ async function deliver(batch: DiscardedBatch, sink: FailureSink, deps: HandoffDe
           destination: sink.destination,
           ...errorFields(error),
         });
-        while (deps.outages.down()) await deps.sleep(OUTAGE_CHECK_MS);
+        await untilAnswering(deps.outages, deps.sleep);
         attempt--; // not a try of the destination
         continue;
       }

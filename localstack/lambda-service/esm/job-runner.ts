@@ -23,7 +23,7 @@ import {
   type RetryPolicy,
   type SubBatch,
 } from "./retry";
-import { Aborted } from "./sleep";
+import { Aborted, untilAnswering } from "./sleep";
 
 export interface JobRunnerDeps {
   readonly spec: KafkaMappingSpec;
@@ -47,9 +47,6 @@ export interface JobRunnerDeps {
   /** PollerDeps.outages. */
   readonly outages?: EmulationOutages;
 }
-
-/** Between checks whether the emulation answers again. */
-const OUTAGE_CHECK_MS = 500;
 
 const FAILED = "PROBLEM: Function call failed";
 
@@ -148,7 +145,7 @@ export class JobRunner {
       records: next.records.length,
     });
     await this.deps.settle(job, succeeded);
-    while (this.deps.outages?.down()) await this.deps.sleep(OUTAGE_CHECK_MS);
+    await untilAnswering(this.deps.outages, this.deps.sleep);
     return next;
   }
 

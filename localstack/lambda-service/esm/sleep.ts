@@ -14,6 +14,17 @@ export class Aborted extends Error {
 
 export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** Between checks whether the local emulation answers again. */
+const OUTAGE_CHECK_MS = 500;
+
+/** Waits, with the caller's sleep, until the emulation answers (at once when it does). */
+export async function untilAnswering(
+  outages: { down(): boolean } | undefined,
+  wait: (ms: number) => Promise<void>,
+): Promise<void> {
+  while (outages?.down()) await wait(OUTAGE_CHECK_MS);
+}
+
 /** Waits ms, or rejects with Aborted as soon as signal aborts. */
 export function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
   if (signal.aborted) return Promise.reject(new Aborted());
