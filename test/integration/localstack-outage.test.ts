@@ -14,6 +14,7 @@ import { ensureTopics } from "#local/launchers/kafka-admin";
 import { startLocalStack, stopLocalStack } from "#local/launchers/localstack-host";
 import { awsClients } from "#local/support/aws";
 import { createKafkaSecret } from "#local/support/kafka-secret";
+import { waitFor } from "#local/support/proc";
 import { cfg, unique } from "./helpers";
 import { checkDeliveries, readDeliveries } from "./support/deliveries";
 import { committedOffsets, deleteGroup, deleteTopic, endOffsets, produceRange } from "./support/kafka";
@@ -26,16 +27,6 @@ const cleanups: Array<() => Promise<unknown>> = [];
 afterEach(async () => {
   for (const run of cleanups.splice(0).reverse()) await run().catch(() => undefined);
 });
-
-async function until<T>(what: string, check: () => Promise<T | undefined> | T | undefined, timeoutMs: number) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(250);
-  }
-}
 
 test("batches failing while LocalStack is down wait for it without spending MaximumRetryAttempts, then every record is delivered once", async () => {
   const work = mkdtempSync(join(tmpdir(), "sluice-outage-"));
@@ -76,30 +67,26 @@ test("batches failing while LocalStack is down wait for it without spending Maxi
   cleanups.push(() => startLocalStack(cfg, () => undefined));
 
   await produceRange(cfg, { topic, partitions: PARTITIONS, from: 0, count: 2 });
-  await until("the first records delivered", () => readDeliveries(recordFile).lines >= 4 || undefined, 60_000);
+  await waitFor("the first records delivered", async () => readDeliveries(recordFile).lines >= 4 || undefined);
 
   expect(await stopLocalStack(cfg)).toBe(true);
   await produceRange(cfg, { topic, partitions: PARTITIONS, from: 2, count: 3 });
-  const failed = await until(
-    "a batch failing during the outage",
-    async () => {
-      const m = (await service.status())?.mappings[0]?.metrics;
-      return m !== undefined && m.errors > 0 ? m : undefined;
-    },
-    60_000,
-  );
+  const failed = await waitFor("a batch failing during the outage", async () => {
+    const m = (await service.status())?.mappings[0]?.metrics;
+    return m !== undefined && m.errors > 0 ? m : undefined;
+  });
   expect(readDeliveries(recordFile).lines).toBe(4); // nothing of the outage delivered yet
   await sleep(2_000); // more failed attempts would have been spent meanwhile, were they counted
   await startLocalStack(cfg, () => undefined);
 
   const ends = await endOffsets(cfg, topic);
-  await until(
+  await waitFor(
     "the group committed to the end",
     async () => {
       const committed = await committedOffsets(cfg, groupId, topic);
       return [...ends].every(([p, end]) => committed.get(p) === end) || undefined;
     },
-    120_000,
+    { timeoutMs: 120_000 },
   );
   const check = checkDeliveries(readDeliveries(recordFile), topic, ends);
   expect({ missing: check.missing, unexpected: check.unexpected, duplicates: check.duplicates }).toEqual({

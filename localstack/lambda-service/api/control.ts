@@ -19,7 +19,7 @@ export interface ControlRoutes {
   readonly upstreamStopping?: () => void;
 }
 
-/** The route `stopLocalStack` calls before it stops LocalStack. */
+/** The route `announceLocalStackStop` (daemon.ts) calls before LocalStack is stopped. */
 export const UPSTREAM_STOPPING_PATH = "/_sluice/upstream/stopping";
 
 /** Answers the /_sluice/ routes the service offers; false when the request is not one of them. */
