@@ -36,7 +36,7 @@ export interface RecordWrites {
   readonly writes: readonly CounterWrite[];
 }
 
-type TransactItem = NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]["TransactItems"]>[number];
+export type TransactItem = NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]["TransactItems"]>[number];
 
 /** The record's transactions, each at most 100 items, its receipt first. */
 export function planTransactions(record: RecordWrites, now: Date): TransactItem[][] {
@@ -45,26 +45,34 @@ export function planTransactions(record: RecordWrites, now: Date): TransactItem[
   const count = Math.max(1, Math.ceil(record.writes.length / perPart));
   for (let part = 0; part < count; part++) {
     const writes = record.writes.slice(part * perPart, (part + 1) * perPart);
-    const receipt: TransactItem = {
-      Put: {
-        TableName: record.receiptTable,
-        Item: {
-          pk: receiptPk(record.recordId),
-          sk: partSk(part),
-          appliedBy: record.appliedBy,
-          appliedAt: now.toISOString(),
-          writes: writes.length,
-          parts: count,
-        },
-        ConditionExpression: "attribute_not_exists(pk)",
-      },
-    };
-    parts.push([receipt, ...writes.map(updateItem)]);
+    parts.push([receiptItem(record, now, { part, parts: count, writes: writes.length }), ...writes.map(updateItem)]);
   }
   return parts;
 }
 
-function updateItem(write: CounterWrite): TransactItem {
+/** The conditional put of a record's receipt (of one of its parts): the transaction is cancelled when it exists. */
+export function receiptItem(
+  record: RecordWrites,
+  now: Date,
+  of: { readonly part: number; readonly parts: number; readonly writes: number },
+): TransactItem {
+  return {
+    Put: {
+      TableName: record.receiptTable,
+      Item: {
+        pk: receiptPk(record.recordId),
+        sk: partSk(of.part),
+        appliedBy: record.appliedBy,
+        appliedAt: now.toISOString(),
+        writes: of.writes,
+        parts: of.parts,
+      },
+      ConditionExpression: "attribute_not_exists(pk)",
+    },
+  };
+}
+
+export function updateItem(write: CounterWrite): TransactItem {
   const names: Record<string, string> = {};
   const values: Record<string, unknown> = {};
   const adds: string[] = [];
@@ -129,39 +137,63 @@ async function runTransaction(
   items: TransactItem[],
   options: ApplyOptions,
 ): Promise<"applied" | "already-applied"> {
+  try {
+    await sendRetryingConflicts(db, items, options);
+    return "applied";
+  } catch (error) {
+    if (cancellation((error as Error).cause) === "receipt-exists") return "already-applied";
+    throw error;
+  }
+}
+
+/**
+ * Sends one transaction, again with a jittered backoff while it conflicts with others; any other failure (or
+ * conflicts past `attempts`) is thrown as "the transaction failed (attempt n of m)" with the SDK's error as cause.
+ */
+export async function sendRetryingConflicts(
+  db: Pick<DynamoDBDocumentClient, "send">,
+  items: TransactItem[],
+  options: ApplyOptions,
+): Promise<void> {
   const attempts = options.attempts ?? 10;
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   for (let attempt = 1; ; attempt++) {
     try {
       await db.send(new TransactWriteCommand({ TransactItems: items }));
-      return "applied";
+      return;
     } catch (error) {
-      const verdict = cancellation(error);
-      if (verdict === "receipt-exists") return "already-applied";
-      if (verdict === "conflict" && attempt < attempts) {
+      if (cancellation(error) === "conflict" && attempt < attempts) {
         const delay = (options.baseDelayMs ?? 25) * 2 ** Math.min(attempt - 1, 6);
         await sleep(delay / 2 + Math.random() * delay);
         continue;
       }
-      throw new Error(`the record's transaction failed (attempt ${attempt} of ${attempts})`, { cause: error });
+      throw new Error(`the transaction failed (attempt ${attempt} of ${attempts})`, { cause: error });
     }
   }
 }
 
 /** Why a transaction was cancelled: its receipt (item 0) exists, it conflicted with another, or something else. */
 export function cancellation(error: unknown): "receipt-exists" | "conflict" | "other" {
+  const codes = cancellationCodes(error);
+  if (codes === undefined) return "other";
+  if (codes[0] === "ConditionalCheckFailed") return "receipt-exists";
+  if (codes.includes("TransactionConflict")) return "conflict";
+  return "other";
+}
+
+/**
+ * The reason code of each item of a cancelled transaction, in the order of its items (`None` for an item that was
+ * not the cause); empty when the error names none, undefined when it is not a cancellation.
+ */
+export function cancellationCodes(error: unknown): string[] | undefined {
   const reasons =
     error instanceof TransactionCanceledException ||
     (error as { name?: string })?.name === "TransactionCanceledException"
       ? ((error as TransactionCanceledException).CancellationReasons ?? [])
       : undefined;
-  if (reasons === undefined) return "other";
+  if (reasons === undefined) return undefined;
   // Emulators may leave the list out and name the reasons in the message: "… reasons [ConditionalCheckFailed, None]".
-  const codes =
-    reasons.length > 0
-      ? reasons.map((r) => r.Code ?? "None")
-      : (/\[([A-Za-z, ]+)\]/.exec((error as Error).message)?.[1]?.split(/,\s*/) ?? []);
-  if (codes[0] === "ConditionalCheckFailed") return "receipt-exists";
-  if (codes.includes("TransactionConflict")) return "conflict";
-  return "other";
+  return reasons.length > 0
+    ? reasons.map((r) => r.Code ?? "None")
+    : (/\[([A-Za-z, ]+)\]/.exec((error as Error).message)?.[1]?.split(/,\s*/) ?? []);
 }

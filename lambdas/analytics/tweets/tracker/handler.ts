@@ -1,7 +1,7 @@
 import { dynamo } from "#shared/aws";
 import { parseSettings } from "#shared/settings";
 import { kafkaStageHandler } from "#shared/stage-handler";
-import { applyOnce } from "#tweets/exactly-once";
+import { groupCommit } from "#tweets/group-commit";
 import { keywordMatcher } from "#tweets/keywords";
 import { recordRejection } from "#tweets/rejections";
 import { TrackerSettingsSchema } from "./settings";
@@ -9,6 +9,8 @@ import { trackTweet } from "./tracker";
 
 const settings = parseSettings(TrackerSettingsSchema, process.env);
 const db = dynamo();
+// The records of an invocation in flight together are committed together: one transaction, each counted once.
+const apply = groupCommit(db);
 const table = settings.TRACKER_TABLE;
 const match = keywordMatcher(settings.TRACKED_KEYWORDS);
 
@@ -17,7 +19,7 @@ export const handler = kafkaStageHandler(
     trackTweet(record.value, correlationId, {
       table,
       match,
-      apply: (writes) => applyOnce(db, writes, new Date()),
+      apply,
       reject: (reason, detail) =>
         recordRejection(db, table, { value: record.value, by: correlationId, reason, detail, at: new Date() }),
     }),

@@ -1,7 +1,8 @@
 /**
  * An in-memory stand-in for DynamoDB's TransactWriteItems, enough for the writes `#tweets/exactly-once` plans:
  * conditional puts (`attribute_not_exists(pk)`) and updates of the form `SET #n = :v, … ADD #n :v, …`, all or
- * nothing, cancelled with AWS's TransactionCanceledException and its CancellationReasons.
+ * nothing, cancelled with AWS's TransactionCanceledException and its CancellationReasons; two operations on one item
+ * are refused with a ValidationException, as DynamoDB does.
  */
 import { TransactionCanceledException } from "@aws-sdk/client-dynamodb";
 import type { TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
@@ -14,6 +15,8 @@ export class FakeDynamo {
   readonly sent: TransactWriteCommand["input"][] = [];
   /** Fail the next sends with TransactionConflict, this many times. */
   conflicts = 0;
+  /** Tables whose every transaction fails with a ValidationException (a record that cannot be written). */
+  readonly refused = new Set<string>();
 
   items(table: string): Item[] {
     return [...(this.tables.get(table)?.values() ?? [])];
@@ -28,6 +31,15 @@ export class FakeDynamo {
     this.sent.push(input);
     const items = input.TransactItems ?? [];
     if (items.length > 100) throw new Error("ValidationException: more than 100 items");
+    const targets = items.map((entry) =>
+      entry.Put
+        ? `${entry.Put.TableName} ${JSON.stringify(keyOf(entry.Put.Item as Item))}`
+        : `${entry.Update?.TableName} ${JSON.stringify(entry.Update?.Key)}`,
+    );
+    if (new Set(targets).size < targets.length)
+      throw validation("Transaction request cannot include multiple operations on one item");
+    if (items.some((entry) => this.refused.has((entry.Put?.TableName ?? entry.Update?.TableName) as string)))
+      throw validation("One or more parameter values were invalid");
     if (this.conflicts > 0) {
       this.conflicts--;
       throw cancelled(items.map((_, i) => (i === 0 ? "TransactionConflict" : "None")));
@@ -94,6 +106,10 @@ function applyExpression(
     const attr = names[name] as string;
     item[attr] = ((item[attr] as number | undefined) ?? 0) + (values[value] as number);
   }
+}
+
+function validation(message: string): Error {
+  return Object.assign(new Error(message), { name: "ValidationException" });
 }
 
 function cancelled(codes: string[]): TransactionCanceledException {
