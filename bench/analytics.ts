@@ -14,12 +14,14 @@ import { countSampleTweets } from "#local/jobs/analytics/tweets/job";
 import { tweetTableNames } from "#local/jobs/analytics/tweets/report";
 import { deploy, up } from "#local/stack";
 import { awsClients, stackOutputs } from "#local/support/aws";
+import { COUNTER_VARIANTS, type CounterVariantResult, runCounterVariant } from "./counter-strategies";
 
 const HELP = `Usage: npm run bench -- --part analytics [options]
 
   --tweets N        sample tweets through the hashtag counter and the tracker (default 3000)
   --updates N       raw DynamoDB UpdateItem calls for the ceiling, at each concurrency (default 1000)
   --accounts N      bank accounts of the generated transactions, about 65 transactions each (default 50)
+  --variants N      sample tweets per variant of the counter's A/B, applied from this process (default 2000; 0: none)
   --out FILE        also write the results as JSON
 `;
 
@@ -59,6 +61,7 @@ export async function main(argv = process.argv.slice(2)): Promise<void> {
       tweets: { type: "string", default: "3000" },
       updates: { type: "string", default: "1000" },
       accounts: { type: "string", default: "50" },
+      variants: { type: "string", default: "2000" },
       out: { type: "string" },
       help: { type: "boolean" },
     },
@@ -76,6 +79,7 @@ export async function main(argv = process.argv.slice(2)): Promise<void> {
   const tweets = count("tweets", values.tweets);
   const updates = count("updates", values.updates);
   const accounts = count("accounts", values.accounts);
+  const perVariant = values.variants === "0" ? 0 : count("variants", values.variants);
   const cfg = loadLocalConfig();
   await up(cfg, log);
   let outputs = await stackOutputs(cfg, cfg.stackPrefix);
@@ -93,6 +97,15 @@ export async function main(argv = process.argv.slice(2)): Promise<void> {
   const table = tweetTableNames(outputs).hashtags;
   log(`raw ceiling: ${updates} UpdateItem ADD calls at concurrency 1 and 8…`);
   const raw = [await rawUpdates(table, updates, 1), await rawUpdates(table, updates, 8)];
+  const variants: CounterVariantResult[] = [];
+  const db = awsClients(cfg).documents;
+  const tables = { hashtags: table, users: tweetTableNames(outputs).users };
+  for (const [i, variant] of (perVariant > 0 ? COUNTER_VARIANTS : []).entries()) {
+    log(`counter A/B: ${perVariant} sample tweets, ${variant.name}…`);
+    // Beside the ids of this run's pipeline tweets (Date.now() × 10⁷, as countSampleTweets takes them; a sample spans 1,000 per tweet): ids of 20 digits at most.
+    const idOffset = BigInt(Date.now()) * 10_000_000n + BigInt(i + 1) * 100_000_000n;
+    variants.push(await runCounterVariant(db, tables, variant, perVariant, idOffset));
+  }
   log(`transactions: about ${accounts * 65} generated transactions on ${accounts} new accounts…`);
   const bank = await benchTransactions(cfg, outputs, { accounts, log });
 
@@ -103,6 +116,7 @@ export async function main(argv = process.argv.slice(2)): Promise<void> {
     counter,
     raw,
     ratio: counter.perSecond / best,
+    variants,
     bank,
   };
   const f = (n: number, d = 1) => n.toFixed(d);
@@ -112,13 +126,22 @@ export async function main(argv = process.argv.slice(2)): Promise<void> {
       `machine: ${cpus().length} cores, load ${loadavg()
         .map((l) => f(l, 2))
         .join(" ")}`,
-      "hashtag counter (exactly once: receipt + increments in one TransactWriteItems per tweet)",
+      "hashtag counter (exactly once: the receipts and summed increments of the tweets in flight in one TransactWriteItems)",
       `  ${counter.tweets} new tweets applied in ${f(counter.seconds)} s (produce → both consumers drained): ${f(counter.perSecond)} tweets/s`,
       "raw DynamoDB UpdateItem ADD, same endpoint",
       ...raw.map(
         (r) => `  concurrency ${r.concurrency}: ${f(r.perSecond)} updates/s (${r.updates} in ${f(r.seconds)} s)`,
       ),
       `ratio counter / best raw: ${f(results.ratio, 3)}`,
+      ...(variants.length === 0
+        ? []
+        : [
+            "the counter's writes, A/B in this run (the stage's code in this process, 3 partitions, batches of 100)",
+            ...variants.map(
+              (v) =>
+                `  ${v.name.padEnd(40)} ${f(v.perSecond).padStart(7)} tweets/s (${v.tweets} in ${f(v.seconds)} s), ${f(v.perSecond / best, 3)} of raw`,
+            ),
+          ]),
       "bank transactions (one TransactWriteItems each: marker, transaction, balance)",
       `  ${bank.applied} applied, ${bank.rejected} rejected of ${bank.rows} rows in ${f(bank.seconds)} s: ${f(bank.appliedPerSecond)} transactions/s; balances ${bank.balancesMatch ? "all match the file" : "DO NOT match the file"}`,
       "",
