@@ -64,6 +64,11 @@ export interface SluiceSettings {
   /** Origin of the offline sample web (`sources: sample`); the only loopback origin the stages may fetch from. */
   readonly sampleWebUrl: string;
   /**
+   * How hard a fetching stage's sandbox may use one host (`sluice:hostRequestsPerSecond`, 1 to 1000, and
+   * `sluice:hostConcurrency`, 1 to 64); unset: the sources' own (see `lib/sources.ts`).
+   */
+  readonly hostPoliteness: { readonly requestsPerSecond?: number; readonly concurrency?: number };
+  /**
    * Provisioned mode of every Kafka mapping: AWS accepts the error-handling controls the stages use
    * (retries, bisect, partial batch responses, on-failure destination, record age) only in it.
    */
@@ -330,6 +335,10 @@ export function loadSettings(node: Node): SluiceSettings {
     startingPosition,
     sources,
     sampleWebUrl,
+    hostPoliteness: {
+      requestsPerSecond: int(node, "sluice:hostRequestsPerSecond", undefined, 1, 1000),
+      concurrency: int(node, "sluice:hostConcurrency", undefined, 1, 64),
+    },
     provisionedPollers,
     logLevels: loadLogLevels(node),
     alertEmail: alertEmail === "" ? undefined : alertEmail,

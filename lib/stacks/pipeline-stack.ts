@@ -105,6 +105,7 @@ export class PipelineStack extends Stack {
         imagesBucket: imagesBucket.bucketName,
         urlAllowList: sources.urlAllowList,
         downloadTimeoutMs: sources.downloadTimeoutMs,
+        politeness: sources.politeness,
       }),
     });
     imagesBucket.grantReadWrite(store.function);

@@ -231,7 +231,27 @@ describe("context settings", () => {
     });
   });
 
+  test("per-host politeness: one site's on the live web, five sites' on the sample web, or as set", () => {
+    const env = (context: Record<string, unknown>, stage: string) =>
+      Object.values(templates(context).pipeline.findResources("AWS::Lambda::Function")).find(
+        (f) => f.Properties.FunctionName === `sluice-pipeline-${stage}`,
+      )?.Properties.Environment.Variables;
+    for (const stage of ["scrape", "store"]) {
+      expect(env({}, stage)).not.toHaveProperty("HOST_REQUESTS_PER_SECOND"); // the stages' default: 10/s, 4 at once
+      expect(env({ "sluice:sources": "sample" }, stage)).toMatchObject({
+        HOST_REQUESTS_PER_SECOND: "50",
+        HOST_CONCURRENCY: "20",
+      });
+      expect(env({ "sluice:hostRequestsPerSecond": 2 }, stage)).toMatchObject({
+        HOST_REQUESTS_PER_SECOND: "2",
+        HOST_CONCURRENCY: "4",
+      });
+    }
+  });
+
   test.each([
+    [{ "sluice:hostRequestsPerSecond": 0 }, /sluice:hostRequestsPerSecond.*1 to 1000/],
+    [{ "sluice:hostConcurrency": 65 }, /sluice:hostConcurrency.*1 to 64/],
     [{ "sluice:batchSize": 0 }, /sluice:batchSize.*1 to 10000/],
     [{ "sluice:batchSize": 10_001 }, /sluice:batchSize/],
     [{ "sluice:recordConcurrency": 0 }, /sluice:recordConcurrency.*1 to 64/],

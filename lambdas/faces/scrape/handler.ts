@@ -20,6 +20,8 @@ const http = stageFetcher(
     downloadTimeoutMs: settings.DOWNLOAD_TIMEOUT_MS,
     maxImageBytes: 5 * 1024 * 1024,
     maxRedirects: settings.MAX_REDIRECTS,
+    hostRequestsPerSecond: settings.HOST_REQUESTS_PER_SECOND,
+    hostConcurrency: settings.HOST_CONCURRENCY,
   },
 );
 const TmdbSecret = z.object({ apiKey: z.string().default("") });

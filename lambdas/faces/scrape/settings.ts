@@ -3,7 +3,13 @@
  * init, and the stack builds it with `scrapeEnvironment`, so a renamed variable is a compile error.
  */
 import { z } from "zod";
-import { FETCH_LIMIT_SETTINGS, fetchEnvironment, METADATA_SETTINGS, URL_POLICY_SETTINGS } from "#faces/settings";
+import {
+  FETCH_LIMIT_SETTINGS,
+  fetchEnvironment,
+  METADATA_SETTINGS,
+  type Politeness,
+  URL_POLICY_SETTINGS,
+} from "#faces/settings";
 import { type EnvironmentOf, envString } from "#shared/settings";
 import { STAGE_SETTINGS } from "#shared/stage-settings";
 import { SOURCE_SETTINGS, type SourceUrls, sourceEnvironment } from "./sources/config";
@@ -25,6 +31,7 @@ export interface ScrapeEnvironmentProps {
   readonly sources: SourceUrls;
   readonly urlAllowList: readonly string[];
   readonly downloadTimeoutMs?: number;
+  readonly politeness?: Politeness;
 }
 
 /** The scrape-specific variables; the Kafka ones come from the KafkaStage construct. */

@@ -140,6 +140,10 @@ export const LIMITS = {
   downloadTimeoutMs: 10_000,
   /** MAX_REDIRECTS: redirects followed, each target checked again. */
   maxRedirects: 5,
+  /** HOST_REQUESTS_PER_SECOND: requests one sandbox starts to one host per second (politeness). */
+  hostRequestsPerSecond: 10,
+  /** HOST_CONCURRENCY: requests one sandbox has open to one host at a time. */
+  hostConcurrency: 4,
   /** MIN_IMAGE_SIDE: both sides must be at least this many pixels. */
   minImageSide: 64,
   /** MAX_ASPECT_RATIO: longer side / shorter side. */

@@ -1,4 +1,4 @@
-/** The fetcher every fetching stage builds from its settings: the allow list and the fetch limits. */
+/** The fetcher every fetching stage builds from its settings: the allow list, the fetch limits and its politeness. */
 
 import { createSafeFetcher, type SafeFetcher } from "#shared/net/safe-fetch";
 import type { UrlPolicy } from "#shared/net/url-safety";
@@ -6,12 +6,17 @@ import type { Limits } from "./contracts";
 
 export function stageFetcher(
   policy: UrlPolicy,
-  limits: Pick<Limits, "downloadTimeoutMs" | "maxImageBytes" | "maxRedirects">,
+  limits: Pick<
+    Limits,
+    "downloadTimeoutMs" | "maxImageBytes" | "maxRedirects" | "hostRequestsPerSecond" | "hostConcurrency"
+  >,
 ): SafeFetcher {
   return createSafeFetcher({
     allowList: policy.allowList,
     timeoutMs: limits.downloadTimeoutMs,
     maxBytes: limits.maxImageBytes,
     maxRedirects: limits.maxRedirects,
+    perHostRequestsPerSecond: limits.hostRequestsPerSecond,
+    perHostConcurrency: limits.hostConcurrency,
   });
 }

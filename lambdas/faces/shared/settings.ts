@@ -17,6 +17,8 @@ export const FETCH_LIMIT_SETTINGS = {
   MAX_IMAGE_BYTES: envPositiveNumber.default(LIMITS.maxImageBytes),
   DOWNLOAD_TIMEOUT_MS: envPositiveNumber.default(LIMITS.downloadTimeoutMs),
   MAX_REDIRECTS: envPositiveNumber.default(LIMITS.maxRedirects),
+  HOST_REQUESTS_PER_SECOND: envPositiveNumber.default(LIMITS.hostRequestsPerSecond),
+  HOST_CONCURRENCY: envPositiveNumber.default(LIMITS.hostConcurrency),
 };
 
 /** Every threshold of `LIMITS`, each overridable by the variable named here. */
@@ -37,6 +39,8 @@ export function limitsOf(s: Parsed<typeof LIMIT_SETTINGS>): Limits {
     maxImagePixels: s.MAX_IMAGE_PIXELS,
     downloadTimeoutMs: s.DOWNLOAD_TIMEOUT_MS,
     maxRedirects: s.MAX_REDIRECTS,
+    hostRequestsPerSecond: s.HOST_REQUESTS_PER_SECOND,
+    hostConcurrency: s.HOST_CONCURRENCY,
     minImageSide: s.MIN_IMAGE_SIDE,
     maxAspectRatio: s.MAX_ASPECT_RATIO,
     minLumaStdev: s.MIN_LUMA_STDEV,
@@ -50,6 +54,14 @@ export interface FetchEnvironmentProps {
   readonly urlAllowList: readonly string[];
   /** @default LIMITS.downloadTimeoutMs */
   readonly downloadTimeoutMs?: number;
+  /** @default LIMITS.hostRequestsPerSecond and LIMITS.hostConcurrency */
+  readonly politeness?: Politeness;
+}
+
+/** How hard one sandbox may use one host. */
+export interface Politeness {
+  readonly hostRequestsPerSecond: number;
+  readonly hostConcurrency: number;
 }
 
 export function fetchEnvironment(
@@ -58,5 +70,11 @@ export function fetchEnvironment(
   return {
     URL_ALLOW_LIST: props.urlAllowList.join(","),
     ...(props.downloadTimeoutMs === undefined ? {} : { DOWNLOAD_TIMEOUT_MS: String(props.downloadTimeoutMs) }),
+    ...(props.politeness === undefined
+      ? {}
+      : {
+          HOST_REQUESTS_PER_SECOND: String(props.politeness.hostRequestsPerSecond),
+          HOST_CONCURRENCY: String(props.politeness.hostConcurrency),
+        }),
   };
 }

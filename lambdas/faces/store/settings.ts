@@ -3,7 +3,13 @@
  * init, and the stack builds it with `storeEnvironment`, so a renamed variable is a compile error.
  */
 import { z } from "zod";
-import { fetchEnvironment, LIMIT_SETTINGS, METADATA_SETTINGS, URL_POLICY_SETTINGS } from "#faces/settings";
+import {
+  fetchEnvironment,
+  LIMIT_SETTINGS,
+  METADATA_SETTINGS,
+  type Politeness,
+  URL_POLICY_SETTINGS,
+} from "#faces/settings";
 import { S3_SETTINGS } from "#shared/aws";
 import { type EnvironmentOf, envString } from "#shared/settings";
 import { STAGE_SETTINGS } from "#shared/stage-settings";
@@ -24,6 +30,7 @@ export interface StoreEnvironmentProps {
   readonly imagesBucket: string;
   readonly urlAllowList: readonly string[];
   readonly downloadTimeoutMs?: number;
+  readonly politeness?: Politeness;
 }
 
 /** The store-specific variables; the Kafka ones come from the KafkaStage construct. */
