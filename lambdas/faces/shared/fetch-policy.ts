@@ -10,6 +10,7 @@ export function stageFetcher(
     Limits,
     "downloadTimeoutMs" | "maxImageBytes" | "maxRedirects" | "hostRequestsPerSecond" | "hostConcurrency"
   >,
+  options: { readonly retryTimeouts?: boolean } = {},
 ): SafeFetcher {
   return createSafeFetcher({
     allowList: policy.allowList,
@@ -18,5 +19,6 @@ export function stageFetcher(
     maxRedirects: limits.maxRedirects,
     perHostRequestsPerSecond: limits.hostRequestsPerSecond,
     perHostConcurrency: limits.hostConcurrency,
+    ...options,
   });
 }

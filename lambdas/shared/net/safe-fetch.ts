@@ -26,6 +26,11 @@ export interface SafeFetchOptions {
   maxRedirects: number;
   /** Retries after the first attempt, for transient failures only. Default 2. */
   retries?: number;
+  /**
+   * Whether a missed deadline is one of those transient failures. Default true; false where the deadline is the
+   * verdict (an image too slow to download is rejected), so that a slow URL costs one deadline, not 1 + retries.
+   */
+  retryTimeouts?: boolean;
   /** First backoff; doubles each retry. Default 200 ms. */
   retryBaseMs?: number;
   /** A server's `Retry-After` is honoured up to this. Default 5 s. */
@@ -234,6 +239,7 @@ export function createSafeFetcher(options: SafeFetchOptions): SafeFetcher {
       minTimeout: retryBaseMs,
       shouldRetry: async ({ error, retriesConsumed }) => {
         if (!(error instanceof FetchFailure) || !error.transient) return false;
+        if (error.reason === "timeout" && options.retryTimeouts === false) return false;
         // p-retry waits its own backoff next; wait only for what Retry-After asks beyond that.
         const backoff = retryBaseMs * 2 ** retriesConsumed;
         const extra = (error.retryAfterMs ?? 0) - backoff;

@@ -318,6 +318,28 @@ describe("timeouts", () => {
     const result = await fetcher([s.hostPort], { timeoutMs: 150, retries: 1 }).fetchBytes(s.url("/"));
     expect(result.body.toString()).toBe("ok");
   });
+
+  test("a timeout is final with retryTimeouts: false; other transient failures are still retried", async () => {
+    let n = 0;
+    const slow = await server((_req, res) => {
+      n++;
+      if (n === 1) setTimeout(() => res.end("late"), 1_000).unref();
+      else res.end("ok");
+    });
+    const once = fetcher([slow.hostPort], { timeoutMs: 150, retries: 1, retryTimeouts: false });
+    expect(await failure(once.fetchBytes(slow.url("/")))).toMatchObject({ reason: "timeout" });
+    expect(n).toBe(1);
+    let m = 0;
+    const flaky = await server((_req, res) => {
+      m++;
+      res.writeHead(m === 1 ? 503 : 200).end("ok");
+    });
+    const result = await fetcher([flaky.hostPort], { timeoutMs: 150, retries: 1, retryTimeouts: false }).fetchBytes(
+      flaky.url("/"),
+    );
+    expect(result.body.toString()).toBe("ok");
+    expect(m).toBe(2);
+  });
 });
 
 describe("byte cap", () => {
