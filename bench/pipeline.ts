@@ -10,18 +10,22 @@ import { cpus, loadavg } from "node:os";
 import { parseArgs } from "node:util";
 import { PutObjectCommand } from "@aws-sdk/client-s3";
 import { PutCommand } from "@aws-sdk/lib-dynamodb";
-import { loadLocalConfig } from "#local/config";
+import { type LocalConfig, loadLocalConfig } from "#local/config";
 import { runJob } from "#local/jobs/faces/job";
 import { pipelineSummary } from "#local/jobs/faces/report";
 import { readSampleManifest, startSampleWeb, stopSampleWeb } from "#local/sample-web/daemon";
 import { deploy, up } from "#local/stack";
 import { awsClients, stackOutputs } from "#local/support/aws";
+import { type CpuUse, cpuUse, formatCpuUse } from "./cpu-groups";
 
 const HELP = `Usage: npm run bench -- --part pipeline [options]
 
   --scale N         sample web scale: N × 50 people (default 4); the pipeline runs the people it has not seen
   --puts N          raw S3 PutObject + DynamoDB PutItem pairs for the ceiling (default 400)
   --concurrency N   of the raw writes (default 8)
+  --ab              instead of one run: the pipeline deployed with one site's politeness per host (10 requests/s,
+                    4 at once), then as deployed by default (the sample web's: five sites'), each on N × 50 people
+                    it has not seen, with where the machine's CPU went; redeploys between them and at the end
   --out FILE        also write the results as JSON
 `;
 
@@ -74,6 +78,7 @@ export async function main(argv = process.argv.slice(2)): Promise<void> {
       scale: { type: "string", default: "4" },
       puts: { type: "string", default: "400" },
       concurrency: { type: "string", default: "8" },
+      ab: { type: "boolean" },
       out: { type: "string" },
       help: { type: "boolean" },
     },
@@ -88,6 +93,10 @@ export async function main(argv = process.argv.slice(2)): Promise<void> {
   await up(cfg, log);
   let outputs = await stackOutputs(cfg, cfg.stackPrefix);
   if (!outputs.MetadataTableName || !outputs.CleanFunctionName) outputs = (await deploy(cfg, log)).outputs;
+  if (values.ab) {
+    await pipelineAb(cfg, scale, values.out);
+    return;
+  }
 
   log(`restarting the sample web at scale ${scale}…`);
   await stopSampleWeb(cfg);
@@ -95,7 +104,9 @@ export async function main(argv = process.argv.slice(2)): Promise<void> {
   try {
     const manifest = readSampleManifest(cfg);
     const before = await pipelineSummary(cfg, outputs);
+    const meter = cpuUse();
     const job = await runJob(cfg, outputs, { from: "sample", limit: manifest.people.length, log, interactive: false });
+    const cpu = meter();
     const after = job.summary;
     const stored = after.stored - before.stored;
     const clean = after.clean - before.clean;
@@ -107,6 +118,7 @@ export async function main(argv = process.argv.slice(2)): Promise<void> {
       seconds: job.seconds,
       imagesPerSecond: stored / job.seconds,
       mbPerSecond: downloadedBytes / 1024 / 1024 / job.seconds,
+      cpu,
     };
     const typical =
       stored > 0 ? Math.round(downloadedBytes / Math.max(1, after.images.objects - before.images.objects)) : 30_000;
@@ -132,6 +144,7 @@ export async function main(argv = process.argv.slice(2)): Promise<void> {
         "pipeline (validate + store + clean, on the sample web)",
         `  ${pipeline.people} people; ${stored} new images stored, ${clean} clean, in ${f(pipeline.seconds)} s (scrape included)`,
         `  ${f(pipeline.imagesPerSecond)} images/s, ${f(pipeline.mbPerSecond, 2)} MB/s downloaded and stored`,
+        `  ${formatCpuUse(cpu)}`,
         "raw emulator ceiling (S3 PutObject + DynamoDB PutItem, same endpoint)",
         `  ${f(raw.pairsPerSecond)} pairs/s, ${f(raw.mbPerSecond, 2)} MB/s (${raw.pairs} pairs in ${f(raw.seconds)} s)`,
         `ratio pipeline / ceiling: ${f(results.ratio, 3)}`,
@@ -144,6 +157,87 @@ export async function main(argv = process.argv.slice(2)): Promise<void> {
     await stopSampleWeb(cfg);
     await startSampleWeb(cfg, log, 1);
   }
+}
+
+/** What `--ab` compares: CDK context over the app's for each variant's deploy. */
+const AB_VARIANTS = [
+  {
+    name: "one site's politeness per host: 10 requests/s, 4 at once",
+    context: { "sluice:hostRequestsPerSecond": 10, "sluice:hostConcurrency": 4 },
+  },
+  { name: "the sample web's (five sites'): 50 requests/s, 20 at once", context: {} },
+] as const;
+
+/** BLOCK_SIZE of the sample web: scale N serves N blocks of 50 people, block b the same at every scale above b. */
+const PEOPLE_PER_BLOCK = 50;
+
+async function pipelineAb(cfg: LocalConfig, scale: number, out: string | undefined): Promise<void> {
+  const results: Array<{
+    name: string;
+    people: number;
+    stored: number;
+    seconds: number;
+    imagesPerSecond: number;
+    cpu: CpuUse;
+  }> = [];
+  try {
+    for (const variant of AB_VARIANTS) {
+      const outputs = (await deploy(cfg, log, { context: variant.context })).outputs;
+      const before = await pipelineSummary(cfg, outputs);
+      // Seeded people are whole blocks from the first on, so the first block nobody has seen follows them.
+      const firstNew = Math.ceil(before.people / PEOPLE_PER_BLOCK);
+      log(
+        `${variant.name}: sample web at scale ${firstNew + scale}, seeding its last ${scale * PEOPLE_PER_BLOCK} people…`,
+      );
+      await stopSampleWeb(cfg);
+      await startSampleWeb(cfg, log, firstNew + scale);
+      const manifest = readSampleManifest(cfg);
+      const meter = cpuUse();
+      const job = await runJob(cfg, outputs, {
+        from: "sample",
+        limit: manifest.people.length,
+        skip: firstNew * PEOPLE_PER_BLOCK,
+        log,
+        interactive: false,
+      });
+      const cpu = meter();
+      const stored = job.summary.stored - before.stored;
+      results.push({
+        cpu,
+        name: variant.name,
+        people: job.seeded,
+        stored,
+        seconds: job.seconds,
+        imagesPerSecond: stored / job.seconds,
+      });
+    }
+  } finally {
+    log("restoring the default deploy and the sample web at scale 1…");
+    await deploy(cfg, log);
+    await stopSampleWeb(cfg);
+    await startSampleWeb(cfg, log, 1);
+  }
+  const f = (n: number, d = 1) => n.toFixed(d);
+  const base = results[0]?.imagesPerSecond ?? 0;
+  process.stdout.write(
+    [
+      "",
+      `machine: ${cpus().length} cores, load ${loadavg()
+        .map((l) => f(l, 2))
+        .join(" ")}`,
+      "face pipeline, seed → drained (scrape included), new people only, A/B in this run",
+      ...results.flatMap((r) => [
+        `  ${r.name.padEnd(58)} ${r.people} people, ${r.stored} new images in ${f(r.seconds)} s: ${f(r.imagesPerSecond)} images/s (×${f(r.imagesPerSecond / base, 2)})`,
+        `    ${formatCpuUse(r.cpu)}`,
+      ]),
+      "",
+    ].join("\n"),
+  );
+  if (out)
+    writeFileSync(
+      out,
+      `${JSON.stringify({ at: new Date().toISOString(), machine: { cpus: cpus().length, loadavg: loadavg() }, variants: results }, null, 2)}\n`,
+    );
 }
 
 if (require.main === module) {

@@ -181,11 +181,24 @@ export interface DeployResult {
  * Bootstraps (once) and deploys every stack with the local profile, then makes Kafka match what was
  * deployed: the secret's SCRAM user exists with the secret's password, and the pipeline's topics exist.
  */
-export async function deploy(cfg: LocalConfig, log: Log): Promise<DeployResult> {
+/**
+ * Deploys every stack with the local profile; `context` adds CDK context values (`-c key=value`) over the app's,
+ * for one deploy (a benchmark's variant).
+ */
+export async function deploy(
+  cfg: LocalConfig,
+  log: Log,
+  options: { readonly context?: Readonly<Record<string, string | number>> } = {},
+): Promise<DeployResult> {
   const start = Date.now();
   await ensureRunningAndBootstrapped(cfg, log);
   log("deploying all stacks with the local profile…");
-  await cdk(cfg, ["deploy", "--all", "--require-approval", "never", "--progress", "events", ...localContext(cfg)], log);
+  const extra = Object.entries(options.context ?? {}).flatMap(([key, value]) => ["-c", `${key}=${value}`]);
+  await cdk(
+    cfg,
+    ["deploy", "--all", "--require-approval", "never", "--progress", "events", ...localContext(cfg), ...extra],
+    log,
+  );
   const outputs = await stackOutputs(cfg, cfg.stackPrefix);
   const secretArn = outputs.KafkaSecretArn;
   if (!secretArn) throw new Error(`no KafkaSecretArn output in the ${cfg.stackPrefix}-* stacks after deploy`);

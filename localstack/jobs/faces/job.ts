@@ -64,11 +64,19 @@ export function faceTopicsOf(outputs: Readonly<Record<string, string>>): string[
 export async function runJob(
   cfg: LocalConfig,
   outputs: Record<string, string>,
-  options: { from: string; limit: number; log: Log; interactive: boolean },
+  options: {
+    from: string;
+    limit: number;
+    log: Log;
+    interactive: boolean;
+    /** People of the list left out from its start (a benchmark seeding only people it has not seen). @default 0 */
+    skip?: number;
+  },
 ): Promise<JobResult> {
   const { log } = options;
   const topic = faceTopicsOf(outputs)[0] ?? "celebrities";
-  const list = await loadSeedList(cfg, options.from, options.limit);
+  const loaded = await loadSeedList(cfg, options.from, options.limit);
+  const list = { ...loaded, people: loaded.people.slice(options.skip ?? 0) };
   for (const e of list.errors) log(`  seed list: skipped ${e.where}: ${e.message}`);
   if (list.people.length === 0) throw new Error(`the seed list from ${list.origin} holds nobody`);
   log(`seeding ${list.people.length} people from ${list.origin} onto ${topic}…`);
