@@ -89,12 +89,12 @@ describe("pause and resume", () => {
   const withQueue = (n: number, paused: boolean): PartitionState =>
     state({ queue: Array.from({ length: n }, (_, i) => queued(polled(i))), paused });
 
-  test("two full batches queued pause the partition; less than one resumes it", () => {
-    expect(shouldPause(withQueue(19, false), 10)).toBe(false);
-    expect(shouldPause(withQueue(20, false), 10)).toBe(true);
-    expect(shouldPause(withQueue(20, true), 10)).toBe(false);
-    expect(shouldResume(withQueue(10, true), 10)).toBe(false);
-    expect(shouldResume(withQueue(9, true), 10)).toBe(true);
+  test("four full batches queued pause the partition; less than three resume it", () => {
+    expect(shouldPause(withQueue(39, false), 10)).toBe(false);
+    expect(shouldPause(withQueue(40, false), 10)).toBe(true);
+    expect(shouldPause(withQueue(40, true), 10)).toBe(false);
+    expect(shouldResume(withQueue(30, true), 10)).toBe(false);
+    expect(shouldResume(withQueue(29, true), 10)).toBe(true);
     expect(shouldResume(withQueue(0, false), 10)).toBe(false);
   });
 

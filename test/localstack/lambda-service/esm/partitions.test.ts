@@ -89,10 +89,10 @@ describe("take and release", () => {
     expect(c.calls).toEqual([]);
   });
 
-  test("a paused partition resumes once less than a batch is queued", () => {
-    const { table, c, state } = tableWith([0, 1, 2, 3, 4], true);
+  test("a paused partition resumes once less than three batches are queued", () => {
+    const { table, c, state } = tableWith([0, 1, 2, 3, 4, 5, 6, 7, 8], true);
     table.take(1, planBatch([state], 2, "b:9092"), c);
-    expect(state.paused).toBe(true);
+    expect(state.paused).toBe(true); // 7 queued: three batches of 2 and more
     table.take(2, planBatch([state], 2, "b:9092"), c);
     expect(state.paused).toBe(false);
     expect(c.calls).toEqual([["resume", [{ topic: "t", partitions: [0] }]]]);
