@@ -94,15 +94,16 @@ export async function main(argv = process.argv.slice(2)): Promise<void> {
   });
   const applied = run.tables.applied - run.before.applied;
   const counter = { tweets: applied, seconds: run.seconds, perSecond: applied / run.seconds };
-  const table = tweetTableNames(outputs).hashtags;
+  const { hashtags: table, users } = tweetTableNames(outputs);
   log(`raw ceiling: ${updates} UpdateItem ADD calls at concurrency 1 and 8…`);
   const raw = [await rawUpdates(table, updates, 1), await rawUpdates(table, updates, 8)];
   const variants: CounterVariantResult[] = [];
   const db = awsClients(cfg).documents;
-  const tables = { hashtags: table, users: tweetTableNames(outputs).users };
+  const tables = { hashtags: table, users };
   for (const [i, variant] of (perVariant > 0 ? COUNTER_VARIANTS : []).entries()) {
     log(`counter A/B: ${perVariant} sample tweets, ${variant.name}…`);
-    // Beside the ids of this run's pipeline tweets (Date.now() × 10⁷, as countSampleTweets takes them; a sample spans 1,000 per tweet): ids of 20 digits at most.
+    // Beside the ids of this run's pipeline tweets (Date.now() × 10⁷, as countSampleTweets takes them; a sample
+    // spans 1,000 per tweet): ids of 20 digits at most.
     const idOffset = BigInt(Date.now()) * 10_000_000n + BigInt(i + 1) * 100_000_000n;
     variants.push(await runCounterVariant(db, tables, variant, perVariant, idOffset));
   }

@@ -14,17 +14,21 @@ import { type LocalConfig, loadLocalConfig } from "#local/config";
 import { runJob } from "#local/jobs/faces/job";
 import { pipelineSummary } from "#local/jobs/faces/report";
 import { readSampleManifest, startSampleWeb, stopSampleWeb } from "#local/sample-web/daemon";
+import { BLOCK_SIZE } from "#local/sample-web/plan";
 import { deploy, up } from "#local/stack";
 import { awsClients, stackOutputs } from "#local/support/aws";
+import { LIMITS } from "../lambdas/faces/shared/contracts";
+import { SAMPLE_WEB_SITES } from "../lib/sources";
 import { type CpuUse, cpuUse, formatCpuUse } from "./cpu-groups";
+import { formatMachine, machine } from "./stats";
 
 const HELP = `Usage: npm run bench -- --part pipeline [options]
 
   --scale N         sample web scale: N × 50 people (default 4); the pipeline runs the people it has not seen
   --puts N          raw S3 PutObject + DynamoDB PutItem pairs for the ceiling (default 400)
   --concurrency N   of the raw writes (default 8)
-  --ab              instead of one run: the pipeline deployed with one site's politeness per host (10 requests/s,
-                    4 at once), then as deployed by default (the sample web's: five sites'), each on N × 50 people
+  --ab              instead of one run: the pipeline deployed with one site's politeness per host (${LIMITS.hostRequestsPerSecond} requests/s,
+                    ${LIMITS.hostConcurrency} at once), then as deployed by default (the sample web's: ${SAMPLE_WEB_SITES} sites'), each on N × ${BLOCK_SIZE} people
                     it has not seen, with where the machine's CPU went; redeploys between them and at the end
   --out FILE        also write the results as JSON
 `;
@@ -160,18 +164,22 @@ export async function main(argv = process.argv.slice(2)): Promise<void> {
 }
 
 /** What `--ab` compares: CDK context over the app's for each variant's deploy. */
-const AB_VARIANTS = [
+const AB_VARIANTS: ReadonlyArray<{ readonly name: string; readonly context: Readonly<Record<string, number>> }> = [
   {
-    name: "one site's politeness per host: 10 requests/s, 4 at once",
-    context: { "sluice:hostRequestsPerSecond": 10, "sluice:hostConcurrency": 4 },
+    name: `one site's politeness per host: ${LIMITS.hostRequestsPerSecond} requests/s, ${LIMITS.hostConcurrency} at once`,
+    context: {
+      "sluice:hostRequestsPerSecond": LIMITS.hostRequestsPerSecond,
+      "sluice:hostConcurrency": LIMITS.hostConcurrency,
+    },
   },
-  { name: "the sample web's (five sites'): 50 requests/s, 20 at once", context: {} },
-] as const;
-
-/** BLOCK_SIZE of the sample web: scale N serves N blocks of 50 people, block b the same at every scale above b. */
-const PEOPLE_PER_BLOCK = 50;
+  {
+    name: `the sample web's (${SAMPLE_WEB_SITES} sites'): ${LIMITS.hostRequestsPerSecond * SAMPLE_WEB_SITES} requests/s, ${LIMITS.hostConcurrency * SAMPLE_WEB_SITES} at once`,
+    context: {},
+  },
+];
 
 async function pipelineAb(cfg: LocalConfig, scale: number, out: string | undefined): Promise<void> {
+  const loadBefore = loadavg();
   const results: Array<{
     name: string;
     people: number;
@@ -184,11 +192,10 @@ async function pipelineAb(cfg: LocalConfig, scale: number, out: string | undefin
     for (const variant of AB_VARIANTS) {
       const outputs = (await deploy(cfg, log, { context: variant.context })).outputs;
       const before = await pipelineSummary(cfg, outputs);
-      // Seeded people are whole blocks from the first on, so the first block nobody has seen follows them.
-      const firstNew = Math.ceil(before.people / PEOPLE_PER_BLOCK);
-      log(
-        `${variant.name}: sample web at scale ${firstNew + scale}, seeding its last ${scale * PEOPLE_PER_BLOCK} people…`,
-      );
+      // Seeded people are whole blocks (scale N serves N; block b is the same at every scale above b) from the first
+      // on, so the first block nobody has seen follows them.
+      const firstNew = Math.ceil(before.people / BLOCK_SIZE);
+      log(`${variant.name}: sample web at scale ${firstNew + scale}, seeding its last ${scale * BLOCK_SIZE} people…`);
       await stopSampleWeb(cfg);
       await startSampleWeb(cfg, log, firstNew + scale);
       const manifest = readSampleManifest(cfg);
@@ -196,7 +203,7 @@ async function pipelineAb(cfg: LocalConfig, scale: number, out: string | undefin
       const job = await runJob(cfg, outputs, {
         from: "sample",
         limit: manifest.people.length,
-        skip: firstNew * PEOPLE_PER_BLOCK,
+        skip: firstNew * BLOCK_SIZE,
         log,
         interactive: false,
       });
@@ -219,12 +226,11 @@ async function pipelineAb(cfg: LocalConfig, scale: number, out: string | undefin
   }
   const f = (n: number, d = 1) => n.toFixed(d);
   const base = results[0]?.imagesPerSecond ?? 0;
+  const measuredOn = machine(loadBefore);
   process.stdout.write(
     [
       "",
-      `machine: ${cpus().length} cores, load ${loadavg()
-        .map((l) => f(l, 2))
-        .join(" ")}`,
+      formatMachine(measuredOn),
       "face pipeline, seed → drained (scrape included), new people only, A/B in this run",
       ...results.flatMap((r) => [
         `  ${r.name.padEnd(58)} ${r.people} people, ${r.stored} new images in ${f(r.seconds)} s: ${f(r.imagesPerSecond)} images/s (×${f(r.imagesPerSecond / base, 2)})`,
@@ -236,7 +242,7 @@ async function pipelineAb(cfg: LocalConfig, scale: number, out: string | undefin
   if (out)
     writeFileSync(
       out,
-      `${JSON.stringify({ at: new Date().toISOString(), machine: { cpus: cpus().length, loadavg: loadavg() }, variants: results }, null, 2)}\n`,
+      `${JSON.stringify({ at: new Date().toISOString(), machine: measuredOn, variants: results }, null, 2)}\n`,
     );
 }
 

@@ -3,7 +3,6 @@
  * two kinds of deployment: the real services (`live`, the scrape stage's own defaults) or the
  * offline sample web (`sample`).
  */
-
 import { DEFAULT_SOURCE_CONFIG, type SourceUrls } from "../lambdas/faces/scrape/sources/config";
 import { LIMITS } from "../lambdas/faces/shared/contracts";
 import type { Politeness } from "../lambdas/faces/shared/settings";

@@ -180,10 +180,7 @@ export interface DeployResult {
 /**
  * Bootstraps (once) and deploys every stack with the local profile, then makes Kafka match what was
  * deployed: the secret's SCRAM user exists with the secret's password, and the pipeline's topics exist.
- */
-/**
- * Deploys every stack with the local profile; `context` adds CDK context values (`-c key=value`) over the app's,
- * for one deploy (a benchmark's variant).
+ * `context` adds CDK context values (`-c key=value`) over the app's, for this deploy only (a benchmark's variant).
  */
 export async function deploy(
   cfg: LocalConfig,

@@ -11,7 +11,7 @@ import { REAL_PEOPLE, type SamplePerson, syntheticPeople } from "./people";
 import { Rng } from "./prng";
 
 /** People per block; scale N gives N blocks (the real people, then generated ones). */
-const BLOCK_SIZE = REAL_PEOPLE.length;
+export const BLOCK_SIZE = REAL_PEOPLE.length;
 
 function eligible(setup: PersonSetup, needs: readonly Need[]): boolean {
   return needs.every((need) => (need === "page" ? setup.hasPage : need === "p18" ? setup.p18Count > 0 : setup.onTmdb));
